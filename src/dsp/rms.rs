@@ -1,0 +1,22 @@
+//! Root-mean-square amplitude over a signal and over the windows of the window rule.
+
+use super::windows::WindowSpec;
+
+/// `sqrt(mean(x²))`; 0 for an empty slice.
+///
+/// ```
+/// let x: Vec<f64> = (0..2000).map(|i| (2.0 * std::f64::consts::PI * 50.0 * i as f64 / 2000.0).sin()).collect();
+/// assert!((myobalance::dsp::rms::rms(&x) - std::f64::consts::FRAC_1_SQRT_2).abs() < 1e-12);
+/// ```
+pub fn rms(x: &[f64]) -> f64 {
+    if x.is_empty() {
+        return 0.0;
+    }
+    (x.iter().map(|v| v * v).sum::<f64>() / x.len() as f64).sqrt()
+}
+
+/// RMS of every window of `spec` over `x`, written to `out` (cleared first).
+pub fn windowed_rms(x: &[f64], spec: &WindowSpec, out: &mut Vec<f64>) {
+    out.clear();
+    out.extend((0..spec.count(x.len())).map(|k| rms(&x[spec.range(k)])));
+}
