@@ -1,0 +1,60 @@
+//! Command-line interface: one file per subcommand, each turning its flags into validated
+//! settings and calling the library. No DSP happens here.
+
+use clap::{Parser, Subcommand};
+
+pub mod bench;
+
+/// Exit status of a subcommand that returned normally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything succeeded (exit code 0).
+    Success,
+    /// Some inputs failed; the others were processed (exit code 1).
+    PartialFailure,
+}
+
+impl From<Outcome> for std::process::ExitCode {
+    fn from(o: Outcome) -> Self {
+        match o {
+            Outcome::Success => std::process::ExitCode::SUCCESS,
+            Outcome::PartialFailure => std::process::ExitCode::from(1),
+        }
+    }
+}
+
+/// An error caused by how the program was called or configured (exit code 2) rather than
+/// by the data.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Exit code for an error that ended a subcommand: 2 for bad usage or configuration,
+/// 1 otherwise.
+pub fn exit_code_for(err: &anyhow::Error) -> std::process::ExitCode {
+    let usage = err.chain().any(|e| {
+        e.is::<UsageError>() || e.is::<crate::dsp::DspError>()
+    });
+    std::process::ExitCode::from(if usage { 2 } else { 1 })
+}
+
+/// Surface EMG and force pipeline for muscle-imbalance work.
+#[derive(Debug, Parser)]
+#[command(name = "myobalance", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Benchmark the DSP core on synthetic data and print throughput per kernel.
+    Bench(bench::BenchArgs),
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Bench(args) => bench::run(args),
+    }
+}
