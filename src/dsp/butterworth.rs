@@ -102,10 +102,21 @@ mod tests {
     #[test]
     fn gain_is_minus_3db_at_the_corners() {
         let fs = 2000.0;
-        let sos = butter(2, Band::BandPass { low_hz: 20.0, high_hz: 450.0 }, fs).unwrap();
+        let sos = butter(
+            2,
+            Band::BandPass {
+                low_hz: 20.0,
+                high_hz: 450.0,
+            },
+            fs,
+        )
+        .unwrap();
         for edge in [20.0, 450.0] {
             let g = response(&sos, edge, fs).norm();
-            assert!((g - std::f64::consts::FRAC_1_SQRT_2).abs() < 1e-9, "{edge}: {g}");
+            assert!(
+                (g - std::f64::consts::FRAC_1_SQRT_2).abs() < 1e-9,
+                "{edge}: {g}"
+            );
         }
         let low = butter(5, Band::LowPass { cutoff_hz: 6.0 }, fs).unwrap();
         assert!((response(&low, 0.0, fs).norm() - 1.0).abs() < 1e-12);
@@ -120,8 +131,23 @@ mod tests {
         assert_eq!(e, DspError::ZeroOrder(0));
         let e = butter(2, Band::HighPass { cutoff_hz: 10.0 }, -5.0).unwrap_err();
         assert_eq!(e, DspError::BadSampleRate(-5.0));
-        let e = butter(2, Band::BandPass { low_hz: 300.0, high_hz: 20.0 }, 2000.0).unwrap_err();
+        let e = butter(
+            2,
+            Band::BandPass {
+                low_hz: 300.0,
+                high_hz: 20.0,
+            },
+            2000.0,
+        )
+        .unwrap_err();
         assert!(matches!(e, DspError::BandEdgesReversed { .. }));
-        assert!(butter(2, Band::LowPass { cutoff_hz: f64::NAN }, 2000.0).is_err());
+        assert!(butter(
+            2,
+            Band::LowPass {
+                cutoff_hz: f64::NAN
+            },
+            2000.0
+        )
+        .is_err());
     }
 }

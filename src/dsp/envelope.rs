@@ -19,8 +19,18 @@ pub struct Envelope {
 impl Envelope {
     /// An envelope with a low-pass at `lowpass_hz` for `channels` channels at
     /// `sample_rate_hz`.
-    pub fn new(lowpass_hz: f64, sample_rate_hz: f64, channels: usize) -> Result<Envelope, DspError> {
-        let sos = butter(ENVELOPE_ORDER, Band::LowPass { cutoff_hz: lowpass_hz }, sample_rate_hz)?;
+    pub fn new(
+        lowpass_hz: f64,
+        sample_rate_hz: f64,
+        channels: usize,
+    ) -> Result<Envelope, DspError> {
+        let sos = butter(
+            ENVELOPE_ORDER,
+            Band::LowPass {
+                cutoff_hz: lowpass_hz,
+            },
+            sample_rate_hz,
+        )?;
         Ok(Envelope {
             lowpass: SosFilter::new(&sos, channels)?,
         })
@@ -55,8 +65,18 @@ pub struct ZeroPhaseEnvelope {
 
 impl ZeroPhaseEnvelope {
     /// See [`Envelope::new`].
-    pub fn new(lowpass_hz: f64, sample_rate_hz: f64, channels: usize) -> Result<ZeroPhaseEnvelope, DspError> {
-        let sos = butter(ENVELOPE_ORDER, Band::LowPass { cutoff_hz: lowpass_hz }, sample_rate_hz)?;
+    pub fn new(
+        lowpass_hz: f64,
+        sample_rate_hz: f64,
+        channels: usize,
+    ) -> Result<ZeroPhaseEnvelope, DspError> {
+        let sos = butter(
+            ENVELOPE_ORDER,
+            Band::LowPass {
+                cutoff_hz: lowpass_hz,
+            },
+            sample_rate_hz,
+        )?;
         Ok(ZeroPhaseEnvelope {
             lowpass: ZeroPhase::new(&sos, channels)?,
             rectified: Vec::new(),

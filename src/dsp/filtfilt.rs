@@ -55,7 +55,11 @@ impl ZeroPhase {
     pub fn apply(&mut self, input: &[f64], output: &mut [f64]) {
         let n_ch = self.filter.channels();
         assert_eq!(input.len(), output.len(), "input and output lengths differ");
-        assert_eq!(input.len() % n_ch, 0, "input is not a whole number of frames");
+        assert_eq!(
+            input.len() % n_ch,
+            0,
+            "input is not a whole number of frames"
+        );
         let frames = input.len() / n_ch;
         if frames == 0 {
             return;

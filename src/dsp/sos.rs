@@ -117,11 +117,17 @@ pub fn default_padlen(sections: &[Section]) -> usize {
 }
 
 /// Complex frequency response of the cascade at `frequency_hz`.
-pub fn response(sections: &[Section], frequency_hz: f64, sample_rate_hz: f64) -> num_complex::Complex64 {
+pub fn response(
+    sections: &[Section],
+    frequency_hz: f64,
+    sample_rate_hz: f64,
+) -> num_complex::Complex64 {
     let w = 2.0 * std::f64::consts::PI * frequency_hz / sample_rate_hz;
     let z1 = num_complex::Complex64::from_polar(1.0, -w);
     let z2 = z1 * z1;
-    sections.iter().fold(num_complex::Complex64::new(1.0, 0.0), |acc, s| {
-        acc * (s.b[0] + s.b[1] * z1 + s.b[2] * z2) / (s.a[0] + s.a[1] * z1 + s.a[2] * z2)
-    })
+    sections
+        .iter()
+        .fold(num_complex::Complex64::new(1.0, 0.0), |acc, s| {
+            acc * (s.b[0] + s.b[1] * z1 + s.b[2] * z2) / (s.a[0] + s.a[1] * z1 + s.a[2] * z2)
+        })
 }

@@ -6,7 +6,9 @@
 /// Range of bins k with `lo_hz ≤ k·df ≤ hi_hz`, clipped to the spectrum.
 pub fn band_bins(bins: usize, df: f64, lo_hz: f64, hi_hz: f64) -> std::ops::Range<usize> {
     let first = (0..bins).find(|&k| k as f64 * df >= lo_hz).unwrap_or(bins);
-    let end = (first..bins).find(|&k| k as f64 * df > hi_hz).unwrap_or(bins);
+    let end = (first..bins)
+        .find(|&k| k as f64 * df > hi_hz)
+        .unwrap_or(bins);
     first..end
 }
 
@@ -17,7 +19,10 @@ pub fn band_bins(bins: usize, df: f64, lo_hz: f64, hi_hz: f64) -> std::ops::Rang
 /// assert_eq!(band_power(&[1.0, 2.0, 3.0, 4.0], 0.5, 0.5, 1.0), (2.0 + 3.0) * 0.5);
 /// ```
 pub fn band_power(psd: &[f64], df: f64, lo_hz: f64, hi_hz: f64) -> f64 {
-    psd[band_bins(psd.len(), df, lo_hz, hi_hz)].iter().sum::<f64>() * df
+    psd[band_bins(psd.len(), df, lo_hz, hi_hz)]
+        .iter()
+        .sum::<f64>()
+        * df
 }
 
 /// Frequency of the largest bin inside the band, refined by the parabola through it and its
@@ -67,6 +72,10 @@ pub fn mean_frequency(psd: &[f64], df: f64, lo_hz: f64, hi_hz: f64) -> f64 {
 /// (DESIGN.md): with c_k the cumulative sum and k the first bin where c_k ≥ c_total/2,
 /// `f_{k−1} + (c_total/2 − c_{k−1})/(c_k − c_{k−1})·(f_k − f_{k−1})`, or f_k itself when k
 /// is the band's first bin. NaN when the band holds no power.
+///
+/// The cumulative power of bin k is placed at f_k, the bin's centre, so on a flat spectrum
+/// the estimate reads up to half a bin low: the price of the design's exact formula, which
+/// keeps results comparable with scripts that use it.
 ///
 /// ```
 /// use myobalance::dsp::spectral::median_frequency;

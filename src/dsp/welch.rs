@@ -51,8 +51,13 @@ impl std::fmt::Debug for Welch {
 
 impl Clone for Welch {
     fn clone(&self) -> Welch {
-        Welch::new(self.segment, self.segment - self.step, self.detrend, self.sample_rate_hz)
-            .expect("settings were valid when first built")
+        Welch::new(
+            self.segment,
+            self.segment - self.step,
+            self.detrend,
+            self.sample_rate_hz,
+        )
+        .expect("settings were valid when first built")
     }
 }
 
@@ -65,7 +70,12 @@ pub fn hann_periodic(n: usize) -> Vec<f64> {
 
 impl Welch {
     /// Segments of `segment` samples overlapping by `overlap` samples.
-    pub fn new(segment: usize, overlap: usize, detrend: Detrend, sample_rate_hz: f64) -> Result<Welch, DspError> {
+    pub fn new(
+        segment: usize,
+        overlap: usize,
+        detrend: Detrend,
+        sample_rate_hz: f64,
+    ) -> Result<Welch, DspError> {
         check_rate(sample_rate_hz)?;
         if segment < 2 {
             return Err(DspError::WindowTooShort {
@@ -113,7 +123,11 @@ impl Welch {
     }
 
     /// A periodogram of exactly `len` samples (scipy's `periodogram` with a Hann window).
-    pub fn periodogram(len: usize, detrend: Detrend, sample_rate_hz: f64) -> Result<Welch, DspError> {
+    pub fn periodogram(
+        len: usize,
+        detrend: Detrend,
+        sample_rate_hz: f64,
+    ) -> Result<Welch, DspError> {
         Welch::new(len, 0, detrend, sample_rate_hz)
     }
 

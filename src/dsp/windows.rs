@@ -17,7 +17,12 @@ pub struct WindowSpec {
     pub sample_rate_hz: f64,
 }
 
-fn to_samples(what: &'static str, seconds: f64, sample_rate_hz: f64, min: usize) -> Result<usize, DspError> {
+fn to_samples(
+    what: &'static str,
+    seconds: f64,
+    sample_rate_hz: f64,
+    min: usize,
+) -> Result<usize, DspError> {
     if !(seconds.is_finite() && seconds > 0.0) {
         return Err(DspError::BadDuration { what, seconds });
     }

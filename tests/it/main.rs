@@ -1,0 +1,10 @@
+//! Integration tests: one binary, a module per topic.
+
+mod fixtures;
+
+mod dsp_design;
+mod dsp_envelope;
+mod dsp_filter;
+mod dsp_rms;
+mod dsp_spectral;
+mod dsp_tkeo;
