@@ -24,3 +24,5 @@
 
 pub mod cli;
 pub mod dsp;
+pub mod montage;
+pub mod recording;
