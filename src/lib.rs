@@ -22,6 +22,7 @@
 //! # Ok::<(), myobalance::dsp::DspError>(())
 //! ```
 
+pub mod bench;
 pub mod cli;
 pub mod dsp;
 pub mod montage;
