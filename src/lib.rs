@@ -27,3 +27,5 @@ pub mod cli;
 pub mod dsp;
 pub mod montage;
 pub mod recording;
+pub mod results;
+pub mod store;

@@ -8,3 +8,5 @@ mod dsp_filter;
 mod dsp_rms;
 mod dsp_spectral;
 mod dsp_tkeo;
+mod store;
+mod store_crash;

@@ -1,0 +1,330 @@
+//! The streaming writer of `record`: a format v1 file that is valid while it grows and
+//! after its writer is killed.
+//!
+//! The file uses the HDF5 1.10 format in single-writer/multiple-reader (SWMR) mode. Every
+//! group, dataset and attribute is created before SWMR starts; afterwards the writer only
+//! appends rows to chunked, extendible datasets and flushes. A reader can open the file
+//! with `h5py.File(p, "r", swmr=True)` at any moment, and after a `kill -9` finds every row
+//! flushed before it. Flushes happen whenever a chunk of rows is complete and at least
+//! every [`LiveWriter::flush_interval`] otherwise.
+//!
+//! On a clean finish the file is closed, reopened normally, and completed with what only
+//! the end of a recording knows: acquisition counters, events and the summary.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use hdf5::{Dataset, File, Group};
+use ndarray::{s, ArrayView2};
+
+use super::attrs::{put_texts, put_value};
+use super::error::{Context, StoreError};
+use super::layout::{DEFLATE_LEVEL, FEATURES, GAPS, RAW, SAMPLES, TIMING};
+use super::writer::{describe_samples, write_acquisition, write_events, write_root, write_summary};
+use crate::montage::Montage;
+use crate::recording::Acquisition;
+use crate::results::{AttrValue, Results};
+
+/// Longest time rows may wait in memory before they are flushed to the file.
+pub const MAX_FLUSH_INTERVAL: Duration = Duration::from_millis(500);
+
+/// The columns of one live feature group, fixed when the file is created.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureLayout {
+    pub group: String,
+    /// Table names with their column names.
+    pub tables: Vec<(String, Vec<String>)>,
+    pub params: Vec<(String, AttrValue)>,
+}
+
+struct LiveGroup {
+    time_s: Dataset,
+    tables: Vec<(Dataset, usize)>,
+    rows: usize,
+}
+
+/// Appends samples (and live features) to a growing SWMR file.
+pub struct LiveWriter {
+    path: PathBuf,
+    file: File,
+    samples: Dataset,
+    gaps: Dataset,
+    timing: Dataset,
+    groups: Vec<LiveGroup>,
+    channels: usize,
+    chunk_rows: usize,
+    rows_written: usize,
+    gaps_written: usize,
+    timing_written: usize,
+    pending: Vec<f32>,
+    pending_gaps: Vec<[i64; 2]>,
+    pending_timing: Vec<[f64; 2]>,
+    last_flush: Instant,
+    flush_interval: Duration,
+}
+
+fn extendible<T: hdf5::H5Type>(
+    group: &Group,
+    path: &Path,
+    name: &str,
+    object: &str,
+    cols: Option<usize>,
+    chunk_rows: usize,
+) -> Result<Dataset, StoreError> {
+    match cols {
+        Some(c) => group
+            .new_dataset::<T>()
+            .shape((0.., c))
+            .chunk((chunk_rows, c.max(1)))
+            .create(name),
+        None => group
+            .new_dataset::<T>()
+            .shape(0..)
+            .chunk(chunk_rows)
+            .create(name),
+    }
+    .at(path, object)
+}
+
+impl LiveWriter {
+    /// Creates `path` (replacing any file there) for a recording of `montage`'s channels
+    /// at its sample rate, with `/raw/samples` chunks of `chunk_rows` rows, and starts SWMR.
+    pub fn create(
+        path: &Path,
+        montage: &Montage,
+        source: &str,
+        chunk_rows: usize,
+        features: &[FeatureLayout],
+    ) -> Result<LiveWriter, StoreError> {
+        let channels = montage.channels.len();
+        let chunk_rows = chunk_rows.max(1);
+        let file = File::with_options()
+            .with_fapl(|p| p.libver_v110())
+            .create(path)
+            .at(path, "file")?;
+        write_root(&file, path, montage, source)?;
+        let raw = file.create_group(RAW).at(path, "/raw")?;
+        let samples = raw
+            .new_dataset::<f32>()
+            .shape((0.., channels))
+            .chunk((chunk_rows, channels.max(1)))
+            .shuffle()
+            .deflate(DEFLATE_LEVEL)
+            .create(SAMPLES)
+            .at(path, "/raw/samples")?;
+        describe_samples(&samples, path, montage)?;
+        let gaps = extendible::<i64>(&raw, path, GAPS, "/raw/gaps", Some(2), 64)?;
+        let timing = extendible::<f64>(&raw, path, TIMING, "/raw/timing", Some(2), 256)?;
+        let mut groups = Vec::new();
+        if !features.is_empty() {
+            let root = file.create_group(FEATURES).at(path, "/features")?;
+            for layout in features {
+                let object = format!("/features/{}", layout.group);
+                let g = root.create_group(&layout.group).at(path, &object)?;
+                let time_s = extendible::<f64>(&g, path, "time_s", &object, None, 64)?;
+                let mut tables = Vec::new();
+                for (name, columns) in &layout.tables {
+                    let ds = extendible::<f32>(&g, path, name, &object, Some(columns.len()), 64)?;
+                    put_texts(&ds, path, "columns", columns)?;
+                    tables.push((ds, columns.len()));
+                }
+                for (name, value) in &layout.params {
+                    put_value(&g, path, name, value)?;
+                }
+                groups.push(LiveGroup {
+                    time_s,
+                    tables,
+                    rows: 0,
+                });
+            }
+        }
+        file.start_swmr().at(path, "start SWMR")?;
+        Ok(LiveWriter {
+            path: path.to_path_buf(),
+            file,
+            samples,
+            gaps,
+            timing,
+            groups,
+            channels,
+            chunk_rows,
+            rows_written: 0,
+            gaps_written: 0,
+            timing_written: 0,
+            pending: Vec::with_capacity(chunk_rows * channels),
+            pending_gaps: Vec::new(),
+            pending_timing: Vec::new(),
+            last_flush: Instant::now(),
+            flush_interval: MAX_FLUSH_INTERVAL,
+        })
+    }
+
+    /// Longest time rows wait before they reach the file.
+    pub fn flush_interval(&self) -> Duration {
+        self.flush_interval
+    }
+
+    /// Rows of `/raw/samples` so far, flushed or pending.
+    pub fn rows(&self) -> usize {
+        self.rows_written + self.pending.len() / self.channels.max(1)
+    }
+
+    /// Rows that have reached the file.
+    pub fn rows_flushed(&self) -> usize {
+        self.rows_written
+    }
+
+    /// Appends interleaved frames (one row per frame). Complete chunks are written and
+    /// flushed at once; the rest waits at most the flush interval.
+    ///
+    /// # Panics
+    /// If `frames` is not a whole number of rows.
+    pub fn append(&mut self, frames: &[f32]) -> Result<(), StoreError> {
+        assert_eq!(
+            frames.len() % self.channels.max(1),
+            0,
+            "not a whole number of rows"
+        );
+        let mut rest = frames;
+        let chunk = self.chunk_rows * self.channels;
+        while !rest.is_empty() {
+            let take = (chunk - self.pending.len()).min(rest.len());
+            self.pending.extend_from_slice(&rest[..take]);
+            rest = &rest[take..];
+            if self.pending.len() == chunk {
+                self.flush()?;
+            }
+        }
+        self.flush_if_due()
+    }
+
+    /// Records that `count` rows starting at `first_row` were lost and interpolated.
+    pub fn append_gap(&mut self, first_row: i64, count: i64) {
+        self.pending_gaps.push([first_row, count]);
+    }
+
+    /// Maps a sample index to the host's monotonic clock (seconds from the start).
+    pub fn append_timing(&mut self, sample_index: f64, host_s: f64) {
+        self.pending_timing.push([sample_index, host_s]);
+    }
+
+    /// Appends rows to live feature group `index` (in the order of the layouts given at
+    /// creation): one time per row and one `(rows, columns)` view per table.
+    pub fn append_features(
+        &mut self,
+        index: usize,
+        time_s: &[f64],
+        tables: &[ArrayView2<f64>],
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let group = &mut self.groups[index];
+        let (start, end) = (group.rows, group.rows + time_s.len());
+        let object = "/features";
+        group.time_s.resize(end).at(&path, object)?;
+        group
+            .time_s
+            .write_slice(time_s, s![start..end])
+            .at(&path, object)?;
+        for ((ds, cols), values) in group.tables.iter().zip(tables) {
+            assert_eq!(values.dim(), (time_s.len(), *cols), "feature table shape");
+            ds.resize((end, *cols)).at(&path, object)?;
+            ds.write_slice(&values.mapv(|v| v as f32), s![start..end, ..])
+                .at(&path, object)?;
+        }
+        group.rows = end;
+        Ok(())
+    }
+
+    /// Flushes when the flush interval has passed since the last flush.
+    pub fn flush_if_due(&mut self) -> Result<(), StoreError> {
+        if self.last_flush.elapsed() >= self.flush_interval {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes every pending row and flushes the file, making the rows visible to SWMR
+    /// readers and safe from a kill of this process.
+    pub fn flush(&mut self) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let rows = self.pending.len() / self.channels.max(1);
+        if rows > 0 {
+            let (start, end) = (self.rows_written, self.rows_written + rows);
+            let block =
+                ArrayView2::from_shape((rows, self.channels), &self.pending).map_err(|e| {
+                    StoreError::Invalid {
+                        path: path.clone(),
+                        object: "/raw/samples".to_string(),
+                        problem: e.to_string(),
+                    }
+                })?;
+            self.samples
+                .resize((end, self.channels))
+                .at(&path, "/raw/samples")?;
+            self.samples
+                .write_slice(block, s![start..end, ..])
+                .at(&path, "/raw/samples")?;
+            self.rows_written = end;
+            self.pending.clear();
+        }
+        if !self.pending_gaps.is_empty() {
+            let (start, end) = (
+                self.gaps_written,
+                self.gaps_written + self.pending_gaps.len(),
+            );
+            let block =
+                ndarray::Array2::from_shape_fn((end - start, 2), |(r, c)| self.pending_gaps[r][c]);
+            self.gaps.resize((end, 2)).at(&path, "/raw/gaps")?;
+            self.gaps
+                .write_slice(&block, s![start..end, ..])
+                .at(&path, "/raw/gaps")?;
+            self.gaps_written = end;
+            self.pending_gaps.clear();
+        }
+        if !self.pending_timing.is_empty() {
+            let (start, end) = (
+                self.timing_written,
+                self.timing_written + self.pending_timing.len(),
+            );
+            let block = ndarray::Array2::from_shape_fn((end - start, 2), |(r, c)| {
+                self.pending_timing[r][c]
+            });
+            self.timing.resize((end, 2)).at(&path, "/raw/timing")?;
+            self.timing
+                .write_slice(&block, s![start..end, ..])
+                .at(&path, "/raw/timing")?;
+            self.timing_written = end;
+            self.pending_timing.clear();
+        }
+        self.file.flush().at(&path, "flush")?;
+        self.last_flush = Instant::now();
+        Ok(())
+    }
+
+    /// Flushes, closes the SWMR file, and completes it with the acquisition counters,
+    /// events and summary of `results` (its feature groups were written live).
+    pub fn finish(
+        mut self,
+        acquisition: &Acquisition,
+        results: &Results,
+    ) -> Result<(), StoreError> {
+        self.flush()?;
+        let path = self.path.clone();
+        let LiveWriter {
+            file,
+            samples,
+            gaps,
+            timing,
+            groups,
+            ..
+        } = self;
+        drop((samples, gaps, timing, groups));
+        file.close().at(&path, "close")?;
+        let file = File::open_rw(&path).at(&path, "reopen")?;
+        let raw = file.group(RAW).at(&path, "/raw")?;
+        write_acquisition(&raw, &path, acquisition, false)?;
+        write_events(&file, &path, results)?;
+        write_summary(&file, &path, results)?;
+        file.close().at(&path, "close")
+    }
+}

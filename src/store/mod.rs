@@ -1,0 +1,19 @@
+//! Files: the HDF5 format v1 writer and reader (the only code that uses the `hdf5` crate),
+//! the streaming crash-safe recording writer, and the CSV reader.
+//!
+//! Layout (DESIGN.md, "HDF5 file (format v1)"): root attributes describe the file and
+//! carry the montage; `/raw/samples` holds f32 samples in physical units; `/features`,
+//! `/events` and `/summary` hold analysis results; `/truth` the simulator's ground truth.
+
+mod atomic;
+mod attrs;
+pub mod error;
+pub mod layout;
+pub mod live;
+pub mod reader;
+mod timestamp;
+pub mod writer;
+
+pub use error::StoreError;
+pub use reader::{read_file, StoredFile};
+pub use writer::{write_file, WriteOptions};

@@ -1,0 +1,247 @@
+//! Writes a whole recording, with its results and ground truth, as a format v1 file. The
+//! file is written under a temporary name and renamed when complete.
+
+use std::path::Path;
+
+use hdf5::{File, Group};
+use ndarray::Array2;
+
+use super::atomic::AtomicPath;
+use super::attrs::{
+    put_f64, put_f64_dataset, put_i64, put_text, put_text_dataset, put_texts, put_value,
+};
+use super::error::{Context, StoreError};
+use super::layout::{
+    BATCH_CHUNK_ROWS, DEFLATE_LEVEL, EVENTS, FEATURES, FORMAT, GAPS, RAW, SAMPLES, SOFTWARE,
+    SUMMARY, TIMING, TRUTH, VERSION,
+};
+use super::timestamp::utc_now;
+use crate::montage::{Kind, Montage};
+use crate::recording::{Acquisition, Recording, Truth};
+use crate::results::{Results, SummaryValues};
+
+/// Choices a caller may make about how a file is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WriteOptions {
+    /// Rows per chunk of `/raw/samples`.
+    pub chunk_rows: usize,
+    /// zlib level of `/raw/samples` (0 = no deflate filter).
+    pub deflate_level: u8,
+}
+
+impl Default for WriteOptions {
+    fn default() -> WriteOptions {
+        WriteOptions {
+            chunk_rows: BATCH_CHUNK_ROWS,
+            deflate_level: DEFLATE_LEVEL,
+        }
+    }
+}
+
+/// Writes `recording` (and `results`, when given) to `path`, atomically.
+pub fn write_file(
+    path: &Path,
+    recording: &Recording,
+    results: Option<&Results>,
+    options: &WriteOptions,
+) -> Result<(), StoreError> {
+    let target = AtomicPath::new(path);
+    {
+        let file = File::create(target.temporary()).at(path, "file")?;
+        write_root(&file, path, &recording.montage, &recording.source)?;
+        let raw = file.create_group(RAW).at(path, "/raw")?;
+        write_samples(&raw, path, recording, options)?;
+        if let Some(acquisition) = &recording.acquisition {
+            write_acquisition(&raw, path, acquisition, true)?;
+        }
+        if let Some(results) = results {
+            write_results(&file, path, results)?;
+        }
+        if let Some(truth) = &recording.truth {
+            write_truth(&file, path, truth)?;
+        }
+        file.close().at(path, "file")?;
+    }
+    target.commit()
+}
+
+/// The montage as the TOML text stored in the root attribute `montage`.
+pub fn montage_text(montage: &Montage) -> String {
+    toml::to_string(montage).unwrap_or_default()
+}
+
+/// Root attributes.
+pub(crate) fn write_root(
+    file: &File,
+    path: &Path,
+    montage: &Montage,
+    source: &str,
+) -> Result<(), StoreError> {
+    put_text(file, path, "format", FORMAT)?;
+    put_i64(file, path, "format_version", VERSION)?;
+    put_text(file, path, "software", SOFTWARE)?;
+    put_text(file, path, "created_utc", &utc_now())?;
+    put_text(file, path, "source", source)?;
+    put_text(file, path, "montage", &montage_text(montage))?;
+    put_i64(file, path, "mains_hz", i64::from(montage.mains_hz))
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Emg => "emg",
+        Kind::Force => "force",
+        Kind::Accel => "accel",
+        Kind::Other => "other",
+    }
+}
+
+/// The attributes of `/raw/samples` that describe its columns.
+pub(crate) fn describe_samples(
+    ds: &hdf5::Dataset,
+    path: &Path,
+    montage: &Montage,
+) -> Result<(), StoreError> {
+    let rate = montage.sample_rate_hz.ok_or_else(|| StoreError::Invalid {
+        path: path.to_path_buf(),
+        object: "/raw/samples".to_string(),
+        problem: "the montage has no sample rate".to_string(),
+    })?;
+    put_f64(ds, path, "sample_rate_hz", rate)?;
+    let names: Vec<String> = montage.channels.iter().map(|c| c.name.clone()).collect();
+    let units: Vec<String> = montage.channels.iter().map(|c| c.unit.clone()).collect();
+    let kinds: Vec<String> = montage
+        .channels
+        .iter()
+        .map(|c| kind_name(c.kind).to_string())
+        .collect();
+    put_texts(ds, path, "channel_names", &names)?;
+    put_texts(ds, path, "units", &units)?;
+    put_texts(ds, path, "kinds", &kinds)
+}
+
+fn write_samples(
+    raw: &Group,
+    path: &Path,
+    recording: &Recording,
+    options: &WriteOptions,
+) -> Result<(), StoreError> {
+    let (rows, channels) = recording.samples.dim();
+    let chunk_rows = options.chunk_rows.clamp(1, rows.max(1));
+    let mut builder = raw
+        .new_dataset::<f32>()
+        .shape((rows, channels))
+        .chunk((chunk_rows, channels.max(1)));
+    if options.deflate_level > 0 {
+        builder = builder.shuffle().deflate(options.deflate_level);
+    }
+    let ds = builder.create(SAMPLES).at(path, "/raw/samples")?;
+    if rows > 0 {
+        ds.write(recording.samples.view())
+            .at(path, "/raw/samples")?;
+    }
+    describe_samples(&ds, path, &recording.montage)
+}
+
+/// `/raw` counters, and (when `with_tables`) `/raw/gaps` and `/raw/timing`.
+pub(crate) fn write_acquisition(
+    raw: &Group,
+    path: &Path,
+    a: &Acquisition,
+    with_tables: bool,
+) -> Result<(), StoreError> {
+    put_text(raw, path, "protocol", &a.protocol)?;
+    put_text(raw, path, "port", &a.port)?;
+    for (name, value) in [
+        ("frames_received", a.frames_received),
+        ("frames_missing", a.frames_missing),
+        ("frames_corrupt", a.frames_corrupt),
+        ("bytes_skipped", a.bytes_skipped),
+        ("ring_overruns", a.ring_overruns),
+    ] {
+        put_i64(raw, path, name, i64::try_from(value).unwrap_or(i64::MAX))?;
+    }
+    if with_tables {
+        let gaps = Array2::from_shape_fn((a.gaps.len(), 2), |(r, c)| a.gaps[r][c]);
+        raw.new_dataset_builder()
+            .with_data(&gaps)
+            .create(GAPS)
+            .at(path, "/raw/gaps")?;
+        let timing = Array2::from_shape_fn((a.timing.len(), 2), |(r, c)| a.timing[r][c]);
+        raw.new_dataset_builder()
+            .with_data(&timing)
+            .create(TIMING)
+            .at(path, "/raw/timing")?;
+    }
+    Ok(())
+}
+
+/// `/features`, `/events`, `/summary`.
+pub(crate) fn write_results(file: &File, path: &Path, results: &Results) -> Result<(), StoreError> {
+    let features = file.create_group(FEATURES).at(path, "/features")?;
+    for group in &results.features {
+        let object = format!("/features/{}", group.name);
+        let g = features.create_group(&group.name).at(path, &object)?;
+        put_f64_dataset(&g, path, "time_s", &group.time_s)?;
+        for table in &group.tables {
+            let object = format!("{object}/{}", table.name);
+            let values = table.values.mapv(|v| v as f32);
+            let ds = g
+                .new_dataset_builder()
+                .with_data(&values)
+                .create(table.name.as_str())
+                .at(path, &object)?;
+            put_texts(&ds, path, "columns", &table.columns)?;
+        }
+        for (name, value) in &group.params {
+            put_value(&g, path, name, value)?;
+        }
+    }
+    write_events(file, path, results)?;
+    write_summary(file, path, results)
+}
+
+/// `/summary/<group>/{names, columns…}`.
+pub(crate) fn write_summary(file: &File, path: &Path, results: &Results) -> Result<(), StoreError> {
+    let summary = file.create_group(SUMMARY).at(path, "/summary")?;
+    for group in &results.summary {
+        let object = format!("/summary/{}", group.name);
+        let g = summary.create_group(&group.name).at(path, &object)?;
+        put_text_dataset(&g, path, "names", &group.names)?;
+        for (name, values) in &group.columns {
+            match values {
+                SummaryValues::Numbers(v) => put_f64_dataset(&g, path, name, v)?,
+                SummaryValues::Texts(t) => put_text_dataset(&g, path, name, t)?,
+            };
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn write_events(file: &File, path: &Path, results: &Results) -> Result<(), StoreError> {
+    let events = file.create_group(EVENTS).at(path, "/events")?;
+    let time: Vec<f64> = results.events.iter().map(|e| e.time_s).collect();
+    let kind: Vec<String> = results
+        .events
+        .iter()
+        .map(|e| e.kind.as_str().to_string())
+        .collect();
+    let channel: Vec<String> = results.events.iter().map(|e| e.channel.clone()).collect();
+    let value: Vec<f64> = results.events.iter().map(|e| e.value).collect();
+    put_f64_dataset(&events, path, "time_s", &time)?;
+    put_text_dataset(&events, path, "kind", &kind)?;
+    put_text_dataset(&events, path, "channel", &channel)?;
+    put_f64_dataset(&events, path, "value", &value)?;
+    Ok(())
+}
+
+/// `/truth/<name>`: the values, with `names`, `unit` and `description` attributes.
+pub(crate) fn write_truth(file: &File, path: &Path, truth: &Truth) -> Result<(), StoreError> {
+    let group = file.create_group(TRUTH).at(path, "/truth")?;
+    for entry in &truth.entries {
+        let ds = put_f64_dataset(&group, path, &entry.name, &entry.values)?;
+        put_texts(&ds, path, "names", &entry.labels)?;
+        put_text(&ds, path, "unit", &entry.unit)?;
+        put_text(&ds, path, "description", &entry.description)?;
+    }
+    Ok(())
+}
