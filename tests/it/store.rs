@@ -10,12 +10,33 @@ use myobalance::results::{
 use myobalance::store::{read_file, write_file, StoreError, WriteOptions};
 use ndarray::Array2;
 
-/// A fresh, empty folder for one test.
-pub fn scratch_dir(name: &str) -> PathBuf {
+/// A fresh, empty folder for one test, removed when the test ends.
+pub struct ScratchDir(PathBuf);
+
+impl std::ops::Deref for ScratchDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for ScratchDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub fn scratch_dir(name: &str) -> ScratchDir {
     let dir = std::env::temp_dir().join(format!("myobalance-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    ScratchDir(dir)
 }
 
 fn channel(name: &str, kind: Kind, unit: &str, side: Side) -> Channel {
