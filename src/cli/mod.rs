@@ -4,6 +4,7 @@
 use clap::{Parser, Subcommand};
 
 pub mod bench;
+pub mod inspect;
 
 /// Exit status of a subcommand that returned normally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,9 +33,9 @@ pub struct UsageError(pub String);
 /// Exit code for an error that ended a subcommand: 2 for bad usage or configuration,
 /// 1 otherwise.
 pub fn exit_code_for(err: &anyhow::Error) -> std::process::ExitCode {
-    let usage = err.chain().any(|e| {
-        e.is::<UsageError>() || e.is::<crate::dsp::DspError>()
-    });
+    let usage = err
+        .chain()
+        .any(|e| e.is::<UsageError>() || e.is::<crate::dsp::DspError>());
     std::process::ExitCode::from(if usage { 2 } else { 1 })
 }
 
@@ -50,11 +51,14 @@ pub struct Cli {
 pub enum Command {
     /// Benchmark the DSP core on synthetic data and print throughput per kernel.
     Bench(bench::BenchArgs),
+    /// Describe a myobalance HDF5 file: channels, rate, duration, groups, gaps, summary.
+    Inspect(inspect::InspectArgs),
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Bench(args) => bench::run(args),
+        Command::Inspect(args) => inspect::run(args),
     }
 }
