@@ -7,6 +7,7 @@
 
 mod atomic;
 mod attrs;
+mod chunks;
 pub mod error;
 pub mod layout;
 pub mod live;

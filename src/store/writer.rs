@@ -10,6 +10,7 @@ use super::atomic::AtomicPath;
 use super::attrs::{
     put_f64, put_f64_dataset, put_i64, put_text, put_text_dataset, put_texts, put_value,
 };
+use super::chunks::write_shuffled_deflated;
 use super::error::{Context, StoreError};
 use super::layout::{
     BATCH_CHUNK_ROWS, DEFLATE_LEVEL, EVENTS, FEATURES, FORMAT, GAPS, RAW, SAMPLES, SOFTWARE,
@@ -135,9 +136,14 @@ fn write_samples(
         builder = builder.shuffle().deflate(options.deflate_level);
     }
     let ds = builder.create(SAMPLES).at(path, "/raw/samples")?;
-    if rows > 0 {
-        ds.write(recording.samples.view())
-            .at(path, "/raw/samples")?;
+    if rows > 0 && channels > 0 {
+        if options.deflate_level > 0 {
+            let data = recording.samples.view();
+            write_shuffled_deflated(&ds, path, data, chunk_rows, options.deflate_level)?;
+        } else {
+            ds.write(recording.samples.view())
+                .at(path, "/raw/samples")?;
+        }
     }
     describe_samples(&ds, path, &recording.montage)
 }
