@@ -40,7 +40,7 @@ fn causal_blocks(c: &mut Criterion) {
             let mut run = causal_in_blocks(&design, &signal, block).expect("valid design");
             group.bench_function(
                 BenchmarkId::new(format!("{channels}ch"), format!("block{block}")),
-                |b| b.iter(&mut run),
+                |b| b.iter(|| run.run()),
             );
         }
     }
@@ -60,7 +60,7 @@ fn whole_signal(c: &mut Criterion) {
             group.throughput(Throughput::Elements(signal.interleaved().len() as u64));
             group.bench_function(
                 BenchmarkId::from_parameter(format!("{}ch", signal.channels())),
-                |b| b.iter(&mut run),
+                |b| b.iter(|| run.run()),
             );
         }
         group.finish();

@@ -2,8 +2,10 @@
 //! and then run as often as the timer asks. `myobalance bench` and the criterion benches in
 //! `benches/dsp.rs` both call [`prepare`], so they time the same code.
 //!
-//! Every run returns an output checksum, so the optimiser cannot drop the work and a peer
-//! computing the same quantities can compare against it:
+//! A run can also return an output checksum, so that a peer computing the same quantities
+//! can compare against it. Timed runs skip it where it would cost a pass over a whole
+//! output array; they hand the output to [`std::hint::black_box`] instead, so the work is
+//! still done.
 //!
 //! | kernel | work | checksum |
 //! |---|---|---|
@@ -67,15 +69,53 @@ impl Kernel {
     }
 }
 
-/// A prepared kernel: each call does the whole work once and returns the output checksum.
-pub type Run<'a> = Box<dyn FnMut() -> f64 + 'a>;
+/// A prepared kernel: its buffers are allocated and its filters designed, so a run only
+/// computes.
+pub struct Prepared<'a> {
+    work: Box<dyn FnMut(bool) -> f64 + 'a>,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(work: impl FnMut(bool) -> f64 + 'a) -> Prepared<'a> {
+        Prepared {
+            work: Box::new(work),
+        }
+    }
+
+    /// Does the kernel's whole work once.
+    pub fn run(&mut self) {
+        (self.work)(false);
+    }
+
+    /// Does the kernel's whole work once and returns its output checksum.
+    pub fn run_with_checksum(&mut self) -> f64 {
+        (self.work)(true)
+    }
+}
+
+impl std::fmt::Debug for Prepared<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Prepared")
+    }
+}
+
+/// The checksum of a whole output array when asked for, else 0 after making sure the
+/// optimiser keeps the array.
+fn whole(checksum: bool, out: &[f64], sum: impl Fn(&[f64]) -> f64) -> f64 {
+    if checksum {
+        sum(out)
+    } else {
+        std::hint::black_box(out);
+        0.0
+    }
+}
 
 /// Prepares `kernel` on `signal`, which must have been generated at `design`'s rate.
 pub fn prepare<'a>(
     kernel: Kernel,
     design: &Design,
     signal: &'a Signal,
-) -> Result<Run<'a>, DspError> {
+) -> Result<Prepared<'a>, DspError> {
     let n_ch = signal.channels();
     let fs = design.sample_rate_hz;
     Ok(match kernel {
@@ -83,15 +123,15 @@ pub fn prepare<'a>(
         Kernel::BandpassZeroPhase => {
             let mut zp = ZeroPhase::new(&design.bandpass, n_ch)?;
             let mut y = vec![0.0; signal.interleaved().len()];
-            Box::new(move || {
+            Prepared::new(move |checksum| {
                 zp.apply(signal.interleaved(), &mut y);
-                sum_abs(&y)
+                whole(checksum, &y, sum_abs)
             })
         }
         Kernel::Rms => {
             let spec = design.rms;
             let mut out = Vec::new();
-            Box::new(move || {
+            Prepared::new(move |_| {
                 (0..n_ch)
                     .map(|c| {
                         windowed_rms(signal.channel(c), &spec, &mut out);
@@ -103,18 +143,18 @@ pub fn prepare<'a>(
         Kernel::Envelope => {
             let mut env = ZeroPhaseEnvelope::new(ENVELOPE_LOWPASS_HZ, fs, n_ch)?;
             let mut e = vec![0.0; signal.interleaved().len()];
-            Box::new(move || {
+            Prepared::new(move |checksum| {
                 env.apply(signal.interleaved(), &mut e);
-                e.iter().sum()
+                whole(checksum, &e, |e| e.iter().sum())
             })
         }
         Kernel::Welch => {
             let mut tremor = Tremor::new(design)?;
-            Box::new(move || (0..n_ch).map(|c| tremor.run(signal.channel(c))).sum())
+            Prepared::new(move |_| (0..n_ch).map(|c| tremor.run(signal.channel(c))).sum())
         }
         Kernel::Mdf => {
             let mut fatigue = Fatigue::new(design)?;
-            Box::new(move || (0..n_ch).map(|c| fatigue.run(signal.channel(c))).sum())
+            Prepared::new(move |_| (0..n_ch).map(|c| fatigue.run(signal.channel(c))).sum())
         }
         Kernel::Pipeline => pipeline(design, signal)?,
     })
@@ -129,12 +169,12 @@ pub fn causal_in_blocks<'a>(
     design: &Design,
     signal: &'a Signal,
     block_frames: usize,
-) -> Result<Run<'a>, DspError> {
+) -> Result<Prepared<'a>, DspError> {
     assert!(block_frames > 0, "blocks need at least one frame");
     let n_ch = signal.channels();
     let mut filter = SosFilter::new(&design.bandpass, n_ch)?;
     let mut y = vec![0.0; signal.interleaved().len()];
-    Ok(Box::new(move || {
+    Ok(Prepared::new(move |checksum| {
         filter.reset();
         for (x, y) in signal
             .interleaved()
@@ -143,7 +183,7 @@ pub fn causal_in_blocks<'a>(
         {
             filter.process(x, y);
         }
-        sum_abs(&y)
+        whole(checksum, &y, sum_abs)
     }))
 }
 
@@ -226,7 +266,7 @@ impl Fatigue {
 
 /// The whole-recording engine path: band-pass and envelope over all channels at once, then
 /// the per-channel features on the band-passed signal.
-fn pipeline<'a>(design: &Design, signal: &'a Signal) -> Result<Run<'a>, DspError> {
+fn pipeline<'a>(design: &Design, signal: &'a Signal) -> Result<Prepared<'a>, DspError> {
     let n_ch = signal.channels();
     let n = signal.samples_per_channel();
     let mut bandpass = ZeroPhase::new(&design.bandpass, n_ch)?;
@@ -239,10 +279,10 @@ fn pipeline<'a>(design: &Design, signal: &'a Signal) -> Result<Run<'a>, DspError
     let mut channel = vec![0.0; n];
     let mut rectified = vec![0.0; n];
     let mut rms = Vec::new();
-    Ok(Box::new(move || {
+    Ok(Prepared::new(move |checksum| {
         bandpass.apply(signal.interleaved(), &mut y);
         envelope.apply(&y, &mut e);
-        let mut total: f64 = e.iter().sum();
+        let mut total = whole(checksum, &e, |e| e.iter().sum());
         for c in 0..n_ch {
             for (i, (v, r)) in channel.iter_mut().zip(rectified.iter_mut()).enumerate() {
                 *v = y[i * n_ch + c];

@@ -152,17 +152,17 @@ pub fn run(
     }
 }
 
-/// One untimed warm-up run, then timed runs until both minimums are reached; returns the
-/// run times and the last checksum.
-fn time_runs(run: &mut kernels::Run<'_>) -> (Vec<f64>, f64) {
-    let mut checksum = std::hint::black_box(run());
+/// One untimed warm-up run that also sums the output, then timed runs until both minimums
+/// are reached; returns the run times and the checksum.
+fn time_runs(run: &mut kernels::Prepared<'_>) -> (Vec<f64>, f64) {
+    let checksum = run.run_with_checksum();
     let mut times = Vec::new();
     let mut spent = Duration::ZERO;
     while times.len() < MIN_REPEATS
         || (spent.as_secs_f64() < MIN_TOTAL_S && times.len() < MAX_REPEATS)
     {
         let start = Instant::now();
-        checksum = std::hint::black_box(run());
+        run.run();
         let elapsed = start.elapsed();
         spent += elapsed;
         // A run too short for the clock still took some time.
