@@ -28,6 +28,10 @@ use super::sosfilt::SosFilter;
 pub struct ZeroPhase {
     filter: SosFilter,
     padlen: usize,
+    /// The odd extensions before and after the signal, `pad` frames each.
+    front: Vec<f64>,
+    back: Vec<f64>,
+    /// Interleaved copy of a planar input.
     scratch: Vec<f64>,
     edge: Vec<f64>,
 }
@@ -38,6 +42,8 @@ impl ZeroPhase {
         Ok(ZeroPhase {
             filter: SosFilter::new(sections, channels)?,
             padlen: sos::default_padlen(sections),
+            front: Vec::new(),
+            back: Vec::new(),
             scratch: Vec::new(),
             edge: vec![0.0; channels],
         })
@@ -60,14 +66,11 @@ impl ZeroPhase {
             0,
             "input is not a whole number of frames"
         );
-        let frames = input.len() / n_ch;
-        if frames == 0 {
+        if input.is_empty() {
             return;
         }
-        let pad = self.padlen_for(frames);
-        self.extend_odd(input, frames, pad);
-        self.run_both_passes();
-        output.copy_from_slice(&self.scratch[pad * n_ch..(pad + frames) * n_ch]);
+        self.extend_odd(input);
+        self.run_both_passes(Some(input), output);
     }
 
     /// Filters channels held as separate slices (planar layout, all the same length).
@@ -86,56 +89,72 @@ impl ZeroPhase {
         if frames == 0 {
             return;
         }
-        let pad = self.padlen_for(frames);
-        self.scratch.clear();
-        self.scratch.resize((frames + 2 * pad) * n_ch, 0.0);
+        let mut frames_buf = std::mem::take(&mut self.scratch);
+        frames_buf.clear();
+        frames_buf.resize(frames * n_ch, 0.0);
         for (c, x) in input.iter().enumerate() {
-            let (first, last) = (x[0], x[frames - 1]);
-            for i in 0..pad {
-                self.scratch[i * n_ch + c] = 2.0 * first - x[pad - i];
-                self.scratch[(pad + frames + i) * n_ch + c] = 2.0 * last - x[frames - 2 - i];
-            }
             for (i, &v) in x.iter().enumerate() {
-                self.scratch[(pad + i) * n_ch + c] = v;
+                frames_buf[i * n_ch + c] = v;
             }
         }
-        self.run_both_passes();
+        self.extend_odd(&frames_buf);
+        self.run_both_passes(None, &mut frames_buf);
         for (c, y) in output.iter_mut().enumerate() {
             for (i, v) in y.iter_mut().enumerate() {
-                *v = self.scratch[(pad + i) * n_ch + c];
+                *v = frames_buf[i * n_ch + c];
             }
         }
+        self.scratch = frames_buf;
     }
 
-    /// Writes `pad` frames of odd extension, the input, and `pad` more into the scratch
-    /// buffer: `2·x[0] − x[pad−i]` before and `2·x[N−1] − x[N−2−i]` after.
-    fn extend_odd(&mut self, input: &[f64], frames: usize, pad: usize) {
+    /// Writes the `pad` frames of odd extension on each side of the interleaved `input`:
+    /// `2·x[0] − x[pad−i]` before it (i = 0 … pad−1) and `2·x[N−1] − x[N−2−i]` after it.
+    fn extend_odd(&mut self, input: &[f64]) {
         let n_ch = self.filter.channels();
-        self.scratch.clear();
-        self.scratch.reserve((frames + 2 * pad) * n_ch);
+        let frames = input.len() / n_ch;
+        let pad = self.padlen_for(frames);
         let frame = |i: usize| &input[i * n_ch..(i + 1) * n_ch];
         let (first, last) = (frame(0), frame(frames - 1));
+        self.front.clear();
+        self.back.clear();
         for i in 0..pad {
             let mirror = frame(pad - i);
-            self.scratch
+            self.front
                 .extend(first.iter().zip(mirror).map(|(f, m)| 2.0 * f - m));
-        }
-        self.scratch.extend_from_slice(input);
-        for i in 0..pad {
             let mirror = frame(frames - 2 - i);
-            self.scratch
+            self.back
                 .extend(last.iter().zip(mirror).map(|(l, m)| 2.0 * l - m));
         }
     }
 
-    fn run_both_passes(&mut self) {
+    /// Runs the forward pass over front pad, signal and back pad, each started from the
+    /// state the previous one left, then the backward pass over back pad and signal (the
+    /// front pad's backward output is never used). The signal is `input` copied into `data`
+    /// on the way, or `data` itself.
+    fn run_both_passes(&mut self, input: Option<&[f64]>, data: &mut [f64]) {
         let n_ch = self.filter.channels();
-        let total = self.scratch.len();
-        self.edge.copy_from_slice(&self.scratch[..n_ch]);
+        let start = match (self.front.is_empty(), input) {
+            (false, _) => &self.front[..n_ch],
+            (true, Some(x)) => &x[..n_ch],
+            (true, None) => &data[..n_ch],
+        };
+        self.edge.copy_from_slice(start);
         self.filter.settle_on(&self.edge);
-        self.filter.process_in_place(&mut self.scratch);
-        self.edge.copy_from_slice(&self.scratch[total - n_ch..]);
+        self.filter.process_in_place(&mut self.front);
+        match input {
+            Some(x) => self.filter.process(x, data),
+            None => self.filter.process_in_place(data),
+        }
+        self.filter.process_in_place(&mut self.back);
+
+        let end = if self.back.is_empty() {
+            &data[data.len() - n_ch..]
+        } else {
+            &self.back[self.back.len() - n_ch..]
+        };
+        self.edge.copy_from_slice(end);
         self.filter.settle_on(&self.edge);
-        self.filter.process_in_place_reversed(&mut self.scratch);
+        self.filter.process_in_place_reversed(&mut self.back);
+        self.filter.process_in_place_reversed(data);
     }
 }

@@ -12,6 +12,7 @@ pub mod filtfilt;
 pub mod notch;
 pub mod rms;
 pub mod sos;
+mod sos_lanes;
 pub mod sosfilt;
 pub mod spectral;
 pub mod tkeo;

@@ -8,10 +8,13 @@
 //!
 //! State is laid out section by section with the channels side by side, so the inner loop
 //! runs the same biquad over neighbouring channels at once: one biquad chain is bound by
-//! the latency of its recursion, but independent channels fill the SIMD lanes.
+//! the latency of its recursion, but independent channels fill the SIMD lanes. The loop
+//! itself lives in `sos_lanes` (AVX2 when the CPU has it, the baseline otherwise, with
+//! bit-identical results).
 
 use super::error::DspError;
 use super::sos::{self, Section};
+use super::sos_lanes::{self, Isa};
 
 /// A multi-channel transposed direct-form II cascade (scipy's `sosfilt`, applied to each
 /// channel).
@@ -32,6 +35,7 @@ pub struct SosFilter {
     channels: usize,
     /// Per section: `channels` values of z1, then `channels` values of z2.
     state: Vec<f64>,
+    isa: Isa,
 }
 
 impl SosFilter {
@@ -45,6 +49,7 @@ impl SosFilter {
             sections: sections.to_vec(),
             channels,
             state: vec![0.0; sections.len() * 2 * channels],
+            isa: Isa::detect(),
         })
     }
 
@@ -88,8 +93,7 @@ impl SosFilter {
     /// If the lengths differ or are not a whole number of frames.
     pub fn process(&mut self, input: &[f64], output: &mut [f64]) {
         assert_eq!(input.len(), output.len(), "input and output lengths differ");
-        output.copy_from_slice(input);
-        self.process_in_place(output);
+        self.run(Some(input), output, false);
     }
 
     /// Filters interleaved frames in place, first frame first. Never allocates.
@@ -97,11 +101,7 @@ impl SosFilter {
     /// # Panics
     /// If `data` is not a whole number of frames.
     pub fn process_in_place(&mut self, data: &mut [f64]) {
-        let n = self.channels;
-        assert_eq!(data.len() % n, 0, "data is not a whole number of frames");
-        for frame in data.chunks_exact_mut(n) {
-            run_frame(&self.sections, &mut self.state, frame);
-        }
+        self.run(None, data, false);
     }
 
     /// Filters interleaved frames in place, last frame first (the backward pass of
@@ -110,29 +110,23 @@ impl SosFilter {
     /// # Panics
     /// If `data` is not a whole number of frames.
     pub fn process_in_place_reversed(&mut self, data: &mut [f64]) {
-        let n = self.channels;
-        assert_eq!(data.len() % n, 0, "data is not a whole number of frames");
-        for frame in data.chunks_exact_mut(n).rev() {
-            run_frame(&self.sections, &mut self.state, frame);
-        }
+        self.run(None, data, true);
     }
-}
 
-/// Runs one frame through every section. Channels are independent, so the inner loop is a
-/// straight vector loop over them.
-#[inline(always)]
-fn run_frame(sections: &[Section], state: &mut [f64], frame: &mut [f64]) {
-    let n = frame.len();
-    for (section, block) in sections.iter().zip(state.chunks_exact_mut(2 * n)) {
-        let [b0, b1, b2] = section.b;
-        let [_, a1, a2] = section.a;
-        let (z1, z2) = block.split_at_mut(n);
-        for ((x, z1), z2) in frame.iter_mut().zip(z1.iter_mut()).zip(z2.iter_mut()) {
-            let xn = *x;
-            let y = b0 * xn + *z1;
-            *z1 = b1 * xn - a1 * y + *z2;
-            *z2 = b2 * xn - a2 * y;
-            *x = y;
-        }
+    fn run(&mut self, input: Option<&[f64]>, data: &mut [f64], reverse: bool) {
+        assert_eq!(
+            data.len() % self.channels,
+            0,
+            "data is not a whole number of frames"
+        );
+        sos_lanes::filter(
+            self.isa,
+            &self.sections,
+            &mut self.state,
+            self.channels,
+            input,
+            data,
+            reverse,
+        );
     }
 }
