@@ -115,8 +115,8 @@ def tremor(x, d):
     """Welch PSD of every 4 s window (2 s Hann segments, half overlap, linear detrend), band
     power 4–12 Hz, power 1–30 Hz, relative power and the parabola-refined peak. One welch call
     per channel, vectorised over its windows (a single call over every channel needs over a
-    gigabyte of temporaries at 16 channels × 60 s)."""
-    powers = []
+    gigabyte of temporaries at 16 channels × 60 s). Returns (power, relative, peak_hz)."""
+    powers, relatives, peaks = [], [], []
     for xc in x:
         v = windows(xc[None, :], *d.tremor)[0]
         f, p = signal.welch(v, d.fs, window="hann", nperseg=d.segment, noverlap=d.segment // 2,
@@ -133,8 +133,9 @@ def tremor(x, d):
         curvature = before - 2.0 * at + after
         peak = f[k] + df * 0.5 * (before - after) / np.where(curvature == 0.0, np.inf, curvature)
         powers.append(power)
-        del relative, peak
-    return np.concatenate(powers)
+        relatives.append(relative)
+        peaks.append(peak)
+    return np.concatenate(powers), np.concatenate(relatives), np.concatenate(peaks)
 
 
 def fatigue(x, d):
@@ -158,33 +159,43 @@ def fatigue(x, d):
 
 
 def peer_kernels(d):
-    """name → function of x returning the output checksum myobalance reports."""
+    """name → (work, checksum): work(x) does the timed computation and returns its outputs;
+    checksum(outputs) reduces them, untimed, to the checksum myobalance reports."""
     def pipeline(x):
         y = signal.sosfiltfilt(d.bandpass, x, axis=-1)
-        e = envelope(y, d)
-        mdf, mnf = fatigue(y, d)
-        return e.sum() + rms(y, d).sum() + tremor(np.abs(y), d).sum() + (mdf + mnf).sum()
+        return envelope(y, d), rms(y, d), tremor(np.abs(y), d)[0], fatigue(y, d)
+
+    def pipeline_sum(outputs):
+        e, r, power, (mdf, mnf) = outputs
+        return e.sum() + r.sum() + power.sum() + (mdf + mnf).sum()
+
+    def total(y):
+        return y.sum()
+
+    def total_abs(y):
+        return np.abs(y).sum()
 
     return {
-        "bandpass_causal": lambda x: np.abs(signal.sosfilt(d.bandpass, x, axis=-1)).sum(),
-        "bandpass_zero_phase": lambda x: np.abs(signal.sosfiltfilt(d.bandpass, x, axis=-1)).sum(),
-        "rms": lambda x: rms(x, d).sum(),
-        "envelope": lambda x: envelope(x, d).sum(),
-        "welch": lambda x: tremor(x, d).sum(),
-        "mdf": lambda x: sum(m.sum() for m in fatigue(x, d)),
-        "pipeline": pipeline,
+        "bandpass_causal": (lambda x: signal.sosfilt(d.bandpass, x, axis=-1), total_abs),
+        "bandpass_zero_phase": (lambda x: signal.sosfiltfilt(d.bandpass, x, axis=-1), total_abs),
+        "rms": (lambda x: rms(x, d), total),
+        "envelope": (lambda x: envelope(x, d), total),
+        "welch": (lambda x: tremor(x, d), lambda t: t[0].sum()),
+        "mdf": (lambda x: fatigue(x, d), lambda m: sum(v.sum() for v in m)),
+        "pipeline": (pipeline, pipeline_sum),
     }
 
 
-def time_runs(fn, x, min_repeats=3, min_total_s=0.5):
-    """One warm-up run, then runs until both minimums are met: (median seconds, checksum)."""
-    checksum = fn(x)
+def time_runs(work, checksum, x, min_repeats=3, min_total_s=0.5):
+    """One warm-up run, then runs until both minimums are met: (median seconds, checksum of
+    the outputs, computed outside the timing)."""
+    outputs = work(x)
     times = []
     while len(times) < min_repeats or sum(times) < min_total_s:
         start = time.perf_counter()
-        checksum = fn(x)
+        outputs = work(x)
         times.append(time.perf_counter() - start)
-    return float(np.median(times)), float(checksum)
+    return float(np.median(times)), float(checksum(outputs))
 
 
 # --- Side by side -------------------------------------------------------------------------
@@ -245,9 +256,9 @@ def bench(args):
         return 1
 
     peers = {}
-    for name, fn in peer_kernels(d).items():
+    for name, (work, checksum) in peer_kernels(d).items():
         print(f"timing scipy {name} ...", file=sys.stderr)
-        peers[name] = time_runs(fn, x)
+        peers[name] = time_runs(work, checksum, x)
 
     m = rust.get("machine", {})
     print(f"\n{args.channels} channels × {n} samples ({args.seconds:g} s at {args.rate:g} Hz), "
