@@ -3,7 +3,21 @@
 //! `[analysis]` settings. Loaded from TOML (DESIGN.md, "Montage file") and validated in
 //! full; every mistake is reported with the file, the key and the problem.
 
+use std::path::Path;
+
 use serde::{Deserialize, Serialize};
+
+mod edit;
+mod error;
+mod locate;
+mod parse;
+mod validate;
+
+pub use error::{MontageError, Problem};
+
+/// Two sample rates this close (relative) are the same rate: a CSV's `time_s` against
+/// the montage, a device's rate against the montage.
+pub const RATE_TOLERANCE: f64 = 1e-3;
 
 /// What a channel measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,5 +175,105 @@ impl Montage {
     /// Index of the channel called `name`.
     pub fn channel_index(&self, name: &str) -> Option<usize> {
         self.channels.iter().position(|c| c.name == name)
+    }
+
+    /// Parses montage TOML `text` and validates it in full; `origin` names the text in
+    /// errors (the file path, usually). Missing optional keys take their defaults.
+    ///
+    /// ```
+    /// use myobalance::montage::Montage;
+    ///
+    /// let text = r#"
+    /// sample_rate_hz = 2000.0
+    /// mains_hz = 50
+    ///
+    /// [[channels]]
+    /// name = "biceps_l"
+    /// kind = "emg"
+    /// "#;
+    /// let montage = Montage::from_toml_str(text, "lab.toml")?;
+    /// assert_eq!(montage.analysis.rms_window_s, 0.25);
+    ///
+    /// let wrong = text.replace("biceps_l", "biceps l");
+    /// let error = Montage::from_toml_str(&wrong, "lab.toml").unwrap_err();
+    /// assert_eq!(
+    ///     error.to_string(),
+    ///     "montage lab.toml: line 6: channels[0].name: invalid name \"biceps l\": \
+    ///      use only letters A-Z a-z, digits 0-9 and _"
+    /// );
+    /// # Ok::<(), myobalance::montage::MontageError>(())
+    /// ```
+    pub fn from_toml_str(text: &str, origin: &str) -> Result<Montage, MontageError> {
+        parse::parse(text, origin)
+    }
+
+    /// Reads and validates the montage file at `path`.
+    pub fn load(path: &Path) -> Result<Montage, MontageError> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|error| MontageError::Read {
+            path: origin.clone(),
+            error,
+        })?;
+        Montage::from_toml_str(&text, &origin)
+    }
+
+    /// Checks every rule of DESIGN.md, "Montage file"; all problems are reported at once.
+    /// Window lengths in samples are checked only when `sample_rate_hz` is set.
+    pub fn validate(&self, origin: &str) -> Result<(), MontageError> {
+        let problems = validate::problems(self);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(MontageError::invalid(origin, problems))
+        }
+    }
+
+    /// This montage with the rate that the device or input file fixes, validated again
+    /// (window lengths in samples now count). A montage that names a different rate (by
+    /// more than [`RATE_TOLERANCE`]) is an error: one of the two is wrong.
+    pub fn with_sample_rate(
+        mut self,
+        sample_rate_hz: f64,
+        origin: &str,
+    ) -> Result<Montage, MontageError> {
+        let problem = |message: String| {
+            MontageError::invalid(origin, vec![Problem::new("sample_rate_hz", message)])
+        };
+        if !(sample_rate_hz.is_finite() && sample_rate_hz > 0.0) {
+            return Err(problem(format!(
+                "the input's sample rate {sample_rate_hz} Hz is not a positive number"
+            )));
+        }
+        if let Some(own) = self.sample_rate_hz {
+            if (own - sample_rate_hz).abs() > RATE_TOLERANCE * sample_rate_hz {
+                return Err(problem(format!(
+                    "the montage says {own} Hz but the input runs at {sample_rate_hz} Hz; \
+                     fix sample_rate_hz or leave it out"
+                )));
+            }
+        }
+        self.sample_rate_hz = Some(sample_rate_hz);
+        self.validate(origin)?;
+        Ok(self)
+    }
+
+    /// The montage as TOML with every default written out: the text stored in files, and
+    /// one that loads back to an equal montage.
+    pub fn to_toml_string(&self) -> String {
+        // Strings, numbers, enums, arrays and tables with values before sub-tables: the
+        // TOML serializer has nothing here it could refuse.
+        toml::to_string(self).expect("a montage always serializes to TOML")
+    }
+
+    /// `text` (a montage file) with the `mvc` values of the named channels replaced — or
+    /// added at the end of their `[[channels]]` table — keeping comments, order and layout.
+    /// Every name must be a channel and every value positive; the edited text must still
+    /// be a valid montage.
+    pub fn set_mvc_in_toml(
+        text: &str,
+        origin: &str,
+        values: &[(String, f64)],
+    ) -> Result<String, MontageError> {
+        edit::set_mvc(text, origin, values)
     }
 }

@@ -10,3 +10,4 @@ mod dsp_spectral;
 mod dsp_tkeo;
 mod store;
 mod store_crash;
+mod montage;
