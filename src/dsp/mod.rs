@@ -9,6 +9,7 @@ pub mod butterworth;
 pub mod envelope;
 pub mod error;
 pub mod filtfilt;
+mod isa;
 pub mod notch;
 pub mod rms;
 pub mod sos;

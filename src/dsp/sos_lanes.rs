@@ -12,33 +12,13 @@
 //! instruction set, so results are bit-identical across all of them. On x86-64 the same
 //! code is compiled a second time with AVX2 enabled and chosen at run time.
 
+use super::isa::Isa;
 use super::sos::Section;
 
 /// Widest channel group, in channels (two AVX2 registers per state variable).
 pub(crate) const GROUP: usize = 8;
 /// Samples (all channels) per tile: 32 KiB of f64, inside any L1 data cache in use.
 const TILE_SAMPLES: usize = 4096;
-
-/// The instruction set the loop was compiled for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Isa {
-    /// The target's baseline (SSE2 on x86-64).
-    Portable,
-    /// AVX2, detected at run time.
-    #[cfg(target_arch = "x86_64")]
-    Avx2,
-}
-
-impl Isa {
-    /// The best instruction set this CPU offers.
-    pub(crate) fn detect() -> Isa {
-        #[cfg(target_arch = "x86_64")]
-        if std::is_x86_feature_detected!("avx2") {
-            return Isa::Avx2;
-        }
-        Isa::Portable
-    }
-}
 
 /// Filters the interleaved frames of `data` (`n_ch` channels) through `sections`, first
 /// frame first or, with `reverse`, last frame first. With `input`, `data` is first
@@ -69,7 +49,7 @@ pub(crate) fn filter(
     match isa {
         Isa::Portable => filter_tiles(sections, state, n_ch, input, data, reverse),
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: `Isa::Avx2` is only ever made by `Isa::detect` after AVX2 was detected.
+        // SAFETY: an `Isa::Avx2` exists only where AVX2 was detected (see `Isa`).
         Isa::Avx2 => unsafe { filter_avx2(sections, state, n_ch, input, data, reverse) },
     }
 }

@@ -13,8 +13,9 @@
 //! bit-identical results).
 
 use super::error::DspError;
+use super::isa::Isa;
 use super::sos::{self, Section};
-use super::sos_lanes::{self, Isa};
+use super::sos_lanes;
 
 /// A multi-channel transposed direct-form II cascade (scipy's `sosfilt`, applied to each
 /// channel).
