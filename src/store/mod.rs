@@ -8,6 +8,7 @@
 mod atomic;
 mod attrs;
 mod chunks;
+pub mod csv;
 pub mod error;
 pub mod layout;
 pub mod live;

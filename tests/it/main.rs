@@ -11,3 +11,4 @@ mod dsp_tkeo;
 mod store;
 mod store_crash;
 mod montage;
+mod csv;
