@@ -12,3 +12,4 @@ mod store;
 mod store_crash;
 mod montage;
 mod csv;
+mod features_force;

@@ -1,0 +1,8 @@
+//! Named features composed from the `dsp` kernels: activation, co-contraction, tremor and
+//! its alarm, fatigue, symmetry, force metrics, EMG onsets. Pure: no I/O, no threads.
+
+pub mod cocontraction;
+pub mod force;
+pub mod line_fit;
+pub mod onsets;
+pub mod symmetry;

@@ -1,0 +1,137 @@
+//! EMG activation onsets and offsets by the Hodges–Bui test (METHODS.md G): the band-passed
+//! EMG is rectified, low-passed at 50 Hz and averaged over 25 ms; the muscle is on where
+//! that exceeds the baseline mean by k = 3 baseline SDs for at least 30 ms, and off again
+//! where it stays below for at least 30 ms (shorter gaps are merged).
+//!
+//! The detector is a per-sample state machine, so the same code runs over a recording and
+//! over a live stream. The baseline (mean and SD of the processed signal over a quiet
+//! 500 ms) is given to it: offline the quietest window of the recording, live (and
+//! `--causal`) the first 500 ms after the filter's first 100 ms.
+
+/// Detector thresholds in samples.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OnsetRule {
+    /// Level the processed signal must exceed: μ + k·σ.
+    pub threshold: f64,
+    /// Samples above the threshold before an onset is declared.
+    pub min_on: usize,
+    /// Samples below the threshold before an offset is declared.
+    pub min_off: usize,
+}
+
+impl OnsetRule {
+    /// The rule for baseline `mean`, `sd`, multiplier `k` and minimum durations.
+    pub fn new(mean: f64, sd: f64, k: f64, min_on: usize, min_off: usize) -> OnsetRule {
+        OnsetRule {
+            threshold: mean + k * sd,
+            min_on: min_on.max(1),
+            min_off: min_off.max(1),
+        }
+    }
+}
+
+/// A change of state found by the detector, at a sample index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    /// Activity began at this sample (the first sample of the run that qualified).
+    Onset(usize),
+    /// Activity ended at this sample (the first sample of the quiet run that qualified).
+    Offset(usize),
+}
+
+/// Streaming Hodges–Bui detector over the processed signal.
+#[derive(Debug, Clone)]
+pub struct OnsetDetector {
+    rule: OnsetRule,
+    active: bool,
+    run_start: usize,
+    run_len: usize,
+    index: usize,
+}
+
+impl OnsetDetector {
+    /// A detector that starts in the "off" state at sample 0.
+    pub fn new(rule: OnsetRule) -> OnsetDetector {
+        OnsetDetector {
+            rule,
+            active: false,
+            run_start: 0,
+            run_len: 0,
+            index: 0,
+        }
+    }
+
+    /// Feeds the next sample; returns the transition it completes, if any. A transition is
+    /// reported once its minimum duration has passed, dated to the start of its run.
+    pub fn push(&mut self, value: f64) -> Option<Transition> {
+        let i = self.index;
+        self.index += 1;
+        // The detector counts the run of samples on the other side of the threshold.
+        let opposite = if self.active {
+            value < self.rule.threshold
+        } else {
+            value >= self.rule.threshold
+        };
+        if !opposite {
+            self.run_len = 0;
+            return None;
+        }
+        if self.run_len == 0 {
+            self.run_start = i;
+        }
+        self.run_len += 1;
+        let needed = if self.active {
+            self.rule.min_off
+        } else {
+            self.rule.min_on
+        };
+        if self.run_len < needed {
+            return None;
+        }
+        self.active = !self.active;
+        self.run_len = 0;
+        Some(if self.active {
+            Transition::Onset(self.run_start)
+        } else {
+            Transition::Offset(self.run_start)
+        })
+    }
+
+    /// Whether the muscle is currently judged active.
+    pub fn active(&self) -> bool {
+        self.active
+    }
+}
+
+/// Runs a detector over a whole processed signal.
+///
+/// ```
+/// use myobalance::features::onsets::{detect, OnsetRule, Transition};
+/// let mut x = vec![0.0; 300];
+/// for v in &mut x[100..200] { *v = 5.0; }
+/// x[250] = 5.0; // a 1-sample blip is ignored
+/// let t = detect(&x, OnsetRule::new(0.0, 1.0, 3.0, 30, 30));
+/// assert_eq!(t, vec![Transition::Onset(100), Transition::Offset(200)]);
+/// ```
+pub fn detect(processed: &[f64], rule: OnsetRule) -> Vec<Transition> {
+    let mut d = OnsetDetector::new(rule);
+    processed.iter().filter_map(|v| d.push(*v)).collect()
+}
+
+/// Mean and SD (ddof = 1) of the window of `w` samples with the lowest mean, starting no
+/// earlier than `skip`.
+pub fn quiet_baseline(processed: &[f64], w: usize, skip: usize) -> Option<(f64, f64)> {
+    let tail = processed.get(skip..)?;
+    crate::features::force::quiet_window(tail, w).map(|(_, m, s)| (m, s))
+}
+
+/// Mean and SD (ddof = 1) of the `w` samples after the first `skip`.
+pub fn leading_baseline(processed: &[f64], w: usize, skip: usize) -> Option<(f64, f64)> {
+    let x = processed.get(skip..skip + w)?;
+    if w < 2 {
+        return None;
+    }
+    let mean = x.iter().sum::<f64>() / w as f64;
+    let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (w - 1) as f64;
+    Some((mean, var.sqrt()))
+}
