@@ -11,7 +11,7 @@ fn main() -> ExitCode {
         Ok(code) => code.into(),
         Err(err) => {
             eprintln!("myobalance: error: {err:#}");
-            myobalance::cli::exit_code_for(&err).into()
+            myobalance::cli::exit_code_for(&err)
         }
     }
 }

@@ -91,7 +91,7 @@ pub fn butter(order: usize, band: Band, sample_rate_hz: f64) -> Result<Vec<Secti
             analog.bandstop((lo * hi).sqrt(), hi - lo)
         }
     };
-    Ok(analog.bilinear(fs).to_sections())
+    Ok(analog.bilinear(fs).into_sections())
 }
 
 #[cfg(test)]

@@ -219,6 +219,8 @@ impl<const W: usize> Lanes<W> {
     /// One frame of the group. The operation order is the reference transposed direct
     /// form II: `y = b0·x + z1; z1 = b1·x − a1·y + z2; z2 = b2·x − a2·y`.
     #[inline(always)]
+    // One index runs over the frame and six state arrays in step; zips would hide that.
+    #[allow(clippy::needless_range_loop)]
     fn step<const PAIR: bool>(&mut self, a: &Section, b: &Section, frame: &mut [f64], c0: usize) {
         let Some(x) = frame[c0..].first_chunk_mut::<W>() else {
             return;

@@ -111,7 +111,7 @@ impl Zpk {
     /// Groups a digital design into second-order sections, pairing each pole with its
     /// nearest zero and putting the poles closest to the unit circle last (scipy's
     /// `zpk2sos(..., pairing="nearest")`). The gain goes into the first section.
-    pub fn to_sections(self) -> Vec<Section> {
+    pub fn into_sections(self) -> Vec<Section> {
         let Zpk {
             mut zeros,
             mut poles,
