@@ -48,18 +48,18 @@ pub enum Setting {
 pub enum BenchError {
     #[error("the channel count must be at least 1, got {0}")]
     NoChannels(usize),
-    #[error("the sample rate must be a positive, finite number of Hz, got {0}")]
+    #[error("the sample rate must be a positive, finite number of Hz, got {0:?}")]
     BadRate(f64),
-    #[error("no EMG band-pass can be built at {rate_hz} Hz (it needs more than {min_hz:.2} Hz): {source}")]
+    #[error("no EMG band-pass can be built at {rate_hz:?} Hz (it needs more than {min_hz:.2} Hz): {source}")]
     RateTooLow {
         rate_hz: f64,
         min_hz: f64,
         source: DspError,
     },
-    #[error("the length must be a positive, finite number of seconds, got {0}")]
+    #[error("the length must be a positive, finite number of seconds, got {0:?}")]
     BadSeconds(f64),
     #[error(
-        "{seconds} s at {rate_hz} Hz is {samples} samples per channel; the tremor kernels need \
+        "{seconds:?} s at {rate_hz:?} Hz is {samples} samples per channel; the tremor kernels need \
          at least one {window_s} s window ({window} samples)"
     )]
     TooShort {
@@ -69,10 +69,15 @@ pub enum BenchError {
         window_s: f64,
         window: usize,
     },
-    #[error("{channels} channels × {samples} samples is more than the {max} samples a run holds")]
+    #[error(
+        "{channels} channels × {seconds:?} s at {rate_hz:?} Hz is {total:.3e} samples, more than \
+         the {max} a run holds"
+    )]
     TooLarge {
         channels: usize,
-        samples: usize,
+        seconds: f64,
+        rate_hz: f64,
+        total: f64,
         max: usize,
     },
 }
@@ -191,14 +196,17 @@ impl BenchSettings {
                 window,
             });
         }
-        let samples = samples as usize;
-        if samples.saturating_mul(channels) > MAX_TOTAL_SAMPLES {
+        let total = samples * channels as f64;
+        if total > MAX_TOTAL_SAMPLES as f64 {
             return Err(BenchError::TooLarge {
                 channels,
-                samples,
+                seconds,
+                rate_hz: sample_rate_hz,
+                total,
                 max: MAX_TOTAL_SAMPLES,
             });
         }
+        let samples = samples as usize;
         Ok(BenchSettings {
             channels,
             sample_rate_hz,

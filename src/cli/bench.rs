@@ -16,10 +16,10 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 16)]
     pub channels: usize,
     /// Sample rate in Hz.
-    #[arg(long, default_value_t = 2000.0)]
+    #[arg(long, default_value_t = 2000.0, allow_negative_numbers = true)]
     pub rate: f64,
     /// Length of the synthetic recording in seconds (at least one 4 s tremor window).
-    #[arg(long, default_value_t = 60.0)]
+    #[arg(long, default_value_t = 60.0, allow_negative_numbers = true)]
     pub seconds: f64,
     /// Print one JSON object instead of a table.
     #[arg(long)]
@@ -32,8 +32,8 @@ impl BenchArgs {
         BenchSettings::new(self.channels, self.rate, self.seconds).map_err(|err| {
             let (flag, value) = match err.setting() {
                 Setting::Channels => ("--channels", self.channels.to_string()),
-                Setting::Rate => ("--rate", self.rate.to_string()),
-                Setting::Seconds => ("--seconds", self.seconds.to_string()),
+                Setting::Rate => ("--rate", format!("{:?}", self.rate)),
+                Setting::Seconds => ("--seconds", format!("{:?}", self.seconds)),
             };
             UsageError(format!("bad {flag} {value}: {err}"))
         })
@@ -123,9 +123,10 @@ mod tests {
         let message = |a: BenchArgs| a.settings().unwrap_err().0;
         assert!(message(args(0, 2000.0, 60.0)).contains("--channels 0"));
         assert!(message(args(16, f64::NAN, 60.0)).contains("--rate NaN"));
-        assert!(message(args(16, -5.0, 60.0)).contains("--rate -5"));
-        assert!(message(args(16, 30.0, 60.0)).contains("--rate 30"));
-        assert!(message(args(16, 2000.0, 0.0)).contains("--seconds 0"));
+        assert!(message(args(16, -5.0, 60.0)).contains("--rate -5.0"));
+        assert!(message(args(16, 30.0, 60.0)).contains("--rate 30.0"));
+        assert!(message(args(16, 2000.0, 0.0)).contains("--seconds 0.0"));
+        assert!(message(args(16, 2000.0, 1e300)).contains("--seconds 1e300"));
         assert!(message(args(16, 2000.0, 3.9)).contains("--seconds 3.9"));
         assert!(args(16, 2000.0, 4.0).settings().is_ok());
     }
