@@ -977,3 +977,35 @@ fn set_mvc_in_a_bad_file_reports_it() {
     let e = Montage::set_mvc_in_toml(&text, "lab.toml", &values).expect_err("bad montage");
     assert_names(&e.to_string(), "mains_hz", "must be 50 or 60");
 }
+
+#[test]
+fn empty_text() {
+    let message = rejected("");
+    assert_names(&message, "mains_hz", "required key is missing");
+}
+
+#[test]
+fn missing_pair_key() {
+    let message = rejected(&edited("antagonist = \"triceps_l\"\n", ""));
+    assert_names(&message, "pairs[0].antagonist", "required key is missing");
+    assert!(
+        message.contains("line 33"),
+        "the pair's header line: {message}"
+    );
+}
+
+#[test]
+fn dotted_and_inline_keys_are_located_too() {
+    let text = BASE
+        .replace("[analysis]\nrms_window_s = 0.25\n", "")
+        .replacen(
+            "mains_hz = 50\n",
+            "mains_hz = 50\nanalysis.rms_windo_s = 1\n",
+            1,
+        );
+    bad(&text, "analysis.rms_windo_s", "unknown key");
+    let inline = "mains_hz = 50\nchannels = [{ name = \"a\", kind = \"emg\", gain = 2 }]\n";
+    let message = rejected(inline);
+    assert_names(&message, "channels[0].gain", "unknown key");
+    assert!(message.contains("line 2"), "{message}");
+}
