@@ -1,8 +1,10 @@
 //! Named features composed from the `dsp` kernels: activation, co-contraction, tremor and
 //! its alarm, fatigue, symmetry, force metrics, EMG onsets. Pure: no I/O, no threads.
 
+pub mod alarm;
 pub mod cocontraction;
 pub mod force;
 pub mod line_fit;
 pub mod onsets;
 pub mod symmetry;
+pub mod tremor;

@@ -13,3 +13,4 @@ mod store_crash;
 mod montage;
 mod csv;
 mod features_force;
+mod features_tremor;

@@ -1,0 +1,252 @@
+//! Tremor band power per channel and tremor window (DESIGN.md "tremor"; METHODS.md C):
+//! Welch PSD of the window (2 s Hann segments, half overlapping, linear detrend), band
+//! power, power relative to 1–30 Hz, the dominant in-band frequency, and the statistics
+//! the alarm rule reads (band power, relative power and peak concentration in the alarm
+//! band).
+//!
+//! Tremor windows overlap 8-fold, and their Welch segments start on a common grid (the
+//! greatest common divisor of the hop and the segment step). Each segment's spectrum is
+//! therefore computed once, shared by every window that contains it and by the
+//! whole-recording Welch of the summary. [`TremorTracker`] takes samples in blocks of any
+//! size and gives the same rows as one block: the batch and live paths run the same code.
+
+use std::collections::BTreeMap;
+
+use crate::dsp::error::DspError;
+use crate::dsp::spectral::{band_power, peak_frequency};
+use crate::dsp::welch::{Detrend, Welch};
+use crate::dsp::windows::WindowSpec;
+
+/// Reference band of the relative power, Hz (METHODS.md C.3).
+pub const TOTAL_BAND_HZ: [f64; 2] = [1.0, 30.0];
+/// Half-width of the peak-concentration band around the alarm peak, Hz.
+pub const PEAK_HALF_WIDTH_HZ: f64 = 1.0;
+
+/// Tremor settings in samples, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TremorSettings {
+    pub sample_rate_hz: f64,
+    pub band_hz: [f64; 2],
+    pub alarm_band_hz: [f64; 2],
+    pub segment: usize,
+    pub windows: WindowSpec,
+}
+
+impl TremorSettings {
+    /// Settings from seconds; the window must hold at least one segment.
+    pub fn new(
+        sample_rate_hz: f64,
+        band_hz: [f64; 2],
+        alarm_band_hz: [f64; 2],
+        segment_s: f64,
+        window_s: f64,
+        hop_s: f64,
+    ) -> Result<TremorSettings, DspError> {
+        let seg = WindowSpec::from_seconds(segment_s, segment_s, sample_rate_hz, 2)?;
+        let windows = WindowSpec::from_seconds(window_s, hop_s, sample_rate_hz, seg.window)?;
+        Ok(TremorSettings {
+            sample_rate_hz,
+            band_hz,
+            alarm_band_hz,
+            segment: seg.window,
+            windows,
+        })
+    }
+}
+
+/// What one PSD says about tremor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TremorRow {
+    /// Σ P·df over the tremor band.
+    pub band_power: f64,
+    /// band_power / Σ P·df over 1–30 Hz.
+    pub relative_power: f64,
+    /// Dominant frequency inside the tremor band, parabola-refined; NaN if the band is empty.
+    pub peak_hz: f64,
+    pub alarm_band_power: f64,
+    pub alarm_relative_power: f64,
+    pub alarm_peak_hz: f64,
+    /// BP(alarm peak ± 1 Hz) / BP(alarm band).
+    pub peak_concentration: f64,
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 {
+        a / b
+    } else {
+        f64::NAN
+    }
+}
+
+/// Reads the tremor quantities off a one-sided PSD with bin spacing `df`.
+pub fn measure(psd: &[f64], df: f64, settings: &TremorSettings) -> TremorRow {
+    let [lo, hi] = settings.band_hz;
+    let [alo, ahi] = settings.alarm_band_hz;
+    let total = band_power(psd, df, TOTAL_BAND_HZ[0], TOTAL_BAND_HZ[1]);
+    let bp = band_power(psd, df, lo, hi);
+    let abp = band_power(psd, df, alo, ahi);
+    let apeak = peak_frequency(psd, df, alo, ahi).unwrap_or(f64::NAN);
+    let around = if apeak.is_finite() {
+        band_power(
+            psd,
+            df,
+            apeak - PEAK_HALF_WIDTH_HZ,
+            apeak + PEAK_HALF_WIDTH_HZ,
+        )
+    } else {
+        f64::NAN
+    };
+    TremorRow {
+        band_power: bp,
+        relative_power: ratio(bp, total),
+        peak_hz: peak_frequency(psd, df, lo, hi).unwrap_or(f64::NAN),
+        alarm_band_power: abp,
+        alarm_relative_power: ratio(abp, total),
+        alarm_peak_hz: apeak,
+        peak_concentration: ratio(around, abp),
+    }
+}
+
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+/// Streaming tremor analysis of one channel.
+pub struct TremorTracker {
+    settings: TremorSettings,
+    welch: Welch,
+    /// Samples from absolute index `buffer_start` on.
+    buffer: Vec<f64>,
+    buffer_start: usize,
+    seen: usize,
+    /// Segment spectra by start index, computed once.
+    cache: BTreeMap<usize, Vec<f64>>,
+    next_window: usize,
+    next_summary_segment: usize,
+    summary_sum: Vec<f64>,
+    summary_count: usize,
+    psd: Vec<f64>,
+}
+
+impl TremorTracker {
+    /// A tracker at sample 0.
+    pub fn new(settings: TremorSettings) -> Result<TremorTracker, DspError> {
+        let welch = Welch::new(
+            settings.segment,
+            settings.segment / 2,
+            Detrend::Linear,
+            settings.sample_rate_hz,
+        )?;
+        let bins = welch.bins();
+        Ok(TremorTracker {
+            settings,
+            welch,
+            buffer: Vec::new(),
+            buffer_start: 0,
+            seen: 0,
+            cache: BTreeMap::new(),
+            next_window: 0,
+            next_summary_segment: 0,
+            summary_sum: vec![0.0; bins],
+            summary_count: 0,
+            psd: vec![0.0; bins],
+        })
+    }
+
+    /// Settings in use.
+    pub fn settings(&self) -> &TremorSettings {
+        &self.settings
+    }
+
+    /// Grid of segment starts shared by windows and the summary.
+    pub fn grid(&self) -> usize {
+        gcd(self.settings.windows.hop, self.welch.step())
+    }
+
+    fn density(&mut self, start: usize) -> &Vec<f64> {
+        if !self.cache.contains_key(&start) {
+            let from = start - self.buffer_start;
+            let mut out = vec![0.0; self.welch.bins()];
+            self.welch
+                .segment_density(&self.buffer[from..from + self.settings.segment], &mut out);
+            self.cache.insert(start, out);
+        }
+        &self.cache[&start]
+    }
+
+    /// Feeds the next samples; appends `(time_s, row)` for every tremor window they
+    /// complete.
+    pub fn push(&mut self, x: &[f64], rows: &mut Vec<(f64, TremorRow)>) {
+        self.buffer.extend_from_slice(x);
+        self.seen += x.len();
+        let seg = self.settings.segment;
+        let step = self.welch.step();
+        // Whole-recording Welch for the summary, segment by segment.
+        while self.next_summary_segment + seg <= self.seen {
+            let start = self.next_summary_segment;
+            let d = self.density(start).clone();
+            for (s, v) in self.summary_sum.iter_mut().zip(&d) {
+                *s += v;
+            }
+            self.summary_count += 1;
+            self.next_summary_segment += step;
+        }
+        let spec = self.settings.windows;
+        let per_window = self.welch.segments(spec.window);
+        let df = self.welch.resolution_hz();
+        while self.next_window * spec.hop + spec.window <= self.seen {
+            let k = self.next_window;
+            let mut psd = std::mem::take(&mut self.psd);
+            psd.fill(0.0);
+            for j in 0..per_window {
+                let d = self.density(k * spec.hop + j * step);
+                for (p, v) in psd.iter_mut().zip(d) {
+                    *p += v;
+                }
+            }
+            for p in psd.iter_mut() {
+                *p /= per_window as f64;
+            }
+            rows.push((spec.centre_s(k), measure(&psd, df, &self.settings)));
+            self.psd = psd;
+            self.next_window += 1;
+        }
+        // Forget what no window or summary segment will read again.
+        let keep_from = (self.next_window * spec.hop).min(self.next_summary_segment);
+        self.cache = self.cache.split_off(&keep_from);
+        let drop = keep_from.saturating_sub(self.buffer_start);
+        if drop > 0 && drop >= self.buffer.len() / 2 {
+            self.buffer.drain(..drop.min(self.buffer.len()));
+            self.buffer_start += drop;
+        }
+    }
+
+    /// Tremor measures of the Welch PSD over everything pushed so far (scipy's `welch` of
+    /// the whole channel); `None` before one whole segment.
+    pub fn summary(&self) -> Option<TremorRow> {
+        (self.summary_count > 0).then(|| {
+            let psd: Vec<f64> = self
+                .summary_sum
+                .iter()
+                .map(|s| s / self.summary_count as f64)
+                .collect();
+            measure(&psd, self.welch.resolution_hz(), &self.settings)
+        })
+    }
+
+    /// The whole-recording PSD and its bin spacing (for the report's spectrum).
+    pub fn summary_psd(&self) -> Option<(Vec<f64>, f64)> {
+        (self.summary_count > 0).then(|| {
+            let psd = self
+                .summary_sum
+                .iter()
+                .map(|s| s / self.summary_count as f64)
+                .collect();
+            (psd, self.welch.resolution_hz())
+        })
+    }
+}
