@@ -29,4 +29,5 @@ pub mod features;
 pub mod montage;
 pub mod recording;
 pub mod results;
+pub mod sim;
 pub mod store;

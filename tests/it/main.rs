@@ -11,6 +11,7 @@ mod dsp_tkeo;
 mod store;
 mod store_crash;
 mod montage;
+mod sim;
 mod csv;
 mod features_force;
 mod features_tremor;
