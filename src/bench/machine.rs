@@ -13,7 +13,8 @@ pub struct Machine {
     pub cores: usize,
     pub arch: &'static str,
     pub os: &'static str,
-    /// Vector extensions detected at run time that the kernels dispatch on.
+    /// Vector extensions the CPU reports, of those that matter here (the filter and Welch
+    /// loops run with AVX2 when it is listed, with the baseline otherwise).
     pub simd: Vec<&'static str>,
     /// The benchmark runs every kernel on one thread.
     pub threads_used: usize,

@@ -159,6 +159,26 @@ mod tests {
     }
 
     #[test]
+    fn samples_equal_numpys_bit_for_bit() {
+        // Computed by scripts/compare_scipy.py's `generate` (numpy 2.4).
+        let cases = [
+            (0, 0, 2000.0, 0xBFD2_41E6_9CC9_FC10_u64),
+            (3, 12345, 2000.0, 0x3FE6_C8F0_A9DA_33E8),
+            (6, 99999, 2000.0, 0x3FDB_DBE9_70D9_4858),
+            (1, 9, 44.5, 0x3F73_4B62_7F5D_C400),
+        ];
+        for (channel, index, rate, bits) in cases {
+            let mut x = vec![0.0; index + 1];
+            fill_channel(channel, rate, &mut x);
+            assert_eq!(
+                x[index].to_bits(),
+                bits,
+                "channel {channel}, sample {index}"
+            );
+        }
+    }
+
+    #[test]
     fn layouts_agree_and_channels_do_not_depend_on_the_count() {
         let a = Signal::generate(3, 100, 2000.0);
         let b = Signal::generate(5, 50, 2000.0);
