@@ -81,8 +81,10 @@ pub enum CsvError {
     #[error("CSV {path}, line {line}: an empty line before more data")]
     BlankLine { path: String, line: usize },
     #[error(
-        "CSV {path}, line {line}: time_s steps by {step} s here but by {expected} s on \
-         average; rows must be evenly spaced (a lost, repeated or out-of-order row?)"
+        "CSV {path}, line {line}: time_s steps by {} s here but by {} s on average; rows \
+         must be evenly spaced (a lost, repeated or out-of-order row?)",
+        short(*step),
+        short(*expected)
     )]
     IrregularTime {
         path: String,
@@ -91,8 +93,9 @@ pub enum CsvError {
         expected: f64,
     },
     #[error(
-        "CSV {path}: time_s gives {csv_hz} Hz but the montage's sample_rate_hz is \
-         {montage_hz} Hz (more than 0.1 % apart)"
+        "CSV {path}: time_s gives {} Hz but the montage's sample_rate_hz is {montage_hz} Hz \
+         (more than 0.1 % apart)",
+        short(*csv_hz)
     )]
     RateMismatch {
         path: String,
@@ -104,6 +107,16 @@ pub enum CsvError {
     /// The montage does not fit the data (its windows at the file's rate).
     #[error("{error}")]
     Montage { path: String, error: MontageError },
+}
+
+/// `x` to 7 significant digits, without the noise of float arithmetic
+/// (0.0020000000000000005 → 0.002).
+fn short(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let scale = 10f64.powi(6 - x.abs().log10().floor() as i32);
+    (x * scale).round() / scale
 }
 
 fn missing_message(channels: &[String], columns: &[String]) -> String {
@@ -518,6 +531,14 @@ mod tests {
     #[test]
     fn constant_times_have_no_rate() {
         assert!(time_rate(&[1.0, 1.0, 1.0], "x").is_err());
+    }
+
+    #[test]
+    fn short_drops_float_noise() {
+        assert_eq!(short(0.0020000000000000005), 0.002);
+        assert_eq!(short(1002.0000000001), 1002.0);
+        assert_eq!(short(-0.00123456789), -0.001234568);
+        assert_eq!(short(0.0), 0.0);
     }
 
     #[test]

@@ -202,8 +202,12 @@ fn read_montage(
     columns: usize,
 ) -> Result<Montage, StoreError> {
     let mut montage = match get_text(file, path, "montage")? {
-        Some(text) => toml::from_str::<Montage>(&text)
-            .map_err(|e| invalid(path, "root attribute montage", e.to_string()))?,
+        Some(text) => {
+            let origin = format!("{} (root attribute montage)", path.display());
+            Montage::from_toml_str(&text, &origin)
+                .and_then(|m| m.with_sample_rate(rate, &origin))
+                .map_err(|e| invalid(path, "root attribute montage", e.to_string()))?
+        }
         None => {
             let names = get_texts(samples, path, "channel_names")?
                 .unwrap_or_else(|| (0..columns).map(|i| format!("ch{i}")).collect());
@@ -233,6 +237,11 @@ fn read_montage(
                 bilateral: Vec::new(),
                 analysis: Default::default(),
             }
+            .with_sample_rate(
+                rate,
+                &format!("{} (/raw/samples attributes)", path.display()),
+            )
+            .map_err(|e| invalid(path, "/raw/samples", e.to_string()))?
         }
     };
     if montage.channels.len() != columns {

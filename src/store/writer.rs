@@ -68,7 +68,7 @@ pub fn write_file(
 
 /// The montage as the TOML text stored in the root attribute `montage`.
 pub fn montage_text(montage: &Montage) -> String {
-    toml::to_string(montage).unwrap_or_default()
+    montage.to_toml_string()
 }
 
 /// Root attributes.
