@@ -532,3 +532,27 @@ fn mains_hum_peaks_at_mains_hz() {
         }
     }
 }
+
+#[test]
+fn simulated_recordings_round_trip_through_the_store() {
+    let dir = crate::store::scratch_dir("sim");
+    for seconds in [0.0, 0.1, 5.0] {
+        let rec = simulate(&SimSettings::new(seconds, 2000.0, 9)).unwrap();
+        let path = dir.join(format!("sim_{seconds}.h5"));
+        myobalance::store::write_file(&path, &rec, None, &Default::default()).unwrap();
+        let back = myobalance::store::read_file(&path).unwrap().recording;
+        assert_eq!(back.samples, rec.samples, "{seconds} s");
+        assert_eq!(back.montage, rec.montage);
+        assert_eq!(back.source, rec.source);
+        let (ours, stored) = (rec.truth.unwrap(), back.truth.unwrap());
+        for entry in &ours.entries {
+            assert_eq!(
+                stored.get(&entry.name),
+                Some(entry),
+                "{seconds} s: {}",
+                entry.name
+            );
+        }
+        assert_eq!(stored.entries.len(), ours.entries.len());
+    }
+}
