@@ -329,7 +329,11 @@ fn irregular_time_step_names_its_line() {
         matches!(e, CsvError::IrregularTime { line: 4, .. }),
         "{e:?}"
     );
-    assert_csv_message(&e.to_string(), Some(4), "rows must be evenly spaced");
+    assert_csv_message(
+        &e.to_string(),
+        Some(4),
+        "time_s steps by 0.002 s here but by 0.0012 s on average; rows must be evenly spaced",
+    );
 }
 
 #[test]
