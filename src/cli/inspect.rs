@@ -49,7 +49,9 @@ fn side(s: Side) -> &'static str {
 fn num(v: f64) -> String {
     if v.is_nan() {
         "-".to_string()
-    } else if v != 0.0 && (v.abs() >= 1e5 || v.abs() < 1e-3) {
+    } else if v == 0.0 {
+        "0".to_string()
+    } else if v.abs() >= 1e5 || v.abs() < 1e-3 {
         format!("{v:.3e}")
     } else {
         let digits = (4 - (v.abs().max(1e-300).log10().floor() as i32 + 1)).clamp(0, 6) as usize;
