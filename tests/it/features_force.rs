@@ -49,7 +49,7 @@ fn repeated_contractions_each_get_an_onset() {
         .map(|i| {
             let t = i as f64 / fs;
             let phase = (t - 1.0).rem_euclid(5.0);
-            let on = t >= 1.0 && t < 16.0 && phase < 3.0;
+            let on = (1.0..16.0).contains(&t) && phase < 3.0;
             let level = if on {
                 (2000.0 * phase).min(200.0) + (16.0 * std::f64::consts::PI * t).sin()
             } else {
