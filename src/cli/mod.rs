@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 
 pub mod bench;
 pub mod inspect;
+pub mod simulate;
 
 /// Exit status of a subcommand that returned normally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +52,8 @@ pub struct Cli {
 pub enum Command {
     /// Benchmark the DSP core on synthetic data and print throughput per kernel.
     Bench(bench::BenchArgs),
+    /// Write a simulated recording (elbow flexion sets) with its ground truth.
+    Simulate(simulate::SimulateArgs),
     /// Describe a myobalance HDF5 file: channels, rate, duration, groups, gaps, summary.
     Inspect(inspect::InspectArgs),
 }
@@ -60,5 +63,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Bench(args) => bench::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Simulate(args) => simulate::run(args),
     }
 }

@@ -9,6 +9,7 @@ mod atomic;
 mod attrs;
 mod chunks;
 pub mod csv;
+mod csv_writer;
 pub mod error;
 pub mod layout;
 pub mod live;
@@ -16,6 +17,7 @@ pub mod reader;
 mod timestamp;
 pub mod writer;
 
+pub use csv_writer::write_csv;
 pub use error::StoreError;
 pub use reader::{read_file, StoredFile};
 pub use writer::{write_file, WriteOptions};

@@ -2,6 +2,7 @@
 
 mod fixtures;
 
+mod cli_simulate;
 mod csv;
 mod dsp_design;
 mod dsp_envelope;
