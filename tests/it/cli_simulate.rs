@@ -40,10 +40,23 @@ fn simulated_csv_and_hdf5_hold_the_same_samples() {
     let from_csv = read_csv(&csv, &montage).unwrap();
     assert!(from_csv.warnings.is_empty(), "{:?}", from_csv.warnings);
     assert_eq!(from_csv.recording.samples, stored.recording.samples);
+    // Same channels; the CSV's montage has no device scaling (CSV holds physical units).
+    let describe = |m: &Montage| -> Vec<(String, String, Option<f64>)> {
+        m.channels
+            .iter()
+            .map(|c| (c.name.clone(), c.unit.clone(), c.mvc))
+            .collect()
+    };
     assert_eq!(
-        from_csv.recording.montage.channels,
-        stored.recording.montage.channels
+        describe(&from_csv.recording.montage),
+        describe(&stored.recording.montage)
     );
+    assert!(from_csv
+        .recording
+        .montage
+        .channels
+        .iter()
+        .all(|c| c.scale == 1.0 && c.offset == 0.0));
 
     let o = myobalance(&["inspect", h5.to_str().unwrap()]);
     assert!(o.status.success());
