@@ -25,6 +25,7 @@
 pub mod bench;
 pub mod cli;
 pub mod dsp;
+pub mod engine;
 pub mod features;
 pub mod montage;
 pub mod recording;

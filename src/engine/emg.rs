@@ -1,0 +1,283 @@
+//! One EMG channel: the band-passed signal y and everything computed from it — activation
+//! RMS, fatigue epochs (MDF, MNF), tremor of |y| with its alarm, the linear envelope (for
+//! co-contraction) and Hodges–Bui onsets.
+//!
+//! The windowed features run on blocks of y of any size (the same code for both modes);
+//! only the filtering in front of them differs: causal and streaming ([`EmgCausal`]) or
+//! zero-phase over the whole channel ([`emg_zero_phase`]).
+
+use crate::dsp::error::DspError;
+use crate::dsp::filtfilt::ZeroPhase;
+use crate::dsp::rms::rms;
+use crate::dsp::sosfilt::SosFilter;
+use crate::dsp::spectral::{mean_frequency, median_frequency};
+use crate::dsp::welch::{Detrend, Welch};
+use crate::features::alarm::{AlarmChange, AlarmTracker};
+use crate::features::onsets::Transition;
+use crate::features::tremor::{TremorRow, TremorTracker};
+
+use super::moving_mean::{centred_mean, TrailingMean};
+use super::onset_stage::{detect_whole, OnsetStage};
+use super::plan::{Plan, AUTO_NOTCH_S};
+use super::windows::WindowStream;
+
+/// One fatigue epoch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FatigueRow {
+    pub mdf_hz: f64,
+    pub mnf_hz: f64,
+    /// RMS of y over the epoch (decides whether the epoch is active).
+    pub rms: f64,
+}
+
+/// Tremor rows and alarm changes of one channel.
+pub struct TremorPart {
+    pub tracker: TremorTracker,
+    pub alarm: AlarmTracker,
+    pub rows: Vec<(f64, TremorRow)>,
+    pub changes: Vec<(f64, AlarmChange)>,
+}
+
+impl TremorPart {
+    pub fn new(plan: &Plan) -> Result<TremorPart, DspError> {
+        Ok(TremorPart {
+            tracker: TremorTracker::new(plan.tremor.clone())?,
+            alarm: AlarmTracker::new(plan.alarm),
+            rows: Vec::new(),
+            changes: Vec::new(),
+        })
+    }
+
+    /// Feeds the tremor input (force, acceleration, or |y|).
+    pub fn push(&mut self, x: &[f64]) {
+        let before = self.rows.len();
+        self.tracker.push(x, &mut self.rows);
+        for (time, row) in &self.rows[before..] {
+            if let Some(change) = self.alarm.update(row) {
+                self.changes.push((*time, change));
+            }
+        }
+    }
+}
+
+/// Features of y computed window by window.
+pub struct EmgWindows {
+    rms: WindowStream,
+    fatigue: WindowStream,
+    periodogram: Welch,
+    psd: Vec<f64>,
+    band_hz: [f64; 2],
+    pub rms_rows: Vec<f64>,
+    pub fatigue_rows: Vec<FatigueRow>,
+}
+
+impl EmgWindows {
+    pub fn new(plan: &Plan) -> Result<EmgWindows, DspError> {
+        let periodogram =
+            Welch::periodogram(plan.fatigue.window, Detrend::Constant, plan.sample_rate_hz)?;
+        Ok(EmgWindows {
+            rms: WindowStream::new(plan.rms, 1),
+            fatigue: WindowStream::new(plan.fatigue, 1),
+            psd: vec![0.0; periodogram.bins()],
+            periodogram,
+            band_hz: plan.band_hz,
+            rms_rows: Vec::new(),
+            fatigue_rows: Vec::new(),
+        })
+    }
+
+    pub fn push(&mut self, y: &[f64]) {
+        let rows = &mut self.rms_rows;
+        self.rms.push(&[y], |_, w| rows.push(rms(w[0])));
+        let (p, psd, band, rows) = (
+            &mut self.periodogram,
+            &mut self.psd,
+            self.band_hz,
+            &mut self.fatigue_rows,
+        );
+        self.fatigue.push(&[y], |_, w| {
+            p.psd(w[0], psd);
+            let df = p.resolution_hz();
+            rows.push(FatigueRow {
+                mdf_hz: median_frequency(psd, df, band[0], band[1]),
+                mnf_hz: mean_frequency(psd, df, band[0], band[1]),
+                rms: rms(w[0]),
+            });
+        });
+    }
+}
+
+/// Everything one EMG channel produced.
+pub struct EmgOutput {
+    pub windows: EmgWindows,
+    pub tremor: TremorPart,
+    pub transitions: Vec<Transition>,
+    pub notched: bool,
+}
+
+/// Scale of the envelope: %MVC when the channel has an MVC reference.
+fn envelope_scale(plan: &Plan, channel: usize) -> f64 {
+    plan.mvc(channel).map_or(1.0, |m| 100.0 / m)
+}
+
+/// Causal, streaming processing of one EMG channel.
+pub struct EmgCausal {
+    channel: usize,
+    /// Raw samples held back until the notch decision (`notch = "auto"`).
+    undecided: Option<Vec<f64>>,
+    notch: Option<SosFilter>,
+    bandpass: SosFilter,
+    envelope: SosFilter,
+    onset_lowpass: Option<SosFilter>,
+    onset_mean: TrailingMean,
+    onset: OnsetStage,
+    pub output: EmgOutput,
+    y: Vec<f64>,
+    work: Vec<f64>,
+}
+
+impl EmgCausal {
+    pub fn new(plan: &Plan, channel: usize) -> Result<EmgCausal, DspError> {
+        let auto = plan.montage.analysis.notch == crate::montage::NotchMode::Auto;
+        let notch = if !auto && plan.notch_wanted(&[]) {
+            Some(SosFilter::new(&[plan.notch], 1)?)
+        } else {
+            None
+        };
+        Ok(EmgCausal {
+            channel,
+            undecided: auto.then(Vec::new),
+            output: EmgOutput {
+                windows: EmgWindows::new(plan)?,
+                tremor: TremorPart::new(plan)?,
+                transitions: Vec::new(),
+                notched: notch.is_some(),
+            },
+            notch,
+            bandpass: SosFilter::new(&plan.bandpass, 1)?,
+            envelope: SosFilter::new(&plan.envelope, 1)?,
+            onset_lowpass: plan
+                .onset
+                .lowpass
+                .as_deref()
+                .map(|s| SosFilter::new(s, 1))
+                .transpose()?,
+            onset_mean: TrailingMean::new(plan.onset.mean_window),
+            onset: OnsetStage::new(),
+            y: Vec::new(),
+            work: Vec::new(),
+        })
+    }
+
+    /// Feeds raw samples; appends the envelope of every sample processed to `envelope`.
+    /// With `notch = "auto"` the first seconds wait for the notch decision, so the
+    /// envelope may come later than the samples (the same delay on every channel).
+    pub fn push(&mut self, plan: &Plan, x: &[f64], envelope: &mut Vec<f64>) {
+        let Some(held) = &mut self.undecided else {
+            self.process(plan, x, envelope);
+            return;
+        };
+        held.extend_from_slice(x);
+        let needed = (AUTO_NOTCH_S * plan.sample_rate_hz).round() as usize;
+        if held.len() >= needed {
+            self.decide(plan, needed, envelope);
+        }
+    }
+
+    /// Processes whatever is still held back (end of the recording).
+    pub fn finish(&mut self, plan: &Plan, envelope: &mut Vec<f64>) {
+        if let Some(held) = &self.undecided {
+            let n = held.len();
+            self.decide(plan, n, envelope);
+        }
+    }
+
+    fn decide(&mut self, plan: &Plan, first: usize, envelope: &mut Vec<f64>) {
+        let held = self.undecided.take().unwrap_or_default();
+        if plan.notch_wanted(&held[..first.min(held.len())]) {
+            // The notch's section was validated when the plan was made.
+            self.notch = SosFilter::new(&[plan.notch], 1).ok();
+            self.output.notched = self.notch.is_some();
+        }
+        self.process(plan, &held, envelope);
+    }
+
+    fn process(&mut self, plan: &Plan, x: &[f64], envelope: &mut Vec<f64>) {
+        self.y.clear();
+        self.y.extend_from_slice(x);
+        if let Some(n) = &mut self.notch {
+            n.process_in_place(&mut self.y);
+        }
+        self.bandpass.process_in_place(&mut self.y);
+        self.output.windows.push(&self.y);
+
+        self.work.clear();
+        self.work.extend(self.y.iter().map(|v| v.abs()));
+        self.output.tremor.push(&self.work);
+
+        let start = envelope.len();
+        envelope.extend_from_slice(&self.work);
+        self.envelope.process_in_place(&mut envelope[start..]);
+        let scale = envelope_scale(plan, self.channel);
+        for v in &mut envelope[start..] {
+            *v = v.max(0.0) * scale;
+        }
+
+        if let Some(lp) = &mut self.onset_lowpass {
+            lp.process_in_place(&mut self.work);
+        }
+        self.onset_mean.process(&mut self.work);
+        self.onset
+            .push(&plan.onset, &self.work, &mut self.output.transitions);
+    }
+}
+
+/// Zero-phase processing of a whole EMG channel; returns its output and its envelope.
+pub fn emg_zero_phase(
+    plan: &Plan,
+    channel: usize,
+    x: &[f64],
+) -> Result<(EmgOutput, Vec<f64>), DspError> {
+    let n = x.len();
+    let first = ((AUTO_NOTCH_S * plan.sample_rate_hz).round() as usize).min(n);
+    let notched = plan.notch_wanted(&x[..first]);
+    let mut y = x.to_vec();
+    if notched && n > 0 {
+        let input = y.clone();
+        ZeroPhase::new(&[plan.notch], 1)?.apply(&input, &mut y);
+    }
+    let mut bandpassed = vec![0.0; n];
+    if n > 0 {
+        ZeroPhase::new(&plan.bandpass, 1)?.apply(&y, &mut bandpassed);
+    }
+    let y = bandpassed;
+    let mut windows = EmgWindows::new(plan)?;
+    windows.push(&y);
+    let rectified: Vec<f64> = y.iter().map(|v| v.abs()).collect();
+    let mut tremor = TremorPart::new(plan)?;
+    tremor.push(&rectified);
+
+    let mut envelope = vec![0.0; n];
+    let mut processed = rectified.clone();
+    if n > 0 {
+        ZeroPhase::new(&plan.envelope, 1)?.apply(&rectified, &mut envelope);
+        if let Some(lp) = &plan.onset.lowpass {
+            ZeroPhase::new(lp, 1)?.apply(&rectified, &mut processed);
+        }
+    }
+    let scale = envelope_scale(plan, channel);
+    for v in &mut envelope {
+        *v = v.max(0.0) * scale;
+    }
+    let processed = centred_mean(&processed, plan.onset.mean_window);
+    let transitions = detect_whole(&plan.onset, &processed);
+    Ok((
+        EmgOutput {
+            windows,
+            tremor,
+            transitions,
+            notched,
+        },
+        envelope,
+    ))
+}

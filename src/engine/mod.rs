@@ -1,0 +1,70 @@
+//! The engine: runs the features over a whole recording (zero-phase, the offline default)
+//! or over blocks as they arrive (causal), with the same window rule and the same feature
+//! code, so `process --causal` over a recording equals feeding it block by block. Channels
+//! run in parallel (rayon); a single-threaded run gives identical results.
+//!
+//! ```text
+//! samples ─► per channel: notch? → band-pass → y ─┬─► RMS windows ........ activation
+//!                                                  ├─► epochs, periodogram . fatigue
+//!                                                  ├─► |y| → Welch windows . tremor → alarm
+//!                                                  ├─► |y| → low-pass ..... envelope ─► pairs: co-contraction
+//!                                                  └─► |y| → 50 Hz, 25 ms . Hodges–Bui onsets
+//!          force: Welch windows (tremor); 150 Hz low-pass → peak, MVC, RFD, steadiness
+//! ```
+
+pub mod assemble;
+pub mod batch;
+pub mod emg;
+pub mod mechanical;
+mod moving_mean;
+mod onset_stage;
+pub mod pairs;
+pub mod plan;
+pub mod stream;
+mod windows;
+
+pub use plan::Plan;
+pub use stream::{RowCounts, StreamEngine};
+
+use crate::dsp::error::DspError;
+use crate::recording::Recording;
+use crate::results::Results;
+
+/// Frames per block when a stored recording is fed to the causal engine.
+pub const CAUSAL_BLOCK_FRAMES: usize = 8192;
+
+/// Analyses a whole recording: zero-phase, or causal exactly as a live run would.
+pub fn analyze(recording: &Recording, causal: bool) -> Result<Results, DspError> {
+    analyze_with(recording, causal, true)
+}
+
+/// As [`analyze`], choosing whether channels run in parallel.
+pub fn analyze_with(
+    recording: &Recording,
+    causal: bool,
+    parallel: bool,
+) -> Result<Results, DspError> {
+    let plan = Plan::new(&recording.montage, causal)?;
+    let gaps = recording
+        .acquisition
+        .as_ref()
+        .map(|a| a.gaps.clone())
+        .unwrap_or_default();
+    if !causal {
+        return batch::analyze_zero_phase(&plan, recording.samples.view(), &gaps, parallel);
+    }
+    let mut engine = StreamEngine::new(plan)?;
+    if !parallel {
+        engine = engine.single_threaded();
+    }
+    for [first, count] in gaps {
+        engine.add_gap(first, count);
+    }
+    let flat = recording.samples.as_standard_layout();
+    let data = flat.as_slice().unwrap_or(&[]);
+    let width = recording.samples.ncols().max(1);
+    for block in data.chunks(CAUSAL_BLOCK_FRAMES * width) {
+        engine.push(block);
+    }
+    Ok(engine.finish())
+}

@@ -1,0 +1,69 @@
+//! Moving mean over W samples: trailing (causal, streaming) or centred (whole signal).
+
+/// Trailing mean of the last W samples (fewer at the start), as samples arrive.
+#[derive(Debug, Clone)]
+pub struct TrailingMean {
+    window: Vec<f64>,
+    next: usize,
+    filled: usize,
+    sum: f64,
+}
+
+impl TrailingMean {
+    pub fn new(w: usize) -> TrailingMean {
+        TrailingMean {
+            window: vec![0.0; w.max(1)],
+            next: 0,
+            filled: 0,
+            sum: 0.0,
+        }
+    }
+
+    /// Replaces each value of `x` by the mean of it and the W − 1 values before it.
+    pub fn process(&mut self, x: &mut [f64]) {
+        let w = self.window.len();
+        for v in x {
+            self.sum += *v - self.window[self.next];
+            self.window[self.next] = *v;
+            self.next = (self.next + 1) % w;
+            self.filled = (self.filled + 1).min(w);
+            *v = self.sum / self.filled as f64;
+        }
+    }
+}
+
+/// Centred mean of W samples around each sample (shorter at the ends).
+pub fn centred_mean(x: &[f64], w: usize) -> Vec<f64> {
+    let n = x.len();
+    let mut prefix = Vec::with_capacity(n + 1);
+    prefix.push(0.0);
+    let mut acc = 0.0;
+    for v in x {
+        acc += v;
+        prefix.push(acc);
+    }
+    let half = w / 2;
+    (0..n)
+        .map(|i| {
+            let lo = i.saturating_sub(half);
+            let hi = (lo + w.max(1)).min(n);
+            (prefix[hi] - prefix[lo]) / (hi - lo) as f64
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailing_and_centred() {
+        let mut x = vec![3.0, 3.0, 6.0, 0.0];
+        TrailingMean::new(2).process(&mut x);
+        assert_eq!(x, vec![3.0, 3.0, 4.5, 3.0]);
+        assert_eq!(
+            centred_mean(&[0.0, 3.0, 6.0, 9.0], 3),
+            vec![1.5, 3.0, 6.0, 7.5]
+        );
+    }
+}

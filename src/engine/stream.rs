@@ -1,0 +1,220 @@
+//! The causal engine: frames in as they arrive, features out as their windows complete.
+//! The live recorder feeds it block by block; `process --causal` feeds it a stored
+//! recording the same way, so both produce the same rows.
+
+use rayon::prelude::*;
+
+use crate::dsp::error::DspError;
+use crate::montage::Kind;
+use crate::results::{Event, Results};
+
+use super::assemble::{assemble, Collected};
+use super::emg::EmgCausal;
+use super::mechanical::MechanicalCausal;
+use super::pairs::PairCci;
+use super::plan::Plan;
+
+enum Channel {
+    Emg(Box<EmgCausal>),
+    Mechanical(MechanicalCausal),
+    Ignored,
+}
+
+/// Rows each feature group holds so far; compare before and after a push to find the new
+/// ones.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowCounts {
+    pub activation: usize,
+    pub fatigue: usize,
+    pub cocontraction: usize,
+    pub tremor: usize,
+}
+
+/// Streaming analysis of one recording.
+pub struct StreamEngine {
+    plan: Plan,
+    channels: Vec<Channel>,
+    pairs: Vec<PairCci>,
+    columns: Vec<Vec<f64>>,
+    envelopes: Vec<Vec<f64>>,
+    frames: usize,
+    gaps: Vec<[i64; 2]>,
+    markers: Vec<Event>,
+    /// Process channels on the rayon pool (results are the same either way).
+    parallel: bool,
+}
+
+impl StreamEngine {
+    /// An engine for `plan` (which should be causal) at sample 0.
+    pub fn new(plan: Plan) -> Result<StreamEngine, DspError> {
+        let channels = plan
+            .montage
+            .channels
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                Ok(match c.kind {
+                    Kind::Emg => Channel::Emg(Box::new(EmgCausal::new(&plan, i)?)),
+                    Kind::Force => Channel::Mechanical(MechanicalCausal::new(&plan, true)?),
+                    Kind::Accel => Channel::Mechanical(MechanicalCausal::new(&plan, false)?),
+                    Kind::Other => Channel::Ignored,
+                })
+            })
+            .collect::<Result<Vec<_>, DspError>>()?;
+        let pairs = plan
+            .pairs
+            .iter()
+            .map(|p| {
+                let both = plan.mvc(p.first).is_some() && plan.mvc(p.second).is_some();
+                PairCci::new(
+                    plan.cci,
+                    both.then_some(plan.montage.analysis.inactive_pct_mvc),
+                )
+            })
+            .collect();
+        let n = plan.montage.channels.len();
+        Ok(StreamEngine {
+            plan,
+            channels,
+            pairs,
+            columns: vec![Vec::new(); n],
+            envelopes: vec![Vec::new(); n],
+            frames: 0,
+            gaps: Vec::new(),
+            markers: Vec::new(),
+            parallel: true,
+        })
+    }
+
+    /// Runs every channel on the calling thread (for checking that threads change nothing).
+    pub fn single_threaded(mut self) -> StreamEngine {
+        self.parallel = false;
+        self
+    }
+
+    /// The plan in use.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// Frames pushed so far.
+    pub fn frames(&self) -> usize {
+        self.frames
+    }
+
+    /// Feeds interleaved frames (channels in montage order, physical units).
+    ///
+    /// # Panics
+    /// If `frames` is not a whole number of frames.
+    pub fn push(&mut self, frames: &[f32]) {
+        let n = self.columns.len();
+        assert_eq!(frames.len() % n.max(1), 0, "not a whole number of frames");
+        for (c, column) in self.columns.iter_mut().enumerate() {
+            column.clear();
+            column.extend(frames.iter().skip(c).step_by(n).map(|v| f64::from(*v)));
+        }
+        self.frames += frames.len() / n.max(1);
+        let plan = &self.plan;
+        let work = |((channel, column), envelope): ((&mut Channel, &Vec<f64>), &mut Vec<f64>)| {
+            envelope.clear();
+            match channel {
+                Channel::Emg(e) => e.push(plan, column, envelope),
+                Channel::Mechanical(m) => m.push(column),
+                Channel::Ignored => {}
+            }
+        };
+        let jobs = self
+            .channels
+            .iter_mut()
+            .zip(self.columns.iter())
+            .zip(self.envelopes.iter_mut());
+        if self.parallel {
+            jobs.par_bridge().for_each(work);
+        } else {
+            jobs.for_each(work);
+        }
+        self.feed_pairs();
+    }
+
+    fn feed_pairs(&mut self) {
+        for (pair, p) in self.pairs.iter_mut().zip(&self.plan.pairs) {
+            pair.push(&self.envelopes[p.first], &self.envelopes[p.second]);
+        }
+    }
+
+    /// Records that `count` frames starting at row `first_row` were lost (interpolated).
+    pub fn add_gap(&mut self, first_row: i64, count: i64) {
+        self.gaps.push([first_row, count]);
+    }
+
+    /// Adds an event the user marked.
+    pub fn add_event(&mut self, event: Event) {
+        self.markers.push(event);
+    }
+
+    /// Rows per feature group so far.
+    pub fn row_counts(&self) -> RowCounts {
+        let emg = self.channels.iter().find_map(|c| match c {
+            Channel::Emg(e) => Some(&e.output),
+            _ => None,
+        });
+        let tremor = self.channels.iter().find_map(|c| match c {
+            Channel::Emg(e) => Some(e.output.tremor.rows.len()),
+            Channel::Mechanical(m) => Some(m.tremor.rows.len()),
+            Channel::Ignored => None,
+        });
+        RowCounts {
+            activation: emg.map_or(0, |o| o.windows.rms_rows.len()),
+            fatigue: emg.map_or(0, |o| o.windows.fatigue_rows.len()),
+            cocontraction: self.pairs.first().map_or(0, |p| p.rows.len()),
+            tremor: tremor.unwrap_or(0),
+        }
+    }
+
+    /// Results so far, summary included (the live view and a clean finish use it).
+    pub fn results(&self) -> Results {
+        let mut emg = Vec::new();
+        let mut tremor = Vec::new();
+        let mut force = Vec::new();
+        for (i, c) in self.channels.iter().enumerate() {
+            match c {
+                Channel::Emg(e) => emg.push((i, &e.output)),
+                Channel::Mechanical(m) => {
+                    if let Some(metrics) = m.metrics(&self.plan) {
+                        force.push((i, metrics));
+                    }
+                }
+                Channel::Ignored => {}
+            }
+        }
+        for &i in &self.plan.tremor_channels {
+            match &self.channels[i] {
+                Channel::Emg(e) => tremor.push((i, &e.output.tremor)),
+                Channel::Mechanical(m) => tremor.push((i, &m.tremor)),
+                Channel::Ignored => {}
+            }
+        }
+        assemble(Collected {
+            plan: &self.plan,
+            emg,
+            tremor,
+            force,
+            pairs: &self.pairs,
+            gaps: &self.gaps,
+            markers: &self.markers,
+        })
+    }
+
+    /// Processes what is still held back and returns the results of the whole recording.
+    pub fn finish(mut self) -> Results {
+        let plan = &self.plan;
+        for (channel, envelope) in self.channels.iter_mut().zip(self.envelopes.iter_mut()) {
+            envelope.clear();
+            if let Channel::Emg(e) = channel {
+                e.finish(plan, envelope);
+            }
+        }
+        self.feed_pairs();
+        self.results()
+    }
+}
