@@ -16,3 +16,4 @@ mod montage;
 mod sim;
 mod store;
 mod store_crash;
+mod engine_stream;

@@ -1,0 +1,108 @@
+//! Engine invariants: `--causal` over a recording equals feeding it block by block (any
+//! block sizes), and one thread gives the same results as many, in both modes.
+
+use myobalance::engine::{analyze, analyze_with, Plan, StreamEngine};
+use myobalance::montage::NotchMode;
+use myobalance::recording::Recording;
+use myobalance::sim::{simulate, SimSettings};
+
+fn recording(seconds: f64, rate: f64, seed: u64) -> Recording {
+    simulate(&SimSettings::new(seconds, rate, seed)).unwrap()
+}
+
+/// Results compared exactly, NaN included: `{:?}` prints every f64 in full.
+fn text(results: &myobalance::results::Results) -> String {
+    format!("{results:?}")
+}
+
+fn feed(rec: &Recording, blocks: &[usize]) -> String {
+    let plan = Plan::new(&rec.montage, true).unwrap();
+    let mut engine = StreamEngine::new(plan).unwrap();
+    let width = rec.samples.ncols();
+    let data = rec.samples.as_slice().unwrap();
+    let (mut start, mut b) = (0, 0);
+    while start < data.len() {
+        let end = (start + blocks[b % blocks.len()] * width).min(data.len());
+        engine.push(&data[start..end]);
+        start = end;
+        b += 1;
+    }
+    text(&engine.finish())
+}
+
+#[test]
+fn causal_batch_equals_any_blocks() {
+    let mut rec = recording(30.0, 2000.0, 5);
+    for notch in [NotchMode::Off, NotchMode::Auto, NotchMode::On] {
+        rec.montage.analysis.notch = notch;
+        let batch = text(&analyze(&rec, true).unwrap());
+        for blocks in [&[1usize, 7, 333][..], &[40], &[5000, 17]] {
+            assert!(
+                feed(&rec, blocks) == batch,
+                "notch {notch:?}, blocks {blocks:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn threads_change_nothing() {
+    let rec = recording(20.0, 1000.0, 9);
+    for causal in [false, true] {
+        let many = text(&analyze_with(&rec, causal, true).unwrap());
+        let one = text(&analyze_with(&rec, causal, false).unwrap());
+        assert!(many == one, "causal = {causal}");
+    }
+}
+
+#[test]
+fn every_group_has_rows_and_the_rule_spacing() {
+    let rec = recording(25.0, 2048.0, 2);
+    for causal in [false, true] {
+        let r = analyze(&rec, causal).unwrap();
+        let plan = Plan::new(&rec.montage, causal).unwrap();
+        let n = rec.samples.nrows();
+        for (group, spec) in [
+            ("activation", plan.rms),
+            ("cocontraction", plan.cci),
+            ("tremor", plan.tremor.windows),
+            ("fatigue", plan.fatigue),
+        ] {
+            let g = r.group(group).unwrap_or_else(|| panic!("{group} missing"));
+            assert_eq!(g.time_s.len(), spec.count(n), "{group} rows");
+            assert_eq!(g.time_s[0], spec.centre_s(0), "{group} first time");
+            for t in &g.tables {
+                assert_eq!(t.values.nrows(), g.time_s.len(), "{group}/{}", t.name);
+            }
+            assert!(g
+                .params
+                .iter()
+                .any(|(k, v)| k == "causal" && *v == myobalance::results::AttrValue::Bool(causal)));
+        }
+        for s in [
+            "activation",
+            "cocontraction",
+            "symmetry",
+            "tremor",
+            "fatigue",
+            "force",
+        ] {
+            assert!(r.summary(s).is_some(), "summary/{s} missing");
+        }
+    }
+}
+
+#[test]
+fn short_and_empty_recordings_do_not_fail() {
+    for seconds in [0.0, 0.1, 1.0, 3.9] {
+        let rec = recording(seconds, 1000.0, 1);
+        for causal in [false, true] {
+            let r = analyze(&rec, causal).unwrap();
+            let tremor = r.group("tremor").unwrap();
+            assert!(
+                tremor.time_s.is_empty(),
+                "{seconds} s has no 4 s tremor window"
+            );
+        }
+    }
+}
