@@ -159,7 +159,11 @@ mod tests {
 
     #[test]
     fn default_timeline() {
-        let s = Schedule::new(&SimSettings::default());
+        // The 2 s-hold timeline these figures were worked out for.
+        let s = Schedule::new(&SimSettings {
+            hold_s: 2.0,
+            ..SimSettings::default()
+        });
         assert_eq!(s.set_duration_s(), 23.0);
         assert_eq!(s.set_start_s(1), 36.0);
         assert_eq!(s.sets_started_by(60.0), 2);

@@ -30,7 +30,9 @@ pub struct SimSettings {
     pub reps_per_set: u32,
     /// Duration of each smooth (raised-cosine) rise and fall of a repetition's activation.
     pub ramp_s: f64,
-    /// Plateau of a repetition between its rise and fall.
+    /// Plateau of a repetition between its rise and fall: an isometric hold. The default
+    /// 6 s is longer than a 4 s tremor window, so the tremor of late holds is seen (and
+    /// alarmed on) in windows free of the rise and fall.
     pub hold_s: f64,
     /// Pause between the repetitions of a set.
     pub rep_pause_s: f64,
@@ -92,7 +94,7 @@ impl Default for SimSettings {
             lead_in_s: 3.0,
             reps_per_set: 6,
             ramp_s: 0.5,
-            hold_s: 2.0,
+            hold_s: 6.0,
             rep_pause_s: 1.0,
             set_rest_s: 10.0,
             side_ratio: 0.8,

@@ -324,7 +324,12 @@ mod tests {
 
     #[test]
     fn entries_have_one_label_per_value_and_valid_names() {
-        let model = TruthModel::new(&SimSettings::default()).unwrap();
+        // The 2 s-hold timeline these figures were worked out for.
+        let settings = SimSettings {
+            hold_s: 2.0,
+            ..SimSettings::default()
+        };
+        let model = TruthModel::new(&settings).unwrap();
         let truth = model.truth(60.0);
         for e in &truth.entries {
             assert!(

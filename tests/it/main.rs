@@ -17,3 +17,4 @@ mod sim;
 mod store;
 mod store_crash;
 mod engine_stream;
+mod engine_truth;
