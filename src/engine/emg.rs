@@ -139,10 +139,11 @@ pub struct EmgCausal {
 impl EmgCausal {
     pub fn new(plan: &Plan, channel: usize) -> Result<EmgCausal, DspError> {
         let auto = plan.montage.analysis.notch == crate::montage::NotchMode::Auto;
-        let notch = if !auto && plan.notch_wanted(&[]) {
-            Some(SosFilter::new(&[plan.notch], 1)?)
-        } else {
-            None
+        let notch = match plan.notch {
+            Some(section) if !auto && plan.notch_wanted(&[]) => {
+                Some(SosFilter::new(&[section], 1)?)
+            }
+            _ => None,
         };
         Ok(EmgCausal {
             channel,
@@ -196,7 +197,9 @@ impl EmgCausal {
         let held = self.undecided.take().unwrap_or_default();
         if plan.notch_wanted(&held[..first.min(held.len())]) {
             // The notch's section was validated when the plan was made.
-            self.notch = SosFilter::new(&[plan.notch], 1).ok();
+            self.notch = plan
+                .notch
+                .and_then(|section| SosFilter::new(&[section], 1).ok());
             self.output.notched = self.notch.is_some();
         }
         self.process(plan, &held, envelope);
@@ -242,9 +245,9 @@ pub fn emg_zero_phase(
     let first = ((AUTO_NOTCH_S * plan.sample_rate_hz).round() as usize).min(n);
     let notched = plan.notch_wanted(&x[..first]);
     let mut y = x.to_vec();
-    if notched && n > 0 {
+    if let (Some(section), true, true) = (plan.notch, notched, n > 0) {
         let input = y.clone();
-        ZeroPhase::new(&[plan.notch], 1)?.apply(&input, &mut y);
+        ZeroPhase::new(&[section], 1)?.apply(&input, &mut y);
     }
     let mut bandpassed = vec![0.0; n];
     if n > 0 {

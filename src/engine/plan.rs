@@ -61,8 +61,10 @@ pub struct Plan {
     /// Causal filters (live, `--causal`) or zero-phase (offline default).
     pub causal: bool,
     pub band_hz: [f64; 2],
+    /// Empty when the montage has no EMG channel (nothing to band-pass).
     pub bandpass: Vec<Section>,
-    pub notch: Section,
+    /// `None` when mains lies above the EMG band (0.45·fs), where it needs no notch.
+    pub notch: Option<Section>,
     pub envelope_lowpass_hz: f64,
     pub envelope: Vec<Section>,
     pub rms: WindowSpec,
@@ -104,15 +106,25 @@ impl Plan {
             .ok_or(DspError::BadSampleRate(f64::NAN))?;
         let a = &montage.analysis;
         let band_hz = [a.bandpass_hz[0], a.bandpass_hz[1].min(MAX_UPPER_EDGE * fs)];
-        let bandpass = butter(
-            BANDPASS_ORDER,
-            Band::BandPass {
-                low_hz: band_hz[0],
-                high_hz: band_hz[1],
-            },
-            fs,
-        )?;
-        let notch = notch(f64::from(montage.mains_hz), NOTCH_Q, fs)?;
+        let has_emg = montage.channels.iter().any(|c| c.kind == Kind::Emg);
+        let bandpass = if has_emg {
+            butter(
+                BANDPASS_ORDER,
+                Band::BandPass {
+                    low_hz: band_hz[0],
+                    high_hz: band_hz[1],
+                },
+                fs,
+            )?
+        } else {
+            Vec::new()
+        };
+        let mains_hz = f64::from(montage.mains_hz);
+        let notch = if has_emg && mains_hz < MAX_UPPER_EDGE * fs {
+            Some(notch(mains_hz, NOTCH_Q, fs)?)
+        } else {
+            None
+        };
         let envelope = butter(
             2,
             Band::LowPass {
@@ -193,6 +205,9 @@ impl Plan {
 
     /// Whether EMG channel `c` is notched, given its first seconds (for `auto`).
     pub fn notch_wanted(&self, first_seconds: &[f64]) -> bool {
+        if self.notch.is_none() {
+            return false;
+        }
         match self.montage.analysis.notch {
             NotchMode::Off => false,
             NotchMode::On => true,

@@ -18,3 +18,4 @@ mod store;
 mod store_crash;
 mod engine_stream;
 mod engine_truth;
+mod real_data;
