@@ -29,6 +29,26 @@ pub enum Kind {
     Other,
 }
 
+impl Kind {
+    /// Every kind, in the order the montage documents them.
+    pub const ALL: [Kind; 4] = [Kind::Emg, Kind::Force, Kind::Accel, Kind::Other];
+
+    /// The name used in montage files and in `/raw/samples` `kinds`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Emg => "emg",
+            Kind::Force => "force",
+            Kind::Accel => "accel",
+            Kind::Other => "other",
+        }
+    }
+
+    /// The kind called `name`, if it is one.
+    pub fn parse(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
 /// Body side of a channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::Outcome;
-use crate::montage::{Kind, Side};
+use crate::montage::Side;
 use crate::results::{EventKind, SummaryValues};
 use crate::store::{read_file, StoredFile};
 
@@ -26,15 +26,6 @@ pub fn run(args: InspectArgs) -> anyhow::Result<Outcome> {
         read_file(&args.file).with_context(|| format!("cannot inspect {}", args.file.display()))?;
     print!("{}", describe(&args.file.display().to_string(), &stored));
     Ok(Outcome::Success)
-}
-
-fn kind(k: Kind) -> &'static str {
-    match k {
-        Kind::Emg => "emg",
-        Kind::Force => "force",
-        Kind::Accel => "accel",
-        Kind::Other => "other",
-    }
 }
 
 fn side(s: Side) -> &'static str {
@@ -95,7 +86,7 @@ pub fn describe(name: &str, f: &StoredFile) -> String {
             w,
             "  {:<18} {:<6} {:<6} {:<6} {mvc}",
             c.name,
-            kind(c.kind),
+            c.kind.as_str(),
             c.unit,
             side(c.side)
         );

@@ -10,6 +10,20 @@ use super::sosfilt::SosFilter;
 /// Order of the envelope low-pass (Winter's convention).
 pub const ENVELOPE_ORDER: usize = 2;
 
+/// The envelope's low-pass as second-order sections.
+fn lowpass(
+    lowpass_hz: f64,
+    sample_rate_hz: f64,
+) -> Result<Vec<crate::dsp::sos::Section>, DspError> {
+    butter(
+        ENVELOPE_ORDER,
+        Band::LowPass {
+            cutoff_hz: lowpass_hz,
+        },
+        sample_rate_hz,
+    )
+}
+
 /// Streaming (causal) linear envelope of interleaved channels.
 #[derive(Debug, Clone)]
 pub struct Envelope {
@@ -24,13 +38,7 @@ impl Envelope {
         sample_rate_hz: f64,
         channels: usize,
     ) -> Result<Envelope, DspError> {
-        let sos = butter(
-            ENVELOPE_ORDER,
-            Band::LowPass {
-                cutoff_hz: lowpass_hz,
-            },
-            sample_rate_hz,
-        )?;
+        let sos = lowpass(lowpass_hz, sample_rate_hz)?;
         Ok(Envelope {
             lowpass: SosFilter::new(&sos, channels)?,
         })
@@ -70,13 +78,7 @@ impl ZeroPhaseEnvelope {
         sample_rate_hz: f64,
         channels: usize,
     ) -> Result<ZeroPhaseEnvelope, DspError> {
-        let sos = butter(
-            ENVELOPE_ORDER,
-            Band::LowPass {
-                cutoff_hz: lowpass_hz,
-            },
-            sample_rate_hz,
-        )?;
+        let sos = lowpass(lowpass_hz, sample_rate_hz)?;
         Ok(ZeroPhaseEnvelope {
             lowpass: ZeroPhase::new(&sos, channels)?,
             rectified: Vec::new(),

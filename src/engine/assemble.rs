@@ -7,6 +7,7 @@ use crate::features::alarm::AlarmChange;
 use crate::features::force::ForceMetrics;
 use crate::features::line_fit::fit_line;
 use crate::features::onsets::Transition;
+use crate::features::stats::mean_finite;
 use crate::features::symmetry::symmetry;
 use crate::montage::Kind;
 use crate::results::{
@@ -53,17 +54,6 @@ fn text(s: &str) -> AttrValue {
 
 fn seconds(samples: usize, plan: &Plan) -> AttrValue {
     AttrValue::Float(samples as f64 / plan.sample_rate_hz)
-}
-
-fn mean_finite(values: impl Iterator<Item = f64>) -> f64 {
-    let (sum, n) = values
-        .filter(|v| v.is_finite())
-        .fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
-    if n > 0 {
-        sum / n as f64
-    } else {
-        f64::NAN
-    }
 }
 
 fn numbers(name: &str, values: Vec<f64>) -> (String, SummaryValues) {

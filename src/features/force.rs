@@ -8,6 +8,8 @@
 //! to the last sample at or below μ + 3σ; the onset is the sample after it. This avoids
 //! the false triggers of a plain μ + 3σ crossing.
 
+use super::stats::mean_finite;
+
 /// Settings of the force metrics, in seconds and fractions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForceSettings {
@@ -130,17 +132,6 @@ pub fn steadiness_cv(hold: &[f64]) -> f64 {
     crate::dsp::welch::detrend_in_place(&mut detrended, crate::dsp::welch::Detrend::Linear);
     let sd = (detrended.iter().map(|v| v * v).sum::<f64>() / (n - 1) as f64).sqrt();
     100.0 * sd / mean
-}
-
-fn mean_finite(values: impl Iterator<Item = f64>) -> f64 {
-    let (sum, n) = values
-        .filter(|v| v.is_finite())
-        .fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
-    if n > 0 {
-        sum / n as f64
-    } else {
-        f64::NAN
-    }
 }
 
 /// Force metrics of `force` (already low-passed as the caller chooses).

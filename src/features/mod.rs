@@ -6,5 +6,6 @@ pub mod cocontraction;
 pub mod force;
 pub mod line_fit;
 pub mod onsets;
+pub mod stats;
 pub mod symmetry;
 pub mod tremor;

@@ -152,7 +152,7 @@ fn resolve<'m>(
             key,
             format!(
                 "channel \"{name}\" is of kind {}; {needs} need {} channels",
-                kind_name(ch.kind),
+                Kind::as_str(ch.kind),
                 kind_list(kinds)
             ),
         );
@@ -161,17 +161,8 @@ fn resolve<'m>(
     Some(ch)
 }
 
-fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Emg => "emg",
-        Kind::Force => "force",
-        Kind::Accel => "accel",
-        Kind::Other => "other",
-    }
-}
-
 fn kind_list(kinds: &[Kind]) -> String {
-    let names: Vec<&str> = kinds.iter().map(|&k| kind_name(k)).collect();
+    let names: Vec<&str> = kinds.iter().map(|&k| Kind::as_str(k)).collect();
     names.join(" or ")
 }
 
@@ -243,9 +234,9 @@ fn bilateral(c: &mut Checker, m: &Montage) {
                 format!(
                     "channel \"{}\" is of kind {} but the left channel \"{}\" is {}; both sides must be the same kind",
                     r.name,
-                    kind_name(r.kind),
+                    Kind::as_str(r.kind),
                     l.name,
-                    kind_name(l.kind)
+                    Kind::as_str(l.kind)
                 ),
             );
         }

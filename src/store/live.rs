@@ -86,6 +86,27 @@ fn extendible<T: hdf5::H5Type>(
     .at(path, object)
 }
 
+/// Appends pending `(n, 2)` rows to an extendible dataset and clears them.
+fn append_pairs<T: hdf5::H5Type + Copy>(
+    ds: &Dataset,
+    path: &Path,
+    object: &str,
+    pending: &mut Vec<[T; 2]>,
+    written: &mut usize,
+) -> Result<(), StoreError> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let (start, end) = (*written, *written + pending.len());
+    let block = ndarray::Array2::from_shape_fn((pending.len(), 2), |(r, c)| pending[r][c]);
+    ds.resize((end, 2)).at(path, object)?;
+    ds.write_slice(&block, s![start..end, ..])
+        .at(path, object)?;
+    *written = end;
+    pending.clear();
+    Ok(())
+}
+
 impl LiveWriter {
     /// Creates `path` (replacing any file there) for a recording of `montage`'s channels
     /// at its sample rate, with `/raw/samples` chunks of `chunk_rows` rows, and starts SWMR.
@@ -267,35 +288,20 @@ impl LiveWriter {
             self.rows_written = end;
             self.pending.clear();
         }
-        if !self.pending_gaps.is_empty() {
-            let (start, end) = (
-                self.gaps_written,
-                self.gaps_written + self.pending_gaps.len(),
-            );
-            let block =
-                ndarray::Array2::from_shape_fn((end - start, 2), |(r, c)| self.pending_gaps[r][c]);
-            self.gaps.resize((end, 2)).at(&path, "/raw/gaps")?;
-            self.gaps
-                .write_slice(&block, s![start..end, ..])
-                .at(&path, "/raw/gaps")?;
-            self.gaps_written = end;
-            self.pending_gaps.clear();
-        }
-        if !self.pending_timing.is_empty() {
-            let (start, end) = (
-                self.timing_written,
-                self.timing_written + self.pending_timing.len(),
-            );
-            let block = ndarray::Array2::from_shape_fn((end - start, 2), |(r, c)| {
-                self.pending_timing[r][c]
-            });
-            self.timing.resize((end, 2)).at(&path, "/raw/timing")?;
-            self.timing
-                .write_slice(&block, s![start..end, ..])
-                .at(&path, "/raw/timing")?;
-            self.timing_written = end;
-            self.pending_timing.clear();
-        }
+        append_pairs(
+            &self.gaps,
+            &path,
+            "/raw/gaps",
+            &mut self.pending_gaps,
+            &mut self.gaps_written,
+        )?;
+        append_pairs(
+            &self.timing,
+            &path,
+            "/raw/timing",
+            &mut self.pending_timing,
+            &mut self.timing_written,
+        )?;
         self.file.flush().at(&path, "flush")?;
         self.last_flush = Instant::now();
         Ok(())

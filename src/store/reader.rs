@@ -183,15 +183,6 @@ fn read_samples(ds: &Dataset, path: &Path) -> Result<Array2<f32>, StoreError> {
     }
 }
 
-fn parse_kind(text: &str) -> Kind {
-    match text {
-        "emg" => Kind::Emg,
-        "force" => Kind::Force,
-        "accel" => Kind::Accel,
-        _ => Kind::Other,
-    }
-}
-
 /// The montage stored in the root attribute, or one rebuilt from the column attributes
 /// of `/raw/samples` for files written by other tools.
 fn read_montage(
@@ -225,7 +216,10 @@ fn read_montage(
                     .enumerate()
                     .map(|(i, name)| Channel {
                         name,
-                        kind: kinds.get(i).map(|k| parse_kind(k)).unwrap_or(Kind::Other),
+                        kind: kinds
+                            .get(i)
+                            .and_then(|k| Kind::parse(k))
+                            .unwrap_or(Kind::Other),
                         unit: units.get(i).cloned().unwrap_or_default(),
                         side: Side::None,
                         scale: 1.0,

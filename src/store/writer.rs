@@ -17,7 +17,7 @@ use super::layout::{
     SUMMARY, TIMING, TRUTH, VERSION,
 };
 use super::timestamp::utc_now;
-use crate::montage::{Kind, Montage};
+use crate::montage::Montage;
 use crate::recording::{Acquisition, Recording, Truth};
 use crate::results::{Results, SummaryValues};
 
@@ -87,15 +87,6 @@ pub(crate) fn write_root(
     put_i64(file, path, "mains_hz", i64::from(montage.mains_hz))
 }
 
-fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Emg => "emg",
-        Kind::Force => "force",
-        Kind::Accel => "accel",
-        Kind::Other => "other",
-    }
-}
-
 /// The attributes of `/raw/samples` that describe its columns.
 pub(crate) fn describe_samples(
     ds: &hdf5::Dataset,
@@ -113,7 +104,7 @@ pub(crate) fn describe_samples(
     let kinds: Vec<String> = montage
         .channels
         .iter()
-        .map(|c| kind_name(c.kind).to_string())
+        .map(|c| c.kind.as_str().to_string())
         .collect();
     put_texts(ds, path, "channel_names", &names)?;
     put_texts(ds, path, "units", &units)?;
