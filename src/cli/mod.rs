@@ -4,7 +4,12 @@
 use clap::{Parser, Subcommand};
 
 pub mod bench;
+pub mod input;
 pub mod inspect;
+pub mod mvc;
+pub mod outputs;
+pub mod process;
+pub mod progress;
 pub mod simulate;
 
 /// Exit status of a subcommand that returned normally.
@@ -33,10 +38,16 @@ pub struct UsageError(pub String);
 
 /// Exit code for an error that ended a subcommand: 2 for bad usage or configuration,
 /// 1 otherwise.
+///
+/// A [`MontageError`](crate::montage::MontageError) here is the montage given on the
+/// command line (`--montage`): the montage inside an input file is reported through the
+/// store's and the CSV reader's own errors, and `process` keeps per-input errors to itself.
 pub fn exit_code_for(err: &anyhow::Error) -> std::process::ExitCode {
-    let usage = err
-        .chain()
-        .any(|e| e.is::<UsageError>() || e.is::<crate::dsp::DspError>());
+    let usage = err.chain().any(|e| {
+        e.is::<UsageError>()
+            || e.is::<crate::dsp::DspError>()
+            || e.is::<crate::montage::MontageError>()
+    });
     std::process::ExitCode::from(if usage { 2 } else { 1 })
 }
 
@@ -56,6 +67,10 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
     /// Describe a myobalance HDF5 file: channels, rate, duration, groups, gaps, summary.
     Inspect(inspect::InspectArgs),
+    /// Analyse stored recordings (HDF5 or CSV) into HDF5 files with features and summary.
+    Process(process::ProcessArgs),
+    /// Find each EMG channel's MVC reference from maximal-contraction trials.
+    Mvc(mvc::MvcArgs),
 }
 
 /// Runs the parsed command line.
@@ -63,6 +78,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Bench(args) => bench::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Mvc(args) => mvc::run(args),
+        Command::Process(args) => process::run(args),
         Command::Simulate(args) => simulate::run(args),
     }
 }

@@ -5,6 +5,7 @@ pub mod alarm;
 pub mod cocontraction;
 pub mod force;
 pub mod line_fit;
+pub mod mvc;
 pub mod onsets;
 pub mod stats;
 pub mod symmetry;

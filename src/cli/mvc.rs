@@ -1,0 +1,214 @@
+//! `myobalance mvc TRIALS... --montage M.toml [--write]`: the MVC reference of each EMG
+//! channel (METHODS.md A.5) from maximal-contraction trials, printed as a table and, with
+//! `--write`, stored as `mvc` in the montage file with its comments and order kept.
+//!
+//! The reference must come from the same estimator as the activation it normalises, so
+//! each trial goes through the engine (zero-phase, the montage's notch, band-pass and RMS
+//! windows) and the activation RMS rows are read off its results; the reference is the
+//! largest 500 ms moving mean of those rows over all trials
+//! ([`crate::features::mvc::mvc_reference`]).
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::Args;
+
+use super::input::{load, MontageArg};
+use super::{Outcome, UsageError};
+use crate::engine::analyze;
+use crate::features::mvc::{mvc_reference, rows_per_mvc_window, MVC_WINDOW_S};
+use crate::montage::{Kind, Montage, MontageError};
+
+/// Significant digits of the values printed and written: far finer than trial-to-trial
+/// variation (several per cent), short enough to read in the montage file.
+const SIGNIFICANT_DIGITS: i32 = 6;
+
+/// Options of `myobalance mvc`.
+#[derive(Debug, Args)]
+pub struct MvcArgs {
+    /// Maximal voluntary contraction trials: myobalance HDF5 or CSV files.
+    #[arg(required = true, value_name = "TRIAL")]
+    pub trials: Vec<PathBuf>,
+    /// The montage: channels, filters and RMS windows (the same as for the sessions).
+    #[arg(long, value_name = "M.toml")]
+    pub montage: PathBuf,
+    /// Store the values as `mvc` in the montage file, keeping its comments and order.
+    #[arg(long)]
+    pub write: bool,
+}
+
+/// The reference of one EMG channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelMvc {
+    /// Channel name.
+    pub channel: String,
+    /// Its unit (the montage's).
+    pub unit: String,
+    /// The MVC reference, rounded to 6 significant digits.
+    pub mvc: f64,
+    /// The trial it came from.
+    pub trial: PathBuf,
+}
+
+/// Computes, prints and (with `--write`) stores the MVC references.
+pub fn run(args: MvcArgs) -> anyhow::Result<Outcome> {
+    let origin = args.montage.display().to_string();
+    let text = std::fs::read_to_string(&args.montage)
+        .map_err(|error| MontageError::Read {
+            path: origin.clone(),
+            error,
+        })
+        .context("--montage")?;
+    let arg = MontageArg {
+        montage: Montage::from_toml_str(&text, &origin).context("--montage")?,
+        origin: origin.clone(),
+    };
+    if !arg.montage.channels.iter().any(|c| c.kind == Kind::Emg) {
+        return Err(UsageError(format!(
+            "--montage {origin}: no channel of kind \"emg\" to find an MVC reference for"
+        ))
+        .into());
+    }
+    let references = references(&args.trials, &arg)?;
+    print!("{}", table(&references));
+    if args.write {
+        let values: Vec<(String, f64)> = references
+            .iter()
+            .map(|r| (r.channel.clone(), r.mvc))
+            .collect();
+        let edited = Montage::set_mvc_in_toml(&text, &origin, &values).context("--montage")?;
+        replace_file(&args.montage, &edited)
+            .with_context(|| format!("cannot write the montage {origin}"))?;
+        eprintln!("wrote mvc of {} channels to {origin}", values.len());
+    }
+    Ok(Outcome::Success)
+}
+
+/// The MVC reference of every EMG channel of `arg`'s montage, over all `trials`.
+pub fn references(trials: &[PathBuf], arg: &MontageArg) -> anyhow::Result<Vec<ChannelMvc>> {
+    let emg: Vec<(String, String)> = arg
+        .montage
+        .channels
+        .iter()
+        .filter(|c| c.kind == Kind::Emg)
+        .map(|c| (c.name.clone(), c.unit.clone()))
+        .collect();
+    let mut best: Vec<Option<(f64, usize)>> = vec![None; emg.len()];
+    let mut shortest_needed_s = 0.0_f64;
+    for (t, trial) in trials.iter().enumerate() {
+        let input = load(trial, Some(arg))?;
+        for warning in &input.warnings {
+            eprintln!("warning: {warning}");
+        }
+        let recording = &input.recording;
+        let results = analyze(recording, false)
+            .with_context(|| format!("{}: analysis failed", trial.display()))?;
+        let rms = results
+            .group("activation")
+            .and_then(|g| g.table("rms"))
+            .with_context(|| format!("{}: the analysis gave no activation RMS", trial.display()))?;
+        let fs = recording.sample_rate_hz();
+        let a = &recording.montage.analysis;
+        let hop_s = (a.rms_hop_s * fs).round().max(1.0) / fs;
+        let rows = rows_per_mvc_window(hop_s);
+        shortest_needed_s = shortest_needed_s.max(a.rms_window_s + (rows - 1) as f64 * hop_s);
+        for (c, (name, _)) in emg.iter().enumerate() {
+            let Some(column) = rms.columns.iter().position(|n| n == name) else {
+                continue;
+            };
+            let values: Vec<f64> = rms.values.column(column).to_vec();
+            if let Some(v) = mvc_reference(&values, rows) {
+                if best[c].is_none_or(|(b, _)| v > b) {
+                    best[c] = Some((v, t));
+                }
+            }
+        }
+    }
+    emg.into_iter()
+        .zip(best)
+        .map(|((channel, unit), found)| {
+            let (mvc, t) = found.with_context(|| {
+                format!(
+                    "{channel}: no MVC reference: every trial is shorter than the \
+                     {shortest_needed_s:.3} s one {MVC_WINDOW_S} s mean of RMS rows needs"
+                )
+            })?;
+            Ok(ChannelMvc {
+                channel,
+                unit,
+                mvc: significant(mvc),
+                trial: trials[t].clone(),
+            })
+        })
+        .collect()
+}
+
+/// `x` rounded to [`SIGNIFICANT_DIGITS`].
+fn significant(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let scale = 10f64.powi(SIGNIFICANT_DIGITS - 1 - x.abs().log10().floor() as i32);
+    (x * scale).round() / scale
+}
+
+/// The table `mvc` prints: channel, value, unit, trial.
+pub fn table(references: &[ChannelMvc]) -> String {
+    let width = references
+        .iter()
+        .map(|r| r.channel.len())
+        .chain([7])
+        .max()
+        .unwrap_or(7);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<width$}  {:>12}  {:<6}  trial",
+        "channel", "mvc", "unit"
+    );
+    for r in references {
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:>12}  {:<6}  {}",
+            r.channel,
+            r.mvc,
+            r.unit,
+            r.trial.display()
+        );
+    }
+    out
+}
+
+/// Replaces the file at `path` with `text` atomically: a temporary file beside it,
+/// flushed to disk, then renamed over it, so a crash leaves the old or the new montage.
+fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map_or_else(|| "montage".into(), |n| n.to_string_lossy().into_owned());
+    let temporary = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let written = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        if let Ok(old) = std::fs::metadata(path) {
+            file.set_permissions(old.permissions())?;
+        }
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn values_keep_six_significant_digits() {
+        assert_eq!(super::significant(197.23456789), 197.235);
+        assert_eq!(super::significant(0.001234567), 0.00123457);
+        assert_eq!(super::significant(0.0), 0.0);
+    }
+}

@@ -1,0 +1,233 @@
+//! `myobalance process INPUT... [--montage M.toml] (--out FILE.h5 | --out-dir DIR)
+//! [--causal] [--jobs N]`: batch analysis of stored recordings (myobalance HDF5 or CSV)
+//! into format v1 files holding the raw samples (with the input's acquisition counters
+//! and truth), features, events and summary, so an output can be reprocessed and reported
+//! on by itself.
+//!
+//! Inputs run in parallel on a pool of `--jobs` threads (the engine's channels share it).
+//! An input that fails is reported and listed at the end while the others go on; the exit
+//! code is then 1. Bad usage or a bad `--montage` stops everything before it starts
+//! (exit code 2).
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context as _;
+use clap::{ArgGroup, Args};
+use rayon::prelude::*;
+
+use super::input::{load, InputFormat, MontageArg};
+use super::outputs::{output_paths, Destination};
+use super::progress::Progress;
+use super::{Outcome, UsageError};
+use crate::engine::analyze;
+use crate::montage::Montage;
+use crate::store::{write_file, WriteOptions};
+
+/// Options of `myobalance process`.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("destination").required(true).args(["out", "out_dir"])))]
+pub struct ProcessArgs {
+    /// Input files: myobalance HDF5 files, or CSV files (.csv, which need --montage).
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Montage TOML: required for CSV inputs; for HDF5 inputs it replaces the file's own
+    /// montage (e.g. to reprocess with other analysis settings).
+    #[arg(long, value_name = "M.toml")]
+    pub montage: Option<PathBuf>,
+    /// Output file, for a single input.
+    #[arg(long, value_name = "FILE.h5")]
+    pub out: Option<PathBuf>,
+    /// Output directory: DIR/<input stem>.h5 for each input (created when missing).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Causal filtering, exactly as a live recording computes it (default: zero-phase).
+    #[arg(long)]
+    pub causal: bool,
+    /// Worker threads shared by inputs and channels (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+/// `process`'s flags, checked.
+#[derive(Debug, Clone)]
+pub struct ProcessSettings {
+    /// Input files, in command-line order.
+    pub inputs: Vec<PathBuf>,
+    /// The output of each input.
+    pub outputs: Vec<PathBuf>,
+    /// Where the outputs go, as given.
+    pub destination: Destination,
+    /// The `--montage`, loaded and validated.
+    pub montage: Option<MontageArg>,
+    /// Causal instead of zero-phase filtering.
+    pub causal: bool,
+    /// Size of the thread pool.
+    pub jobs: usize,
+}
+
+impl ProcessArgs {
+    /// Validates the flags and loads the montage; every error here is the caller's to fix
+    /// (exit code 2): it names the flag or the file.
+    pub fn settings(self) -> anyhow::Result<ProcessSettings> {
+        let destination = match (self.out, self.out_dir) {
+            (Some(file), None) => Destination::File(file),
+            (None, Some(dir)) => Destination::Dir(dir),
+            // clap's argument group admits exactly one of the two.
+            _ => {
+                return Err(UsageError("give either --out FILE.h5 or --out-dir DIR".into()).into())
+            }
+        };
+        let jobs = match self.jobs {
+            Some(0) => return Err(UsageError("--jobs 0: give at least 1".into()).into()),
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(1, usize::from),
+        };
+        let outputs = output_paths(&self.inputs, &destination)?;
+        let montage = match &self.montage {
+            Some(path) => Some(MontageArg {
+                montage: Montage::load(path).context("--montage")?,
+                origin: path.display().to_string(),
+            }),
+            None => None,
+        };
+        if montage.is_none() {
+            let csv: Vec<String> = self
+                .inputs
+                .iter()
+                .filter(|p| InputFormat::of(p) == InputFormat::Csv)
+                .map(|p| p.display().to_string())
+                .collect();
+            if !csv.is_empty() {
+                return Err(UsageError(format!(
+                    "CSV input {} needs --montage M.toml (the channels and rate of its columns)",
+                    csv.join(", ")
+                ))
+                .into());
+            }
+        }
+        Ok(ProcessSettings {
+            inputs: self.inputs,
+            outputs,
+            destination,
+            montage,
+            causal: self.causal,
+            jobs,
+        })
+    }
+}
+
+/// Processes every input and reports; `PartialFailure` when some failed.
+pub fn run(args: ProcessArgs) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let settings = args.settings()?;
+    if let Destination::Dir(dir) = &settings.destination {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("--out-dir {}: cannot create it", dir.display()))?;
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.jobs)
+        .build()
+        .context("cannot start the worker threads")?;
+    let progress = Progress::new(settings.inputs.len());
+    let outcomes: Vec<anyhow::Result<()>> = pool.install(|| {
+        settings
+            .inputs
+            .par_iter()
+            .zip(&settings.outputs)
+            .map(|(input, output)| {
+                let t = Instant::now();
+                let outcome = guarded(input, || process_one(input, output, &settings, &progress));
+                progress.done(&match &outcome {
+                    Ok(()) => format!(
+                        "{} → {} ({:.2} s)",
+                        input.display(),
+                        output.display(),
+                        t.elapsed().as_secs_f64()
+                    ),
+                    Err(e) => format!("FAILED {}", naming(input, e)),
+                });
+                outcome
+            })
+            .collect()
+    });
+    progress.finish();
+
+    let failed: Vec<(&PathBuf, &anyhow::Error)> = settings
+        .inputs
+        .iter()
+        .zip(&outcomes)
+        .filter_map(|(input, o)| o.as_ref().err().map(|e| (input, e)))
+        .collect();
+    if !failed.is_empty() {
+        eprintln!("failed inputs:");
+        for (input, e) in &failed {
+            eprintln!("  {}", naming(input, e));
+        }
+    }
+    eprintln!(
+        "process: {} processed, {} failed, {:.2} s",
+        outcomes.len() - failed.len(),
+        failed.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(if failed.is_empty() {
+        Outcome::Success
+    } else {
+        Outcome::PartialFailure
+    })
+}
+
+/// Reads, analyses and writes one input.
+fn process_one(
+    input: &Path,
+    output: &Path,
+    settings: &ProcessSettings,
+    progress: &Progress,
+) -> anyhow::Result<()> {
+    let loaded = load(input, settings.montage.as_ref())?;
+    for warning in &loaded.warnings {
+        progress.note(&format!("warning: {warning}"));
+    }
+    let results = analyze(&loaded.recording, settings.causal)
+        .with_context(|| format!("{}: analysis failed", input.display()))?;
+    write_file(
+        output,
+        &loaded.recording,
+        Some(&results),
+        &WriteOptions::default(),
+    )
+    .with_context(|| format!("{}: cannot write {}", input.display(), output.display()))
+}
+
+/// Runs `work`, turning a panic into an error so one input's bug does not end the batch.
+fn guarded(input: &Path, work: impl FnOnce() -> anyhow::Result<()>) -> anyhow::Result<()> {
+    catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|_| {
+        Err(anyhow::anyhow!(
+            "{}: internal error (a panic, reported above); please report it with this input",
+            input.display()
+        ))
+    })
+}
+
+/// The error as one line that names the input (most errors already do). A cause that an
+/// outer message already quotes is not repeated.
+fn naming(input: &Path, e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if !text.contains(&part) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&part);
+        }
+    }
+    let shown = input.display().to_string();
+    if text.contains(&shown) {
+        text
+    } else {
+        format!("{shown}: {text}")
+    }
+}
