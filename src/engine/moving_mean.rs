@@ -42,11 +42,13 @@ pub fn centred_mean(x: &[f64], w: usize) -> Vec<f64> {
         acc += v;
         prefix.push(acc);
     }
+    let w = w.max(1);
     let half = w / 2;
     (0..n)
         .map(|i| {
+            // Samples [i − half, i − half + W), cut to the signal at either end.
             let lo = i.saturating_sub(half);
-            let hi = (lo + w.max(1)).min(n);
+            let hi = (i + w - half).min(n);
             (prefix[hi] - prefix[lo]) / (hi - lo) as f64
         })
         .collect()
