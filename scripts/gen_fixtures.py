@@ -7,13 +7,22 @@ Python. Regenerate with:  $(scripts/pyenv) scripts/gen_fixtures.py
 Signals are seeded, lengths are deliberately odd or awkward, rates cover 1000, 2000 and
 2048 Hz. Where scipy refuses a signal shorter than its zero-phase padding, the vector is
 made with padlen = len - 1, the rule myobalance follows for such signals.
+
+features.json holds small synthetic recordings with every v1 feature, event and summary
+value computed by reference_features.py, for the whole engine (tests/it/engine_golden.rs).
+`gen_fixtures.py features` writes only that file.
 """
+import base64
 import json
+import math
 import pathlib
+import sys
 
 import numpy as np
 import scipy
 from scipy import signal
+
+import reference_features
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "fixtures"
 RNG = np.random.default_rng(20261123)
@@ -201,9 +210,222 @@ def spectral_cases():
     write("spectral", {"welch": welch, "periodogram": periodograms})
 
 
+# ------------------------------------------------------------------------------------------
+# Whole-engine golden vectors: synthetic recordings and every v1 feature of them.
+
+FEATURE_RNG = np.random.default_rng(20261124)
+# Smallest distance a yes/no decision of the reference may have from its threshold (in the
+# units reference_features.Margins states), so rounding cannot flip it in the engine.
+MIN_MARGIN = {"(Hz)": 1e-6, "": 1e-7}
+
+
+def smooth_spans(t, spans, rise, fall=None):
+    """1 inside each (start, end), 0 outside, raised-cosine ramps of rise/fall seconds."""
+    fall = rise if fall is None else fall
+    out = np.zeros_like(t)
+    for start, end in spans:
+        up = np.clip((t - start) / rise, 0.0, 1.0)
+        down = np.clip((end - t) / fall, 0.0, 1.0)
+        out = np.maximum(out, np.minimum(0.5 - 0.5 * np.cos(np.pi * up),
+                                         0.5 - 0.5 * np.cos(np.pi * down)))
+    return out
+
+
+def compressing_noise(t, fs, spans, rng):
+    """Unit-variance band-limited noise whose spectrum slides from 80-300 Hz down to 30-110 Hz
+    through each span (fatigue: MDF falls through a set)."""
+    n = len(t)
+    bands = ([80.0, min(300.0, 0.45 * fs)], [30.0, 110.0])
+    high, low = (signal.sosfilt(signal.butter(2, b, "bandpass", fs=fs, output="sos"),
+                                rng.standard_normal(n)) for b in bands)
+    high, low = high / high.std(), low / low.std()
+    progress = np.zeros(n)
+    for start, end in spans:
+        inside = (t >= start) & (t < end)
+        progress[inside] = (t[inside] - start) / (end - start)
+    return np.sqrt(1 - progress) * high + np.sqrt(progress) * low
+
+
+def emg_channel(t, fs, spans, amplitude, rng, tremor=None, rest_uv=3.0, dc_uv=20.0,
+                mains=None):
+    """Bursts of band-limited noise over rest noise; `tremor` = (start, end, hz, depth)
+    modulates the burst amplitude (the muscle "begins to vibrate")."""
+    drive = smooth_spans(t, spans, 0.1)
+    if tremor is not None:
+        start, end, hz, depth = tremor
+        grow = np.clip((t - start) / (end - start), 0, 1) * (t < end)
+        drive = drive * (1 + depth * grow * np.sin(2 * np.pi * hz * t))
+    x = amplitude * drive * compressing_noise(t, fs, spans, rng)
+    x += rest_uv * rng.standard_normal(len(t)) + dc_uv + 5.0 * np.sin(2 * np.pi * 0.3 * t)
+    if mains is not None:
+        x += 15.0 * np.sin(2 * np.pi * mains * t + 0.4)
+    return x
+
+
+def force_channel(t, rest, contractions, rng, tremor=None, noise=0.15):
+    """Ramps (0.15 s) to plateaus with a slow wander, releases (0.3 s), noise; `tremor` =
+    (start, end, hz, amplitude) grows over the late plateau."""
+    x = np.full(len(t), float(rest))
+    for start, end, level in contractions:
+        shape = smooth_spans(t, [(start, end)], 0.15, 0.3)
+        x += (level - rest) * shape + 0.4 * shape * np.sin(2 * np.pi * 0.7 * t)
+    if tremor is not None:
+        start, end, hz, amplitude = tremor
+        grow = np.clip((t - start) / (end - start), 0, 1) * (t < end)
+        x += amplitude * grow * np.sin(2 * np.pi * hz * t)
+    return x + noise * rng.standard_normal(len(t))
+
+
+def quantise(x, scale):
+    """Counts of an int16 converter with a power-of-two step: every sample is exact in f32
+    (and in f64), as the engine reads it."""
+    counts = np.round(x / scale)
+    assert np.abs(counts).max() < 32767, "the synthetic signal clips"
+    return counts.astype("<i2")
+
+
+def toml_value(v):
+    if isinstance(v, str):
+        return json.dumps(v)
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(toml_value(e) for e in v) + "]"
+    return repr(float(v)) if isinstance(v, float) else str(v)
+
+
+def montage_toml(m):
+    lines = [f"sample_rate_hz = {toml_value(m['sample_rate_hz'])}",
+             f"mains_hz = {m['mains_hz']}"]
+    for table in ("channels", "pairs", "bilateral"):
+        for entry in m.get(table, []):
+            lines += ["", f"[[{table}]]"] + [f"{k} = {toml_value(v)}" for k, v in entry.items()]
+    if m.get("analysis"):
+        lines += ["", "[analysis]"] + [f"{k} = {toml_value(v)}"
+                                       for k, v in m["analysis"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def emg_montage_entry(name, side, unit="uV", mvc=None):
+    entry = {"name": name, "kind": "emg", "unit": unit, "side": side}
+    if mvc is not None:
+        entry["mvc"] = mvc
+    return entry
+
+
+def elbow_case():
+    """2 kHz, 14 s, both arms: EMG with MVC references (the right side stronger, the right
+    elbow co-contracting, the left triceps nearly silent), two force channels with two
+    contractions each and tremor late in the second, an accelerometer that shakes at
+    9.5 Hz from 7.5 to 9.5 s."""
+    fs, seconds, rng = 2000.0, 14.0, FEATURE_RNG
+    t = np.arange(int(fs * seconds)) / fs
+    sets = [(1.5, 5.0), (7.0, 12.5)]
+    late = (9.5, 12.5, 9.0, 0.6)
+    montage = {
+        "sample_rate_hz": fs, "mains_hz": 50,
+        "channels": [emg_montage_entry("biceps_l", "left", mvc=400.0),
+                     emg_montage_entry("triceps_l", "left", mvc=300.0),
+                     emg_montage_entry("biceps_r", "right", mvc=450.0),
+                     emg_montage_entry("triceps_r", "right", mvc=350.0),
+                     {"name": "force_l", "kind": "force", "unit": "N", "side": "left"},
+                     {"name": "force_r", "kind": "force", "unit": "N", "side": "right"},
+                     {"name": "accel_r", "kind": "accel", "unit": "m/s2", "side": "right"}],
+        "pairs": [{"name": "elbow_l", "agonist": "biceps_l", "antagonist": "triceps_l"},
+                  {"name": "elbow_r", "agonist": "biceps_r", "antagonist": "triceps_r"}],
+        "bilateral": [{"name": "biceps", "left": "biceps_l", "right": "biceps_r"},
+                      {"name": "triceps", "left": "triceps_l", "right": "triceps_r"},
+                      {"name": "force", "left": "force_l", "right": "force_r"}],
+        "analysis": {"alarm_baseline_s": 4.0},
+    }
+    shake = smooth_spans(t, [(7.5, 9.5)], 0.3)
+    columns = [
+        (emg_channel(t, fs, sets, 150.0, rng, late), 0.125),
+        (emg_channel(t, fs, sets, 8.0, rng), 0.125),
+        (emg_channel(t, fs, sets, 260.0, rng, late), 0.125),
+        (emg_channel(t, fs, [(1.6, 5.0), (7.1, 12.5)], 140.0, rng, late), 0.125),
+        (force_channel(t, 8.0, [(2.0, 5.0, 120.0), (7.3, 12.3, 130.0)], rng,
+                       (9.5, 12.3, 9.0, 2.0)), 2.0 ** -6),
+        (force_channel(t, 10.0, [(2.05, 5.0, 180.0), (7.35, 12.3, 190.0)], rng,
+                       (9.5, 12.3, 9.5, 2.5)), 2.0 ** -6),
+        (9.81 + 0.03 * rng.standard_normal(len(t))
+         + 0.4 * shake * np.sin(2 * np.pi * 9.5 * t), 2.0 ** -10),
+    ]
+    return "elbow_2k_mvc", montage, columns
+
+
+def knee_case():
+    """1 kHz, 12 s, 60 Hz mains with the notch on, band-pass asked up to 480 Hz (capped at
+    450), EMG without MVC references (symmetry and fatigue in RMS terms), one force
+    channel with tremor late in its second contraction, and a trigger channel of kind
+    "other" that no feature reads."""
+    fs, seconds, rng = 1000.0, 12.0, FEATURE_RNG
+    t = np.arange(int(fs * seconds)) / fs
+    sets = [(1.0, 4.5), (6.0, 10.5)]
+    montage = {
+        "sample_rate_hz": fs, "mains_hz": 60,
+        "channels": [emg_montage_entry("quad_l", "left"),
+                     emg_montage_entry("ham_l", "left"),
+                     {"name": "trigger", "kind": "other", "unit": "V"},
+                     emg_montage_entry("quad_r", "right"),
+                     {"name": "force_r", "kind": "force", "unit": "N", "side": "right"}],
+        "pairs": [{"name": "knee_l", "agonist": "quad_l", "antagonist": "ham_l"}],
+        "bilateral": [{"name": "quadriceps", "left": "quad_l", "right": "quad_r"}],
+        "analysis": {"bandpass_hz": [20.0, 480.0], "notch": "on", "alarm_baseline_s": 4.0},
+    }
+    columns = [
+        (emg_channel(t, fs, sets, 120.0, rng, (8.0, 10.5, 8.5, 0.5), mains=60.0), 0.125),
+        (emg_channel(t, fs, [(1.2, 4.5), (6.1, 10.5)], 60.0, rng, mains=60.0), 0.125),
+        (5.0 * (np.sin(2 * np.pi * 0.25 * t) > 0), 2.0 ** -8),
+        (emg_channel(t, fs, sets, 200.0, rng, mains=60.0), 0.125),
+        (force_channel(t, 5.0, [(1.2, 4.6, 90.0), (6.2, 10.6, 100.0)], rng,
+                       (8.0, 10.6, 8.5, 1.5)), 2.0 ** -6),
+    ]
+    return "knee_1k_notch", montage, columns
+
+
+def nulls(value):
+    """JSON cannot hold NaN: NaN becomes null (the Rust loader reads null as NaN)."""
+    if isinstance(value, dict):
+        return {k: nulls(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [nulls(v) for v in value]
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def check_margins(case, mode, margins):
+    for kind, smallest in sorted(margins.items()):
+        floor = MIN_MARGIN["(Hz)"] if kind.endswith("(Hz)") else MIN_MARGIN[""]
+        print(f"  {case} {mode:10} {kind:55} {smallest:.3g}")
+        assert smallest > floor, f"{case} {mode}: {kind} decided within {smallest:g}"
+
+
+def feature_cases():
+    cases = []
+    for name, montage, columns in (elbow_case(), knee_case()):
+        counts = [quantise(x, scale) for x, scale in columns]
+        samples = np.stack([c.astype(np.float64) * scale
+                            for c, (_, scale) in zip(counts, columns)], axis=1)
+        assert np.array_equal(samples, samples.astype(np.float32).astype(np.float64))
+        results = {}
+        for mode, causal in (("zero_phase", False), ("causal", True)):
+            r = reference_features.analyze(samples, montage, causal)
+            check_margins(name, mode, r.pop("margins"))
+            results[mode] = r
+        cases.append({
+            "name": name, "sample_rate_hz": montage["sample_rate_hz"],
+            "montage_toml": montage_toml(montage), "n_samples": samples.shape[0],
+            "channels": [{"name": c["name"], "scale": scale,
+                          "counts_i16le_base64": base64.b64encode(k.tobytes()).decode()}
+                         for c, k, (_, scale) in zip(montage["channels"], counts, columns)],
+            "results": nulls(results),
+        })
+    write("features", {"cases": cases})
+
 if __name__ == "__main__":
-    butter_cases()
-    filter_cases()
-    envelope_cases()
-    rms_cases()
-    spectral_cases()
+    SECTIONS = {"butter": butter_cases, "filters": filter_cases, "envelope": envelope_cases,
+                "rms": rms_cases, "spectral": spectral_cases, "features": feature_cases}
+    for name in sys.argv[1:] or SECTIONS:
+        SECTIONS[name]()

@@ -89,3 +89,18 @@ impl Noise {
         (0..n).map(|_| self.gauss()).collect()
     }
 }
+
+/// A number, or NaN where the fixture holds null (JSON has no NaN, so the generator writes
+/// NaN as null).
+pub fn f_or_nan(v: &Value) -> f64 {
+    if v.is_null() {
+        f64::NAN
+    } else {
+        f(v)
+    }
+}
+
+/// An array of numbers and nulls, nulls read as NaN.
+pub fn vec1_or_nan(v: &Value) -> Vec<f64> {
+    v.as_array().expect("array").iter().map(f_or_nan).collect()
+}

@@ -20,3 +20,4 @@ mod store_crash;
 mod engine_stream;
 mod engine_truth;
 mod real_data;
+mod engine_golden;
