@@ -36,9 +36,9 @@ impl AtomicPath {
 
     /// Renames the temporary file to the destination.
     pub fn commit(mut self) -> Result<(), StoreError> {
-        std::fs::rename(&self.temporary, &self.destination).map_err(|source| StoreError::Io {
+        std::fs::rename(&self.temporary, &self.destination).map_err(|cause| StoreError::Io {
             path: self.destination.clone(),
-            source,
+            cause,
         })?;
         self.committed = true;
         Ok(())

@@ -13,9 +13,9 @@ use crate::recording::Recording;
 /// the same f32, so nothing is lost.
 pub fn write_csv(path: &Path, recording: &Recording) -> Result<(), StoreError> {
     let target = AtomicPath::new(path);
-    let io = |source| StoreError::Io {
+    let io = |cause| StoreError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     };
     let file = std::fs::File::create(target.temporary()).map_err(io)?;
     let mut out = BufWriter::with_capacity(1 << 20, file);

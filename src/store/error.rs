@@ -8,11 +8,12 @@ use thiserror::Error;
 /// Why a file could not be read or written.
 #[derive(Debug, Error)]
 pub enum StoreError {
-    #[error("{path}: {source}")]
+    // The cause is part of the message and not chained as a source, so `{:#}` does not
+    // print it twice.
+    #[error("{path}: {cause}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{path}: not an HDF5 file")]
     NotHdf5 { path: PathBuf },
@@ -28,12 +29,11 @@ pub enum StoreError {
         object: String,
         problem: String,
     },
-    #[error("{path}: {object}: {source}")]
+    #[error("{path}: {object}: {cause}")]
     Hdf5 {
         path: PathBuf,
         object: String,
-        #[source]
-        source: hdf5::Error,
+        cause: hdf5::Error,
     },
 }
 
@@ -44,10 +44,10 @@ pub(crate) trait Context<T> {
 
 impl<T> Context<T> for hdf5::Result<T> {
     fn at(self, path: &std::path::Path, object: &str) -> Result<T, StoreError> {
-        self.map_err(|source| StoreError::Hdf5 {
+        self.map_err(|cause| StoreError::Hdf5 {
             path: path.to_path_buf(),
             object: object.to_string(),
-            source,
+            cause,
         })
     }
 }

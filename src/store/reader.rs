@@ -38,9 +38,9 @@ const SIGNATURE: [u8; 8] = [0x89, b'H', b'D', b'F', b'\r', b'\n', 0x1a, b'\n'];
 
 /// HDF5 files start with the signature at 0, 512, 1024, 2048, … bytes.
 fn looks_like_hdf5(path: &Path) -> Result<bool, StoreError> {
-    let io = |source| StoreError::Io {
+    let io = |cause| StoreError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     };
     let mut file = std::fs::File::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
@@ -72,7 +72,7 @@ pub fn open(path: &Path) -> Result<(File, bool), StoreError> {
             .map_err(|_| StoreError::Hdf5 {
                 path: path.to_path_buf(),
                 object: "file".to_string(),
-                source: first,
+                cause: first,
             }),
     }
 }
