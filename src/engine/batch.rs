@@ -17,7 +17,7 @@ use super::plan::Plan;
 
 enum Output {
     Emg(Box<EmgOutput>, Vec<f64>),
-    Mechanical(TremorPart, Option<ForceMetrics>),
+    Mechanical(Box<TremorPart>, Option<ForceMetrics>),
     Ignored,
 }
 
@@ -30,11 +30,11 @@ fn channel(plan: &Plan, samples: ArrayView2<f32>, i: usize) -> Result<Output, Ds
         }
         Kind::Force => {
             let (t, m) = mechanical_zero_phase(plan, &x, true)?;
-            Output::Mechanical(t, m)
+            Output::Mechanical(Box::new(t), m)
         }
         Kind::Accel => {
             let (t, m) = mechanical_zero_phase(plan, &x, false)?;
-            Output::Mechanical(t, m)
+            Output::Mechanical(Box::new(t), m)
         }
         Kind::Other => Output::Ignored,
     })
@@ -83,7 +83,7 @@ pub fn analyze_zero_phase(
     for &i in &plan.tremor_channels {
         match &outputs[i] {
             Output::Emg(e, _) => tremor.push((i, &e.tremor)),
-            Output::Mechanical(t, _) => tremor.push((i, t)),
+            Output::Mechanical(t, _) => tremor.push((i, t.as_ref())),
             Output::Ignored => {}
         }
     }

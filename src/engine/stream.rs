@@ -16,7 +16,7 @@ use super::plan::Plan;
 
 enum Channel {
     Emg(Box<EmgCausal>),
-    Mechanical(MechanicalCausal),
+    Mechanical(Box<MechanicalCausal>),
     Ignored,
 }
 
@@ -55,8 +55,12 @@ impl StreamEngine {
             .map(|(i, c)| {
                 Ok(match c.kind {
                     Kind::Emg => Channel::Emg(Box::new(EmgCausal::new(&plan, i)?)),
-                    Kind::Force => Channel::Mechanical(MechanicalCausal::new(&plan, true)?),
-                    Kind::Accel => Channel::Mechanical(MechanicalCausal::new(&plan, false)?),
+                    Kind::Force => {
+                        Channel::Mechanical(Box::new(MechanicalCausal::new(&plan, true)?))
+                    }
+                    Kind::Accel => {
+                        Channel::Mechanical(Box::new(MechanicalCausal::new(&plan, false)?))
+                    }
                     Kind::Other => Channel::Ignored,
                 })
             })
