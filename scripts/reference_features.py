@@ -12,14 +12,17 @@ Where those documents leave a choice open, the choice below follows the engine
     iirnotch(mains_hz, Q=30) before it when `notch = "on"`; envelope butter(2, 6 Hz)
     low-pass; Hodges-Bui low-pass butter(2, 50 Hz); force butter(2, 150 Hz) low-pass. The
     onset and force low-passes exist only while their cut-off is below 0.45 fs. Zero-phase:
-    sosfiltfilt with scipy's default padding; causal: sosfilt from rest.
+    sosfiltfilt with scipy's default padding; causal: sosfilt, the notch, band-pass and
+    force low-pass started settled on the first sample (zi = sosfilt_zi * x[0]), the
+    envelope and onset low-passes (on |y|) from rest.
  2. The envelope is scaled by 100/mvc for channels with `mvc`, each channel on its own;
     the inactivity rule of a pair needs `mvc` on both channels.
  3. Tremor: the EMG input is |y| of the whole band-passed channel. Besides the tremor band
     the alarm reads the alarm band (`alarm_band_hz`): its power, its power relative to
     1-30 Hz, its parabola-refined peak, and the peak concentration BP(peak +- 1 Hz) / BP(alarm
     band), all from the window's PSD. The peak search takes the first bin of largest
-    power; the parabola may read neighbours outside the band; at the ends of the spectrum
+    power; the parabola may read neighbours outside the band, and refines only a local
+    maximum (at least as large as both neighbours); otherwise, at the ends of the spectrum
     or where the parabola is flat the bin frequency is kept.
  4. Alarm baseline: the mean alarm-band power of the tremor windows that end within the
     first `alarm_baseline_s` seconds (at least one window); those windows are not tested.
@@ -38,7 +41,8 @@ Where those documents leave a choice open, the choice below follows the engine
     starting every W0//10 samples from round(0.1 s fs) on (the first such on ties); causal,
     the round(0.5 s fs) samples after the first round(0.1 s fs). SD with ddof = 1,
     threshold mean + 3 SD; on after round(30 ms fs) samples >= threshold, off after as
-    many samples < threshold, each dated to the first sample of its run.
+    many samples < threshold, each dated to the first sample of its run; detection starts
+    at sample round(0.1 s fs), after the filters' start-up.
  7. Force: the baseline mu, sigma (ddof = 1) is the 500 ms window of lowest mean (starts
     every 50 ms, the first on ties) of the low-passed force; peak = max - mu;
     mvc_500ms = best 500 ms mean (every start) - mu. Onsets: gate where F first exceeds
@@ -119,6 +123,17 @@ def run_filter(sos, x, causal):
     return signal.sosfilt(sos, x) if causal else signal.sosfiltfilt(sos, x)
 
 
+def run_filter_settled(sos, x, causal, level=None):
+    """As run_filter; a causal run starts in the steady state of a constant input at
+    `level` (default: the first sample)."""
+    if not causal:
+        return signal.sosfiltfilt(sos, x)
+    if len(x) == 0:
+        return np.asarray(x, dtype=float)
+    level = x[0] if level is None else level
+    return signal.sosfilt(sos, x, zi=signal.sosfilt_zi(sos) * level)[0]
+
+
 def lowpass(cutoff, fs):
     return signal.butter(2, cutoff, "lowpass", fs=fs, output="sos")
 
@@ -149,7 +164,7 @@ def peak_frequency(f, p, lo, hi, margins=None):
         return float(f[k])
     a, b, c = p[k - 1], p[k], p[k + 1]
     curvature = a - 2 * b + c
-    if curvature == 0 or not np.isfinite(curvature):
+    if a > b or c > b or curvature == 0 or not np.isfinite(curvature):
         return float(f[k])
     return float(f[k] + (f[1] - f[0]) * 0.5 * (a - c) / curvature)
 
@@ -169,7 +184,9 @@ def tremor_measures(f, p, a, margins=None):
     apeak = peak_frequency(f, p, alo, ahi, margins)
     if math.isfinite(apeak):
         around = band_power(f, p, apeak - PEAK_HALF_WIDTH_HZ, apeak + PEAK_HALF_WIDTH_HZ)
-        if margins is not None:
+        # An unrefined peak is a bin frequency, and so are its ±1 Hz edges when 1 Hz is a
+        # whole number of bins: those comparisons are exact on both sides.
+        if margins is not None and not np.any(f == apeak):
             df = f[1] - f[0]
             for edge in (apeak - PEAK_HALF_WIDTH_HZ, apeak + PEAK_HALF_WIDTH_HZ):
                 margins.add("peak-concentration band edge vs bin (Hz)",
@@ -213,8 +230,11 @@ def tremor_channel(x, fs, a, margins):
                         r["alarm_relative_power"] - a["alarm_min_relative_power"])
             margins.add("alarm peak concentration vs minimum",
                         r["peak_concentration"] - a["alarm_min_peak_concentration"])
-            margins.add("alarm peak vs band edge (Hz)",
-                        min(abs(r["alarm_peak_hz"] - alo), abs(r["alarm_peak_hz"] - ahi)))
+            # An unrefined peak is a bin frequency k·df, computed exactly on both sides; only
+            # a refined one can land near an edge by rounding.
+            peak, df = r["alarm_peak_hz"], 1.0 / (seg * (1.0 / fs))
+            if not (math.isfinite(peak) and round(peak / df) * df == peak):
+                margins.add("alarm peak vs band edge (Hz)", min(abs(peak - alo), abs(peak - ahi)))
             meets = (r["alarm_band_power"] >= limit
                      and r["alarm_relative_power"] >= a["alarm_min_relative_power"]
                      and r["peak_concentration"] >= a["alarm_min_peak_concentration"]
@@ -320,10 +340,11 @@ def hodges_bui(y, fs, causal, margins):
         _, mean, sd = found
     threshold = mean + ONSET["k"] * sd
     margins.add("Hodges-Bui sample vs threshold (relative)",
-                np.min(np.abs(processed - threshold)) / threshold)
+                np.min(np.abs(processed[skip:] - threshold)) / threshold)
     min_run = samples(ONSET["min_s"], fs)
     transitions, active = [], False
-    for start, length, above in runs(processed >= threshold):
+    for start, length, above in runs(processed[skip:] >= threshold):
+        start += skip
         if above != active and length >= min_run:
             active = above
             transitions.append(("onset" if active else "offset", start))
@@ -334,7 +355,7 @@ def hodges_bui(y, fs, causal, margins):
 
 def force_metrics(x, fs, causal, margins):
     if FORCE["lowpass_hz"] < MAX_UPPER_EDGE * fs:
-        x = run_filter(lowpass(FORCE["lowpass_hz"], fs), x, causal)
+        x = run_filter_settled(lowpass(FORCE["lowpass_hz"], fs), x, causal)
     n = len(x)
     w = samples(FORCE["window_s"], fs)
     found = lowest_mean_window(x, w, margins, "force baseline window")
@@ -431,8 +452,9 @@ def analyze(x, montage, causal):
     for i in emg:
         y = x[:, i]
         if a["notch"] == "on":
-            y = run_filter(notch_sos, y, causal)
-        y = run_filter(bp, y, causal)
+            y = run_filter_settled(notch_sos, y, causal)
+        # Both causal filters settle on the raw first sample.
+        y = run_filter_settled(bp, y, causal, level=x[0, i] if n else None)
         rms = [float(np.sqrt(np.mean(y[s:s + rms_w] ** 2)))
                for s in window_starts(n, rms_w, rms_h)]
         fat = []

@@ -27,8 +27,11 @@ pub fn band_power(psd: &[f64], df: f64, lo_hz: f64, hi_hz: f64) -> f64 {
 
 /// Frequency of the largest bin inside the band, refined by the parabola through it and its
 /// two neighbours: `f + df·½(P₋ − P₊)/(P₋ − 2P₀ + P₊)`. The neighbours may lie outside the
-/// band; at the ends of the spectrum, or where the parabola is flat, the bin frequency
-/// itself is returned. `None` when the band holds no bin.
+/// band. The refinement applies only where the bin is a local maximum (at least as large as
+/// both neighbours), which keeps it within half a bin; at a band edge whose outside
+/// neighbour is larger, at the ends of the spectrum, or where the parabola is flat, the bin
+/// frequency itself is returned (the design's formula would otherwise leave the band, even
+/// for negative frequencies). `None` when the band holds no bin.
 ///
 /// ```
 /// use myobalance::dsp::spectral::peak_frequency;
@@ -47,7 +50,7 @@ pub fn peak_frequency(psd: &[f64], df: f64, lo_hz: f64, hi_hz: f64) -> Option<f6
     }
     let (before, at, after) = (psd[k - 1], psd[k], psd[k + 1]);
     let curvature = before - 2.0 * at + after;
-    if curvature == 0.0 || !curvature.is_finite() {
+    if before > at || after > at || curvature == 0.0 || !curvature.is_finite() {
         return Some(f);
     }
     Some(f + df * 0.5 * (before - after) / curvature)

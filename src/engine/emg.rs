@@ -132,6 +132,7 @@ pub struct EmgCausal {
     onset_mean: TrailingMean,
     onset: OnsetStage,
     pub output: EmgOutput,
+    started: bool,
     y: Vec<f64>,
     work: Vec<f64>,
 }
@@ -165,6 +166,7 @@ impl EmgCausal {
                 .transpose()?,
             onset_mean: TrailingMean::new(plan.onset.mean_window),
             onset: OnsetStage::new(),
+            started: false,
             y: Vec::new(),
             work: Vec::new(),
         })
@@ -206,6 +208,17 @@ impl EmgCausal {
     }
 
     fn process(&mut self, plan: &Plan, x: &[f64], envelope: &mut Vec<f64>) {
+        if !self.started {
+            // Start as if the first sample had always been there: a DC offset (electrodes,
+            // ADC mid-scale) then causes no start-up transient.
+            if let Some(&first) = x.first() {
+                self.bandpass.settle_on(&[first]);
+                if let Some(n) = &mut self.notch {
+                    n.settle_on(&[first]);
+                }
+                self.started = true;
+            }
+        }
         self.y.clear();
         self.y.extend_from_slice(x);
         if let Some(n) = &mut self.notch {

@@ -41,6 +41,11 @@ impl MechanicalCausal {
             let start = kept.len();
             kept.extend_from_slice(x);
             if let Some(lp) = lp {
+                // Start settled on the first sample, so the resting force (limb weight,
+                // sensor offset) is the baseline from the first sample on.
+                if let (0, Some(&first)) = (start, x.first()) {
+                    lp.settle_on(&[first]);
+                }
                 lp.process_in_place(&mut kept[start..]);
             }
         }

@@ -3,7 +3,8 @@
 //!
 //! Causal runs take the baseline from the first 500 ms after the filter's first 100 ms
 //! (what a live recording knows); zero-phase runs take the quietest 500 ms of the whole
-//! recording.
+//! recording. In both, detection starts after those first 100 ms, so filter start-up is
+//! never taken for activity (METHODS.md G).
 
 use crate::features::onsets::{
     leading_baseline, quiet_baseline, OnsetDetector, OnsetRule, Transition,
@@ -31,8 +32,8 @@ impl OnsetStage {
                 buffer.extend_from_slice(x);
                 if let Some((mean, sd)) = leading_baseline(buffer, plan.baseline, plan.skip) {
                     let rule = OnsetRule::new(mean, sd, plan.k, plan.min_run, plan.min_run);
-                    let mut d = OnsetDetector::new(rule);
-                    out.extend(buffer.iter().filter_map(|v| d.push(*v)));
+                    let mut d = OnsetDetector::starting_at(rule, plan.skip);
+                    out.extend(buffer[plan.skip..].iter().filter_map(|v| d.push(*v)));
                     *self = OnsetStage::Detecting(d);
                 }
             }
@@ -52,5 +53,9 @@ pub fn detect_whole(plan: &OnsetPlan, processed: &[f64]) -> Vec<Transition> {
         return Vec::new();
     };
     let rule = OnsetRule::new(mean, sd, plan.k, plan.min_run, plan.min_run);
-    crate::features::onsets::detect(processed, rule)
+    let mut d = OnsetDetector::starting_at(rule, plan.skip);
+    processed[plan.skip..]
+        .iter()
+        .filter_map(|v| d.push(*v))
+        .collect()
 }

@@ -52,12 +52,18 @@ pub struct OnsetDetector {
 impl OnsetDetector {
     /// A detector that starts in the "off" state at sample 0.
     pub fn new(rule: OnsetRule) -> OnsetDetector {
+        OnsetDetector::starting_at(rule, 0)
+    }
+
+    /// A detector whose first sample is sample `index` of the signal (transitions carry
+    /// signal indices).
+    pub fn starting_at(rule: OnsetRule, index: usize) -> OnsetDetector {
         OnsetDetector {
             rule,
             active: false,
-            run_start: 0,
+            run_start: index,
             run_len: 0,
-            index: 0,
+            index,
         }
     }
 

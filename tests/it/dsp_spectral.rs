@@ -194,3 +194,19 @@ fn welch_settings_are_checked() {
     assert!(Welch::new(256, 128, Detrend::Linear, 0.0).is_err());
     assert!(Welch::from_seconds(-2.0, 1000.0).is_err());
 }
+
+#[test]
+fn a_peak_on_the_band_edge_stays_in_the_band() {
+    // Bins at 0, 0.5, … Hz; band 4–12 Hz. The largest in-band bin is the edge (4 Hz) and
+    // its outside neighbour (3.5 Hz) is larger: no parabola, the bin itself.
+    let mut psd = vec![0.01; 40];
+    psd[7] = 0.1576; // 3.5 Hz
+    psd[8] = 0.1189; // 4.0 Hz
+    psd[9] = 0.0764; // 4.5 Hz
+    assert_eq!(peak_frequency(&psd, 0.5, 4.0, 12.0), Some(4.0));
+    // A local maximum is refined within half a bin.
+    psd[20] = 0.5; // 10 Hz
+    psd[21] = 0.3;
+    let f = peak_frequency(&psd, 0.5, 4.0, 12.0).unwrap();
+    assert!(f > 10.0 && f < 10.25, "{f}");
+}
