@@ -249,43 +249,55 @@ impl EmgCausal {
 }
 
 /// Zero-phase processing of a whole EMG channel; returns its output and its envelope.
+/// Each intermediate signal is dropped as soon as the next is made, so a channel holds at
+/// most three copies of itself at a time.
 pub fn emg_zero_phase(
     plan: &Plan,
     channel: usize,
-    x: &[f64],
+    x: Vec<f64>,
 ) -> Result<(EmgOutput, Vec<f64>), DspError> {
     let n = x.len();
     let first = ((AUTO_NOTCH_S * plan.sample_rate_hz).round() as usize).min(n);
     let notched = plan.notch_wanted(&x[..first]);
-    let mut y = x.to_vec();
-    if let (Some(section), true, true) = (plan.notch, notched, n > 0) {
-        let input = y.clone();
-        ZeroPhase::new(&[section], 1)?.apply(&input, &mut y);
-    }
-    let mut bandpassed = vec![0.0; n];
-    if n > 0 {
-        ZeroPhase::new(&plan.bandpass, 1)?.apply(&y, &mut bandpassed);
-    }
-    let y = bandpassed;
+    let zero_phase =
+        |sections: &[crate::dsp::sos::Section], input: &[f64]| -> Result<Vec<f64>, DspError> {
+            let mut out = vec![0.0; input.len()];
+            if !input.is_empty() {
+                ZeroPhase::new(sections, 1)?.apply(input, &mut out);
+            }
+            Ok(out)
+        };
+    let x = match (plan.notch, notched) {
+        (Some(section), true) => zero_phase(&[section], &x)?,
+        _ => x,
+    };
+    let mut y = zero_phase(&plan.bandpass, &x)?;
+    drop(x);
     let mut windows = EmgWindows::new(plan)?;
     windows.push(&y);
-    let rectified: Vec<f64> = y.iter().map(|v| v.abs()).collect();
+    // y is not needed again: rectify it in place.
+    for v in &mut y {
+        *v = v.abs();
+    }
+    let rectified = y;
     let mut tremor = TremorPart::new(plan)?;
     tremor.push(&rectified);
 
-    let mut envelope = vec![0.0; n];
-    let mut processed = rectified.clone();
-    if n > 0 {
-        ZeroPhase::new(&plan.envelope, 1)?.apply(&rectified, &mut envelope);
-        if let Some(lp) = &plan.onset.lowpass {
-            ZeroPhase::new(lp, 1)?.apply(&rectified, &mut processed);
-        }
-    }
+    let mut envelope = zero_phase(&plan.envelope, &rectified)?;
     let scale = envelope_scale(plan, channel);
     for v in &mut envelope {
         *v = v.max(0.0) * scale;
     }
-    let processed = centred_mean(&processed, plan.onset.mean_window);
+    let lowpassed = match &plan.onset.lowpass {
+        Some(lp) => {
+            let out = zero_phase(lp, &rectified)?;
+            drop(rectified);
+            out
+        }
+        None => rectified,
+    };
+    let processed = centred_mean(&lowpassed, plan.onset.mean_window);
+    drop(lowpassed);
     let transitions = detect_whole(&plan.onset, &processed);
     Ok((
         EmgOutput {

@@ -32,24 +32,27 @@ impl TrailingMean {
     }
 }
 
-/// Centred mean of W samples around each sample (shorter at the ends).
+/// Centred mean of W samples around each sample: over [i − W/2, i − W/2 + W) cut to the
+/// signal (shorter at both ends).
 pub fn centred_mean(x: &[f64], w: usize) -> Vec<f64> {
     let n = x.len();
-    let mut prefix = Vec::with_capacity(n + 1);
-    prefix.push(0.0);
-    let mut acc = 0.0;
-    for v in x {
-        acc += v;
-        prefix.push(acc);
-    }
     let w = w.max(1);
     let half = w / 2;
+    // Running sum over the current window [lo, hi), moved one sample at a time.
+    let (mut lo, mut hi, mut sum) = (0usize, 0usize, 0.0);
     (0..n)
         .map(|i| {
-            // Samples [i − half, i − half + W), cut to the signal at either end.
-            let lo = i.saturating_sub(half);
-            let hi = (i + w - half).min(n);
-            (prefix[hi] - prefix[lo]) / (hi - lo) as f64
+            let want_lo = i.saturating_sub(half);
+            let want_hi = (i + w - half).min(n);
+            while hi < want_hi {
+                sum += x[hi];
+                hi += 1;
+            }
+            while lo < want_lo {
+                sum -= x[lo];
+                lo += 1;
+            }
+            sum / (hi - lo) as f64
         })
         .collect()
 }

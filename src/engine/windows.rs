@@ -28,7 +28,24 @@ impl WindowStream {
 
     /// Appends the next samples of every lane (equal lengths) and calls `f(k, windows)`
     /// for each window they complete, `windows` holding one slice per lane.
+    ///
+    /// A long input is taken in pieces of a few windows, so the buffer never holds more
+    /// than that, whatever the block size (a whole recording arrives as one block).
     pub fn push(&mut self, input: &[&[f64]], mut f: impl FnMut(usize, &[&[f64]])) {
+        let n = input.first().map_or(0, |x| x.len());
+        let piece = (4 * self.spec.window).max(4096);
+        let mut start = 0;
+        let mut parts: Vec<&[f64]> = Vec::with_capacity(input.len());
+        while start < n {
+            let end = (start + piece).min(n);
+            parts.clear();
+            parts.extend(input.iter().map(|x| &x[start..end]));
+            self.push_piece(&parts, &mut f);
+            start = end;
+        }
+    }
+
+    fn push_piece(&mut self, input: &[&[f64]], f: &mut impl FnMut(usize, &[&[f64]])) {
         let n = input.first().map_or(0, |x| x.len());
         for (lane, x) in self.lanes.iter_mut().zip(input) {
             lane.extend_from_slice(x);

@@ -179,8 +179,16 @@ impl TremorTracker {
     }
 
     /// Feeds the next samples; appends `(time_s, row)` for every tremor window they
-    /// complete.
+    /// complete. A long input is taken a window at a time, so the buffer and the cache of
+    /// segment spectra stay small whatever the block size.
     pub fn push(&mut self, x: &[f64], rows: &mut Vec<(f64, TremorRow)>) {
+        let piece = self.settings.windows.window.max(4096);
+        for part in x.chunks(piece) {
+            self.push_piece(part, rows);
+        }
+    }
+
+    fn push_piece(&mut self, x: &[f64], rows: &mut Vec<(f64, TremorRow)>) {
         self.buffer.extend_from_slice(x);
         self.seen += x.len();
         let seg = self.settings.segment;
