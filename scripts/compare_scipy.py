@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Times myobalance's DSP kernels against numpy/scipy on the same arrays, on this machine.
+"""Times myobalance against numpy/scipy on the same data, on this machine.
 
     scripts/compare_scipy.py [bench] [--channels 16] [--rate 2000] [--seconds 60]
+    scripts/compare_scipy.py process [--channels 24] [--rate 2000] [--seconds 300] [--seed 1]
+                                     [--repeats 3] [--jobs N] [--welch both] [--keep DIR]
 
 `bench` (the default mode) regenerates the synthetic recording of `myobalance bench`
 (src/bench/signal.rs) bit for bit, checks that its sum equals the `input_checksum` the
@@ -13,13 +15,40 @@ with the ratio Rust/scipy and whether DESIGN.md's targets are met.
 
 Both sides run on one thread and get their natural layout: scipy a C-ordered
 (channels, samples) array filtered along its last axis, myobalance interleaved frames for
-the multi-channel filters and one contiguous slice per channel for the rest. Build the
-binary first (`cargo build --release`). Exit status: 0 when the comparison ran (targets met
-or not), 1 when the inputs or outputs of the two sides disagree, 2 on bad usage.
+the multi-channel filters and one contiguous slice per channel for the rest.
 
-Further modes (for example `process`, end to end on files) are added as subcommands.
+`process` checks DESIGN.md's end-to-end targets: `process` on 24 ch × 2 kHz × 300 s at
+least 10× faster than the same v1 features in vectorised numpy/scipy on data in memory, and
+a peak RSS of at most 1.5 × the recording's f32 size + 100 MB (MB = 10^6 bytes).
+  1. Input: `myobalance simulate` makes 6 channels (4 EMG, 2 force); the recordings of
+     seeds SEED, SEED+1, ... are stacked side by side (channels renamed `NAME_1`, `NAME_2`,
+     ..., pairs and bilateral entries repeated per copy, `mvc` kept on copies 1, 3, ... and
+     left out on copies 2, 4, ... so both code paths run) into one format v1 file written
+     with h5py; `myobalance inspect` must accept it.
+  2. myobalance: `myobalance process IN --out OUT` (zero-phase, default jobs unless
+     --jobs), wall clock from start to exit of the subprocess, REPEATS runs, median; its
+     peak RSS from `/usr/bin/time -v` (the largest of the runs), or when /usr/bin/time is
+     missing from wait4 in a small helper interpreter (see RUSAGE_HELPER). The time
+     includes reading and decompressing the input and writing the output file.
+  3. numpy/scipy: scripts/vector_features.py (its docstring says how each feature is
+     vectorised) on the samples already loaded as a (channels, samples) float64 array
+     (reading the file and converting are not timed), one thread, REPEATS runs, median.
+     Two variants differ only in the tremor spectra (--welch, default both): "shared"
+     transforms each distinct 2 s segment once, as the engine does; "stacked" calls
+     scipy.signal.welch on the stacked tremor windows (and on the whole channel for the
+     summary), transforming each segment once per window that holds it.
+  4. Sanity check: every summary column and feature table of the output file (read with
+     h5py) and the event counts against the numpy/scipy results, within 1 %.
+Reproduce with `cargo build --release && scripts/compare_scipy.py process` (the Python
+comes from `scripts/pyenv`: numpy, scipy, h5py). Files go to a temporary directory, or to
+--keep DIR, which keeps them.
+
+Build the binary first (`cargo build --release`). Exit status: 0 when the comparison ran
+(targets met or not), 1 when the inputs or outputs of the two sides disagree (or the
+binary fails), 2 on bad usage.
 """
 import argparse
+import functools
 import json
 import math
 import os
@@ -27,6 +56,7 @@ import pathlib
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 
 # One thread on the scipy side too (its linear detrend calls BLAS, which may spread over
@@ -295,6 +325,309 @@ def bench(args):
     return 0
 
 
+# --- process: the whole pipeline on a file against vectorised numpy/scipy ----------------
+
+SIM_CHANNELS = 6  # what `myobalance simulate` writes: 4 EMG + 2 force
+SANITY_RTOL = 0.01  # both sides compute the same quantities in f64; 1 % is a loose check
+MB = 1e6
+MEMORY_FACTOR, MEMORY_EXTRA = 1.5, 100 * MB  # DESIGN.md: ≤ 1.5 × f32 size + 100 MB
+PROCESS_TARGET = 10.0
+TIME = pathlib.Path("/usr/bin/time")
+
+
+def run_checked(cmd):
+    done = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(map(str, cmd))} failed ({done.returncode}): {done.stderr.strip()}")
+    return done
+
+
+def toml_value(v):
+    return f'"{v}"' if isinstance(v, str) else repr(v)
+
+
+def montage_toml(fs, mains_hz, channels, pairs, bilateral):
+    """Montage TOML text: top-level keys, then [[channels]], [[pairs]], [[bilateral]]."""
+    lines = [f"sample_rate_hz = {float(fs)!r}", f"mains_hz = {int(mains_hz)}"]
+    for table, entries in (("channels", channels), ("pairs", pairs), ("bilateral", bilateral)):
+        for entry in entries:
+            lines += ["", f"[[{table}]]"] + [f"{k} = {toml_value(v)}" for k, v in entry.items()]
+    return "\n".join(lines) + "\n"
+
+
+def build_input(binary, path, channels, rate, seconds, seed, workdir):
+    """Stacks ceil(channels / 6) simulated recordings (seeds seed, seed + 1, ...) into one
+    format v1 file of `channels` channels; returns its montage text."""
+    import h5py
+    import tomllib
+
+    copies = -(-channels // SIM_CHANNELS)
+    blocks, chans, pairs, bilateral = [], [], [], []
+    for c in range(copies):
+        sim = workdir / f"sim_{seed + c}.h5"
+        run_checked([binary, "simulate", "--seconds", str(seconds), "--rate", str(rate),
+                     "--seed", str(seed + c), "--out", sim])
+        with h5py.File(sim, "r") as f:
+            raw = f["raw/samples"]
+            blocks.append(raw[()])
+            chunk_rows = raw.chunks[0]
+            fs = float(raw.attrs["sample_rate_hz"])
+            mains_hz = int(f.attrs["mains_hz"])
+            software = f.attrs["software"]
+            montage = tomllib.loads(f.attrs["montage"])
+        sim.unlink()
+        suffix = f"_{c + 1}"
+        taken = set()
+        for ch in montage["channels"][:channels - len(chans)]:
+            entry = {k: ch[k] for k in ("kind", "unit", "side") if k in ch}
+            if "mvc" in ch and c % 2 == 0:
+                entry["mvc"] = ch["mvc"]
+            chans.append({"name": ch["name"] + suffix, **entry})
+            taken.add(ch["name"])
+        for p in montage.get("pairs", []):
+            if p["agonist"] in taken and p["antagonist"] in taken:
+                pairs.append({"name": p["name"] + suffix, "agonist": p["agonist"] + suffix,
+                              "antagonist": p["antagonist"] + suffix})
+        for b in montage.get("bilateral", []):
+            if b["left"] in taken and b["right"] in taken:
+                bilateral.append({"name": b["name"] + suffix, "left": b["left"] + suffix,
+                                  "right": b["right"] + suffix})
+    x = np.hstack(blocks)[:, :channels].astype(np.float32)
+    text = montage_toml(fs, mains_hz, chans, pairs, bilateral)
+    strings = h5py.string_dtype()
+    with h5py.File(path, "w") as f:
+        f.attrs["format"] = "myobalance"
+        f.attrs["format_version"] = np.int64(1)
+        f.attrs["software"] = f"{software} (simulate), stacked by scripts/compare_scipy.py"
+        f.attrs["created_utc"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        f.attrs["source"] = (f"simulator (seeds {seed}-{seed + copies - 1}), "
+                             f"{copies} recordings side by side")
+        f.attrs["montage"] = text
+        f.attrs["mains_hz"] = np.int64(mains_hz)
+        raw = f.create_group("raw")
+        ds = raw.create_dataset("samples", data=x, chunks=(min(chunk_rows, len(x)), channels),
+                                shuffle=True, compression="gzip", compression_opts=1)
+        ds.attrs["sample_rate_hz"] = fs
+        ds.attrs["channel_names"] = np.array([c["name"] for c in chans], dtype=strings)
+        ds.attrs["units"] = np.array([c["unit"] for c in chans], dtype=strings)
+        ds.attrs["kinds"] = np.array([c["kind"] for c in chans], dtype=strings)
+    done = run_checked([binary, "inspect", path])
+    if f"× {channels} channels" not in done.stdout:
+        sys.exit(f"myobalance inspect {path} does not report {channels} channels:\n{done.stdout}")
+    return text
+
+
+# Stand-in for /usr/bin/time: wait4 reports a child's peak RSS, but a child forked from a
+# large process starts with (and is charged for) that process's pages until it execs, so the
+# child is started from this small fresh interpreter rather than from the caller. Prints
+# "exit-code peak-RSS-kB wall-seconds".
+RUSAGE_HELPER = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(child.pid, 0)
+wall = time.perf_counter() - start
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss, wall)
+"""
+
+
+def measured_run(cmd):
+    """Runs cmd: (wall seconds, peak RSS in bytes). The RSS comes from /usr/bin/time -v when
+    it is installed (Debian package `time`), else from wait4 in a small helper process."""
+    cmd = [str(c) for c in cmd]
+    if TIME.is_file():
+        start = time.perf_counter()
+        done = subprocess.run([str(TIME), "-v", *cmd], capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        if done.returncode != 0:
+            message = done.stderr.split("\tCommand being timed")[0].splitlines()
+            message = "\n".join(m for m in message if not m.startswith("Command exited"))
+            sys.exit(f"{' '.join(cmd)} failed ({done.returncode}): {message.strip()}")
+        for line in done.stderr.splitlines():
+            if "Maximum resident set size (kbytes)" in line:
+                return wall, int(line.rsplit(":", 1)[1]) * 1024
+        sys.exit(f"no peak RSS in the output of {TIME} -v")
+    done = subprocess.run([sys.executable, "-I", "-c", RUSAGE_HELPER, *cmd],
+                          capture_output=True, text=True)
+    code, rss_kb, wall = done.stdout.split() if done.returncode == 0 else (-1, 0, 0)
+    if int(code) != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({code}): {done.stderr.strip()}")
+    return float(wall), int(rss_kb) * 1024  # Linux reports kilobytes
+
+
+def time_process(binary, source, out, repeats, jobs):
+    """Median wall seconds of `myobalance process` over the repeats, and the largest RSS."""
+    cmd = [binary, "process", source, "--out", out]
+    if jobs is not None:
+        cmd += ["--jobs", str(jobs)]
+    walls, peak = [], 0
+    for _ in range(repeats):
+        out.unlink(missing_ok=True)
+        wall, rss = measured_run(cmd)
+        walls.append(wall)
+        peak = max(peak, rss)
+    return float(np.median(walls)), peak
+
+
+def load_samples(path):
+    """The recording as a (channels, samples) float64 array, and its parsed montage."""
+    import h5py
+    import tomllib
+
+    with h5py.File(path, "r") as f:
+        x = f["raw/samples"][()]
+        montage = tomllib.loads(f.attrs["montage"])
+    return np.ascontiguousarray(x.T, dtype=np.float64), montage
+
+
+def time_peer(analyze, x, montage, repeats):
+    times, results = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        results = analyze(x, montage)
+        times.append(time.perf_counter() - start)
+    return float(np.median(times)), results
+
+
+def text_list(values):
+    return [v.decode() if isinstance(v, bytes) else str(v) for v in values]
+
+
+def sanity_check(out, peer):
+    """Compares the output file with the numpy/scipy results: every summary column, every
+    feature table (f32 in the file) and the event counts. Returns (rows to print, all
+    agree)."""
+    import h5py
+
+    rows, ok = [], True
+
+    def compare(theirs, ours):
+        """(worst relative difference where both are finite, all within tolerance)."""
+        theirs = np.asarray(theirs, dtype=float)
+        agree = bool(np.all(np.isclose(theirs, ours, rtol=SANITY_RTOL, atol=0.0,
+                                       equal_nan=True)))
+        both = np.isfinite(theirs) & np.isfinite(ours)
+        worst = np.max(np.abs(theirs[both] - ours[both])
+                       / np.maximum(np.abs(theirs[both]), 1e-300), initial=0.0)
+        return f"{worst:.1e}", agree
+
+    with h5py.File(out, "r") as f:
+        for group, columns in peer["summary"].items():
+            g = f[f"summary/{group}"]
+            if text_list(g["names"][()]) != list(columns["names"]):
+                rows.append((f"{group}/names", "differ", False))
+                ok = False
+                continue
+            for name, ours in columns.items():
+                if name == "names" or name not in g:
+                    continue
+                theirs = g[name][()]
+                if theirs.dtype.kind in "OSU":
+                    agree = text_list(theirs) == list(ours)
+                    rows.append((f"{group}/{name}", "equal" if agree else "differ", agree))
+                else:
+                    value, agree = compare(theirs, ours)
+                    rows.append((f"{group}/{name}", value, agree))
+                ok &= agree
+        for group, tables in peer["features"].items():
+            for name, ours in tables.items():
+                if name == "columns":
+                    continue
+                theirs = f[f"features/{group}/{name}"][()]
+                if theirs.shape == ours.shape:
+                    value, agree = compare(theirs, ours)
+                else:
+                    value, agree = f"shape {theirs.shape}", False
+                rows.append((f"features/{group}/{name} {theirs.shape}", value, agree))
+                ok &= agree
+        kinds = text_list(f["events/kind"][()])
+    for kind in sorted(set(kinds) | set(peer["events"])):
+        theirs, ours = kinds.count(kind), peer["events"].get(kind, 0)
+        agree = abs(theirs - ours) <= SANITY_RTOL * max(theirs, ours)
+        rows.append((f"events {kind}", f"{theirs} vs {ours}", agree))
+        ok &= agree
+    return rows, ok
+
+
+def machine_line():
+    load = " / ".join(f"{v:.2f}" for v in os.getloadavg())
+    return f"{cpu_model()}, {os.cpu_count()} cores, load average {load} (1/5/15 min)"
+
+
+PEERS = {"shared": "numpy/scipy, shared Welch segments",
+         "stacked": "numpy/scipy, scipy welch per window"}
+
+
+def process(args):
+    binary = pathlib.Path(args.binary)
+    if not binary.is_file():
+        sys.exit(f"{binary} not found: build it first with `cargo build --release`")
+    if args.channels < 1 or not args.rate >= 500 or not args.seconds > 0 or args.repeats < 1:
+        print("error: --channels and --repeats must be ≥ 1, --rate ≥ 500 and --seconds > 0",
+              file=sys.stderr)
+        return 2
+    import vector_features
+
+    variants = list(PEERS) if args.welch == "both" else [args.welch]
+    load_before = machine_line()
+    peers = {}
+    with tempfile.TemporaryDirectory(prefix="compare_scipy_") as tmp:
+        workdir = pathlib.Path(args.keep) if args.keep else pathlib.Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        source, out = workdir / "input.h5", workdir / "output.h5"
+        print(f"building {source} ({args.channels} channels, {args.seconds:g} s at "
+              f"{args.rate:g} Hz) ...", file=sys.stderr)
+        build_input(binary, source, args.channels, args.rate, args.seconds, args.seed, workdir)
+        print(f"timing myobalance process ({args.repeats} runs) ...", file=sys.stderr)
+        rust_s, rss = time_process(binary, source, out, args.repeats, args.jobs)
+        x, montage = load_samples(source)
+        for variant in variants:
+            print(f"timing {PEERS[variant]} ({args.repeats} runs) ...", file=sys.stderr)
+            analyze = functools.partial(vector_features.analyze, welch=variant)
+            seconds, results = time_peer(analyze, x, montage, args.repeats)
+            peers[variant] = (seconds, *sanity_check(out, results))
+
+    total = x.size
+    f32_bytes = 4 * total
+    limit = MEMORY_FACTOR * f32_bytes + MEMORY_EXTRA
+    jobs = "default jobs" if args.jobs is None else f"--jobs {args.jobs}"
+    print(f"\n{x.shape[0]} channels × {x.shape[1]} samples ({x.shape[1] / args.rate:g} s at "
+          f"{args.rate:g} Hz) = {total:.3e} samples, zero-phase; median of {args.repeats} runs")
+    print(f"myobalance: {binary} process ({jobs}); wall clock of the subprocess, including "
+          f"reading the input and writing the output file")
+    print(f"numpy/scipy: scripts/vector_features.py on data in memory, one thread; "
+          f"numpy {np.__version__}, scipy {scipy.__version__}, Python {platform.python_version()}")
+    print(f"machine: {load_before}")
+    print(f"         after the runs: load average "
+          f"{' / '.join(f'{v:.2f}' for v in os.getloadavg())}\n")
+    header = (f"{'':<36} {'seconds':>8} {'samples/s':>10} {'ratio':>7} {'target':>7} "
+              f"{'met':>4}")
+    print(header)
+    print("-" * len(header))
+    print(f"{'myobalance process':<36} {rust_s:>8.3f} {total / rust_s:>10.3e}")
+    for variant, (seconds, _, _) in peers.items():
+        ratio = seconds / rust_s
+        print(f"{PEERS[variant]:<36} {seconds:>8.3f} {total / seconds:>10.3e} {ratio:>6.1f}× "
+              f"{f'≥{PROCESS_TARGET:g}×':>7} {'yes' if ratio >= PROCESS_TARGET else 'NO':>4}")
+    print(f"\npeak RSS of myobalance process: {rss / MB:.1f} MB, limit 1.5 × {f32_bytes / MB:.1f} "
+          f"MB + 100 MB = {limit / MB:.1f} MB: {'met' if rss <= limit else 'NOT met'} "
+          f"({'/usr/bin/time -v' if TIME.is_file() else 'wait4 helper'}, largest of the runs)")
+
+    print(f"\nsanity check, output file vs numpy/scipy: worst relative difference per summary "
+          f"column and feature table (tolerance {SANITY_RTOL:.0%}), event counts")
+    print(f"  {'':<40}" + "".join(f" {v:>18}" for v in peers))
+    agree = all(ok for _, _, ok in peers.values())
+    columns = [rows for _, rows, _ in peers.values()]
+    for cells in zip(*columns):
+        marks = "".join(f" {value + ('' if good else ' !'):>18}" for _, value, good in cells)
+        print(f"  {cells[0][0]:<40}{marks}")
+    if not agree:
+        print("error: the output file and the numpy/scipy results disagree (marked !)",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
 def parser():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="mode", metavar="MODE")
@@ -305,6 +638,21 @@ def parser():
     b.add_argument("--binary", default=str(ROOT / "target" / "release" / "myobalance"),
                    help="the myobalance executable (default: target/release/myobalance)")
     b.set_defaults(func=bench)
+    r = sub.add_parser("process", help="`myobalance process` end to end against numpy/scipy")
+    r.add_argument("--channels", type=int, default=24)
+    r.add_argument("--rate", type=float, default=2000.0, help="sample rate, Hz")
+    r.add_argument("--seconds", type=float, default=300.0, help="recording length, s")
+    r.add_argument("--seed", type=int, default=1, help="seed of the first simulated copy")
+    r.add_argument("--repeats", type=int, default=3, help="timed runs per side (median)")
+    r.add_argument("--jobs", type=int, help="passed to `myobalance process` (default: its own)")
+    r.add_argument("--welch", choices=["shared", "stacked", "both"], default="both",
+                   help="numpy/scipy tremor spectra: each segment once (shared, as the engine), "
+                   "scipy.signal.welch per window (stacked), or time both (default)")
+    r.add_argument("--keep", metavar="DIR", help="write the input and output files to DIR "
+                   "and keep them (default: a temporary directory)")
+    r.add_argument("--binary", default=str(ROOT / "target" / "release" / "myobalance"),
+                   help="the myobalance executable (default: target/release/myobalance)")
+    r.set_defaults(func=process)
     return p, sub
 
 
