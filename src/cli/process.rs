@@ -192,13 +192,15 @@ fn process_one(
     }
     let results = analyze(&loaded.recording, settings.causal)
         .with_context(|| format!("{}: analysis failed", input.display()))?;
-    write_file(
-        output,
-        &loaded.recording,
-        Some(&results),
-        &WriteOptions::default(),
-    )
-    .with_context(|| format!("{}: cannot write {}", input.display(), output.display()))
+    // An HDF5 input read with its own montage holds exactly the samples written out: its
+    // compressed chunks are copied instead of being encoded again.
+    let untouched = InputFormat::of(input) == InputFormat::Hdf5 && settings.montage.is_none();
+    let options = WriteOptions {
+        raw_chunks_from: untouched.then(|| input.to_path_buf()),
+        ..WriteOptions::default()
+    };
+    write_file(output, &loaded.recording, Some(&results), &options)
+        .with_context(|| format!("{}: cannot write {}", input.display(), output.display()))
 }
 
 /// Runs `work`, turning a panic into an error so one input's bug does not end the batch.

@@ -124,3 +124,157 @@ mod tests {
         assert_eq!(out, vec![1, 5, 2, 6, 3, 7, 4, 8]);
     }
 }
+
+/// How a source's `/raw/samples` is stored, when its compressed chunks can be copied
+/// as they are: f32, `(chunk_rows, all columns)` chunks, shuffle then deflate.
+pub struct CopyableChunks {
+    pub chunk_rows: usize,
+    pub deflate_level: u8,
+    chunks: Vec<hdf5::dataset::ChunkInfo>,
+}
+
+/// Whether `src` (of `rows` × `cols`) is stored so that its chunks can be copied into a
+/// new `/raw/samples`: every chunk present, full-width, filtered shuffle then deflate.
+pub fn copyable(src: &Dataset, rows: usize, cols: usize) -> Option<CopyableChunks> {
+    use hdf5::filters::Filter;
+    if src.shape() != [rows, cols] || !src.dtype().ok()?.is::<f32>() {
+        return None;
+    }
+    let chunk = src.chunk()?;
+    let (chunk_rows, chunk_cols) = (*chunk.first()?, *chunk.get(1)?);
+    let deflate_level = match src.filters().as_slice() {
+        [Filter::Shuffle, Filter::Deflate(level)] => *level,
+        _ => return None,
+    };
+    if chunk_cols != cols || chunk_rows == 0 || rows == 0 {
+        return None;
+    }
+    let count = src.num_chunks()?;
+    if count != rows.div_ceil(chunk_rows) {
+        return None;
+    }
+    let chunks: Vec<_> = (0..count)
+        .map(|i| src.chunk_info(i))
+        .collect::<Option<_>>()?;
+    Some(CopyableChunks {
+        chunk_rows,
+        deflate_level,
+        chunks,
+    })
+}
+
+/// Copies the stored chunks of `src` into `dst` (created with the same chunk shape and
+/// filters) without decoding them.
+pub fn copy_chunks(
+    src: &Dataset,
+    dst: &Dataset,
+    layout: &CopyableChunks,
+    path: &Path,
+) -> Result<(), StoreError> {
+    let failed = |what: &str| StoreError::Invalid {
+        path: path.to_path_buf(),
+        object: "/raw/samples".to_string(),
+        problem: format!("copying the input's chunks failed ({what})"),
+    };
+    let mut buffer: Vec<u8> = Vec::new();
+    for info in &layout.chunks {
+        buffer.resize(info.size as usize, 0);
+        let mut mask: u32 = 0;
+        // SAFETY: both datasets are open; `info.offset` has one entry per dimension; the
+        // buffer holds the chunk's stored size as the library reported it; the library
+        // lock is held as for every call the hdf5 crate makes.
+        let read = hdf5::sync::sync(|| unsafe {
+            hdf5_sys::h5d::H5Dread_chunk(
+                src.id(),
+                hdf5_sys::h5p::H5P_DEFAULT,
+                info.offset.as_ptr(),
+                &mut mask,
+                buffer.as_mut_ptr().cast(),
+            )
+        });
+        if read < 0 {
+            return Err(failed("read"));
+        }
+        // SAFETY: as above, for the destination.
+        let written = hdf5::sync::sync(|| unsafe {
+            hdf5_sys::h5d::H5Dwrite_chunk(
+                dst.id(),
+                hdf5_sys::h5p::H5P_DEFAULT,
+                mask,
+                info.offset.as_ptr(),
+                buffer.len(),
+                buffer.as_ptr().cast(),
+            )
+        });
+        if written < 0 {
+            return Err(failed("write"));
+        }
+    }
+    Ok(())
+}
+
+/// Reads a `/raw/samples` stored as [`copyable`] describes, decoding its chunks (inflate,
+/// then unshuffle) in parallel; `None` when it is stored otherwise or a chunk does not
+/// decode, so the caller reads it the ordinary way.
+pub fn read_parallel(src: &Dataset) -> Option<ndarray::Array2<f32>> {
+    use std::io::Read as _;
+    let (rows, cols) = match src.shape().as_slice() {
+        [r, c] => (*r, *c),
+        _ => return None,
+    };
+    let layout = copyable(src, rows, cols)?;
+    // Reading stored bytes is quick and serial (the library is locked); decoding is the
+    // work, and it runs on every core, a batch of chunks at a time to bound memory.
+    let chunk_len = layout.chunk_rows * cols;
+    let mut out = ndarray::Array2::<f32>::zeros((rows, cols));
+    let flat = out.as_slice_mut()?;
+    let mut pieces = flat.chunks_mut(chunk_len);
+    for (b, batch) in layout.chunks.chunks(BATCH).enumerate() {
+        let mut stored: Vec<(Vec<u8>, &mut [f32])> = Vec::with_capacity(batch.len());
+        for (j, info) in batch.iter().enumerate() {
+            let mut buffer = vec![0u8; info.size as usize];
+            let mut mask: u32 = 0;
+            // SAFETY: as in `copy_chunks`.
+            let read = hdf5::sync::sync(|| unsafe {
+                hdf5_sys::h5d::H5Dread_chunk(
+                    src.id(),
+                    hdf5_sys::h5p::H5P_DEFAULT,
+                    info.offset.as_ptr(),
+                    &mut mask,
+                    buffer.as_mut_ptr().cast(),
+                )
+            });
+            // Chunks are listed in row order; anything else is read the ordinary way.
+            let expected_row = (b * BATCH + j) * layout.chunk_rows;
+            if read < 0 || mask != 0 || info.offset[0] as usize != expected_row {
+                return None;
+            }
+            stored.push((buffer, pieces.next()?));
+        }
+        let ok = stored.into_par_iter().all(|(bytes, piece)| {
+            let mut shuffled = Vec::with_capacity(chunk_len * 4);
+            if flate2::read::ZlibDecoder::new(bytes.as_slice())
+                .read_to_end(&mut shuffled)
+                .is_err()
+                || shuffled.len() != chunk_len * 4
+            {
+                return false;
+            }
+            // Unshuffle: byte k of element i sits at k·n + i. Only the rows inside the
+            // data are kept (the last chunk is stored whole).
+            for (i, v) in piece.iter_mut().enumerate() {
+                *v = f32::from_le_bytes([
+                    shuffled[i],
+                    shuffled[chunk_len + i],
+                    shuffled[2 * chunk_len + i],
+                    shuffled[3 * chunk_len + i],
+                ]);
+            }
+            true
+        });
+        if !ok {
+            return None;
+        }
+    }
+    Some(out)
+}

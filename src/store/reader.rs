@@ -166,6 +166,9 @@ pub fn read_file(path: &Path) -> Result<StoredFile, StoreError> {
 
 fn read_samples(ds: &Dataset, path: &Path) -> Result<Array2<f32>, StoreError> {
     let object = "/raw/samples";
+    if let Some(samples) = super::chunks::read_parallel(ds) {
+        return Ok(samples);
+    }
     match ds.ndim() {
         2 => ds.read_2d::<f32>().at(path, object),
         1 => {

@@ -10,7 +10,7 @@ use super::atomic::AtomicPath;
 use super::attrs::{
     put_f64, put_f64_dataset, put_i64, put_text, put_text_dataset, put_texts, put_value,
 };
-use super::chunks::write_shuffled_deflated;
+use super::chunks::{copy_chunks, copyable, write_shuffled_deflated};
 use super::error::{Context, StoreError};
 use super::layout::{
     BATCH_CHUNK_ROWS, DEFLATE_LEVEL, EVENTS, FEATURES, FORMAT, GAPS, RAW, SAMPLES, SOFTWARE,
@@ -28,6 +28,10 @@ pub struct WriteOptions {
     pub chunk_rows: usize,
     /// zlib level of `/raw/samples` (0 = no deflate filter).
     pub deflate_level: u8,
+    /// A format v1 file whose `/raw/samples` holds exactly the recording's samples: its
+    /// compressed chunks are copied as they are (no decoding and re-encoding) when they are
+    /// stored the way this writer stores them; otherwise the samples are compressed anew.
+    pub raw_chunks_from: Option<std::path::PathBuf>,
 }
 
 impl Default for WriteOptions {
@@ -35,6 +39,7 @@ impl Default for WriteOptions {
         WriteOptions {
             chunk_rows: BATCH_CHUNK_ROWS,
             deflate_level: DEFLATE_LEVEL,
+            raw_chunks_from: None,
         }
     }
 }
@@ -118,6 +123,11 @@ fn write_samples(
     options: &WriteOptions,
 ) -> Result<(), StoreError> {
     let (rows, channels) = recording.samples.dim();
+    if let Some(source) = &options.raw_chunks_from {
+        if let Some(ds) = copy_samples(raw, path, source, rows, channels)? {
+            return describe_samples(&ds, path, &recording.montage);
+        }
+    }
     let chunk_rows = options.chunk_rows.clamp(1, rows.max(1));
     let mut builder = raw
         .new_dataset::<f32>()
@@ -137,6 +147,35 @@ fn write_samples(
         }
     }
     describe_samples(&ds, path, &recording.montage)
+}
+
+/// `/raw/samples` made from the source file's stored chunks, when they can be copied.
+fn copy_samples(
+    raw: &Group,
+    path: &Path,
+    source: &Path,
+    rows: usize,
+    channels: usize,
+) -> Result<Option<hdf5::Dataset>, StoreError> {
+    let Ok((file, _)) = super::reader::open(source) else {
+        return Ok(None);
+    };
+    let Ok(src) = file.dataset("raw/samples") else {
+        return Ok(None);
+    };
+    let Some(layout) = copyable(&src, rows, channels) else {
+        return Ok(None);
+    };
+    let ds = raw
+        .new_dataset::<f32>()
+        .shape((rows, channels))
+        .chunk((layout.chunk_rows, channels))
+        .shuffle()
+        .deflate(layout.deflate_level)
+        .create(SAMPLES)
+        .at(path, "/raw/samples")?;
+    copy_chunks(&src, &ds, &layout, path)?;
+    Ok(Some(ds))
 }
 
 /// `/raw` counters, and (when `with_tables`) `/raw/gaps` and `/raw/timing`.
