@@ -109,22 +109,6 @@ pub fn write_shuffled_deflated(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn shuffle_groups_bytes_by_position() {
-        let mut out = Vec::new();
-        super::shuffle(
-            &[
-                f32::from_le_bytes([1, 2, 3, 4]),
-                f32::from_le_bytes([5, 6, 7, 8]),
-            ],
-            &mut out,
-        );
-        assert_eq!(out, vec![1, 5, 2, 6, 3, 7, 4, 8]);
-    }
-}
-
 /// How a source's `/raw/samples` is stored, when its compressed chunks can be copied
 /// as they are: f32, `(chunk_rows, all columns)` chunks, shuffle then deflate.
 pub struct CopyableChunks {
@@ -277,4 +261,20 @@ pub fn read_parallel(src: &Dataset) -> Option<ndarray::Array2<f32>> {
         }
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shuffle_groups_bytes_by_position() {
+        let mut out = Vec::new();
+        super::shuffle(
+            &[
+                f32::from_le_bytes([1, 2, 3, 4]),
+                f32::from_le_bytes([5, 6, 7, 8]),
+            ],
+            &mut out,
+        );
+        assert_eq!(out, vec![1, 5, 2, 6, 3, 7, 4, 8]);
+    }
 }
