@@ -147,6 +147,25 @@ pub fn copyable(src: &Dataset, rows: usize, cols: usize) -> Option<CopyableChunk
     })
 }
 
+/// The stored (still filtered) bytes of one chunk and its filter mask.
+fn read_stored(src: &Dataset, info: &hdf5::dataset::ChunkInfo) -> Option<(Vec<u8>, u32)> {
+    let mut buffer = vec![0u8; info.size as usize];
+    let mut mask: u32 = 0;
+    // SAFETY: `src` is open; `info.offset` has one entry per dimension; the buffer holds the
+    // chunk's stored size as the library reported it; the library lock is held as for
+    // every call the hdf5 crate makes.
+    let read = hdf5::sync::sync(|| unsafe {
+        hdf5_sys::h5d::H5Dread_chunk(
+            src.id(),
+            hdf5_sys::h5p::H5P_DEFAULT,
+            info.offset.as_ptr(),
+            &mut mask,
+            buffer.as_mut_ptr().cast(),
+        )
+    });
+    (read >= 0).then_some((buffer, mask))
+}
+
 /// Copies the stored chunks of `src` into `dst` (created with the same chunk shape and
 /// filters) without decoding them.
 pub fn copy_chunks(
@@ -160,26 +179,10 @@ pub fn copy_chunks(
         object: "/raw/samples".to_string(),
         problem: format!("copying the input's chunks failed ({what})"),
     };
-    let mut buffer: Vec<u8> = Vec::new();
     for info in &layout.chunks {
-        buffer.resize(info.size as usize, 0);
-        let mut mask: u32 = 0;
-        // SAFETY: both datasets are open; `info.offset` has one entry per dimension; the
-        // buffer holds the chunk's stored size as the library reported it; the library
-        // lock is held as for every call the hdf5 crate makes.
-        let read = hdf5::sync::sync(|| unsafe {
-            hdf5_sys::h5d::H5Dread_chunk(
-                src.id(),
-                hdf5_sys::h5p::H5P_DEFAULT,
-                info.offset.as_ptr(),
-                &mut mask,
-                buffer.as_mut_ptr().cast(),
-            )
-        });
-        if read < 0 {
-            return Err(failed("read"));
-        }
-        // SAFETY: as above, for the destination.
+        let (buffer, mask) = read_stored(src, info).ok_or_else(|| failed("read"))?;
+        // SAFETY: `dst` is open; `info.offset` has one entry per dimension; `buffer` lives
+        // across the call; the library lock is held as for every call the hdf5 crate makes.
         let written = hdf5::sync::sync(|| unsafe {
             hdf5_sys::h5d::H5Dwrite_chunk(
                 dst.id(),
@@ -216,21 +219,10 @@ pub fn read_parallel(src: &Dataset) -> Option<ndarray::Array2<f32>> {
     for (b, batch) in layout.chunks.chunks(BATCH).enumerate() {
         let mut stored: Vec<(Vec<u8>, &mut [f32])> = Vec::with_capacity(batch.len());
         for (j, info) in batch.iter().enumerate() {
-            let mut buffer = vec![0u8; info.size as usize];
-            let mut mask: u32 = 0;
-            // SAFETY: as in `copy_chunks`.
-            let read = hdf5::sync::sync(|| unsafe {
-                hdf5_sys::h5d::H5Dread_chunk(
-                    src.id(),
-                    hdf5_sys::h5p::H5P_DEFAULT,
-                    info.offset.as_ptr(),
-                    &mut mask,
-                    buffer.as_mut_ptr().cast(),
-                )
-            });
+            let (buffer, mask) = read_stored(src, info)?;
             // Chunks are listed in row order; anything else is read the ordinary way.
             let expected_row = (b * BATCH + j) * layout.chunk_rows;
-            if read < 0 || mask != 0 || info.offset[0] as usize != expected_row {
+            if mask != 0 || info.offset[0] as usize != expected_row {
                 return None;
             }
             stored.push((buffer, pieces.next()?));
