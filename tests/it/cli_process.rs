@@ -1,7 +1,7 @@
 //! `myobalance process` and `myobalance mvc` as a user runs them, on simulated inputs.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use myobalance::dsp::windows::WindowSpec;
 use myobalance::engine::analyze;
@@ -26,7 +26,7 @@ const MVC_ABOVE: f64 = 0.15;
 const PRINTED_PRECISION: f64 = 1e-5;
 
 fn myobalance(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_myobalance"))
+    crate::fixtures::command(env!("CARGO_BIN_EXE_myobalance"))
         .args(args)
         .output()
         .expect("the binary runs")

@@ -1,7 +1,5 @@
 //! `myobalance simulate` and `inspect` as a user runs them.
 
-use std::process::Command;
-
 use myobalance::montage::Montage;
 use myobalance::store::csv::read_csv;
 use myobalance::store::read_file;
@@ -9,7 +7,7 @@ use myobalance::store::read_file;
 use crate::store::scratch_dir;
 
 fn myobalance(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_myobalance"))
+    crate::fixtures::command(env!("CARGO_BIN_EXE_myobalance"))
         .args(args)
         .output()
         .expect("the binary runs")

@@ -104,3 +104,24 @@ pub fn f_or_nan(v: &Value) -> f64 {
 pub fn vec1_or_nan(v: &Value) -> Vec<f64> {
     v.as_array().expect("array").iter().map(f_or_nan).collect()
 }
+
+/// A command for a child process that inherits no file descriptor but stdin, stdout and
+/// stderr. HDF5 opens files without close-on-exec, so a child would otherwise keep the
+/// files other tests have open (and their locks) for as long as it runs, and those tests
+/// could not reopen their own files.
+pub fn command(program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+    use std::os::unix::process::CommandExt;
+    let mut c = std::process::Command::new(program);
+    // SAFETY: between fork and exec the closure only calls close(2), which is
+    // async-signal-safe, on descriptors this child owns.
+    unsafe {
+        c.pre_exec(|| {
+            let max = libc::sysconf(libc::_SC_OPEN_MAX).clamp(256, 65_536) as i32;
+            for fd in 3..max {
+                libc::close(fd);
+            }
+            Ok(())
+        });
+    }
+    c
+}

@@ -6,7 +6,7 @@
 //! environment variable naming the file to write.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -91,7 +91,7 @@ fn killed_writer_leaves_every_flushed_row() {
     let mut noise = Noise::new(2026);
     for run in 0..KILLS {
         let path = dir.join(format!("run{run}.h5"));
-        let child = Command::new(&exe)
+        let child = crate::fixtures::command(&exe)
             .args([
                 "--exact",
                 "store_crash::child_writer",
