@@ -139,3 +139,35 @@ fn one_set_recovers_tremor_symmetry_cocontraction_fatigue_and_force() {
         }
     }
 }
+
+#[test]
+fn cocontraction_orders_scenarios_by_their_ratio() {
+    // The antagonist working at 0.15, 0.3 and 0.6 of the agonist: both indices rise with it.
+    let mut previous: Option<(f64, f64)> = None;
+    for ratio in [0.15, 0.3, 0.6] {
+        let settings = SimSettings {
+            cocontraction_ratio: ratio,
+            ..SimSettings::new(30.0, 2000.0, 3)
+        };
+        let rec = simulate(&settings).unwrap();
+        let expected = truth_of(rec.truth.as_ref().unwrap(), "cci_fw_percent", "elbow_r");
+        for causal in [false, true] {
+            let r = analyze(&rec, causal).unwrap();
+            let fw = summary(&r, "cocontraction", "fw_mean", "elbow_r");
+            let rudolph = summary(&r, "cocontraction", "rudolph_mean", "elbow_r");
+            assert!(
+                (fw - expected).abs() < FW_TOL_PERCENT,
+                "ratio {ratio}: FW {fw} vs {expected}"
+            );
+            if let (Some((fw0, ru0)), false) = (previous, causal) {
+                assert!(
+                    fw > fw0 && rudolph > ru0,
+                    "ratio {ratio}: FW {fw0} → {fw}, Rudolph {ru0} → {rudolph}"
+                );
+            }
+            if !causal {
+                previous = Some((fw, rudolph));
+            }
+        }
+    }
+}
