@@ -30,5 +30,6 @@ pub mod features;
 pub mod montage;
 pub mod recording;
 pub mod results;
+pub mod ring;
 pub mod sim;
 pub mod store;
