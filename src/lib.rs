@@ -27,6 +27,7 @@ pub mod cli;
 pub mod dsp;
 pub mod engine;
 pub mod features;
+pub mod ingest;
 pub mod montage;
 pub mod recording;
 pub mod results;
