@@ -27,6 +27,7 @@
 //! assert_eq!(out.gaps[0].missing, 1);
 //! ```
 
+pub mod cyton;
 pub mod frame;
 
 /// Sample instants lost in transmission, located in the decoded output.
