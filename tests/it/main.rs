@@ -16,6 +16,7 @@ mod engine_stream;
 mod engine_truth;
 mod features_force;
 mod features_tremor;
+mod ingest;
 mod montage;
 mod real_data;
 mod sim;
