@@ -8,6 +8,7 @@ pub mod input;
 pub mod inspect;
 pub mod mvc;
 pub mod outputs;
+pub mod ports;
 pub mod process;
 pub mod progress;
 pub mod simulate;
@@ -71,6 +72,8 @@ pub enum Command {
     Process(process::ProcessArgs),
     /// Find each EMG channel's MVC reference from maximal-contraction trials.
     Mvc(mvc::MvcArgs),
+    /// List the serial ports a recording can use (with a hint for slow FTDI timers).
+    Ports(ports::PortsArgs),
 }
 
 /// Runs the parsed command line.
@@ -79,6 +82,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Bench(args) => bench::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Mvc(args) => mvc::run(args),
+        Command::Ports(args) => ports::run(args),
         Command::Process(args) => process::run(args),
         Command::Simulate(args) => simulate::run(args),
     }

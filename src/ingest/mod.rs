@@ -29,6 +29,7 @@
 
 pub mod cyton;
 pub mod frame;
+pub mod ports;
 pub mod text;
 
 /// Sample instants lost in transmission, located in the decoded output.
