@@ -10,6 +10,7 @@ pub mod envelope;
 pub mod error;
 pub mod filtfilt;
 mod isa;
+mod lanes;
 pub mod notch;
 pub mod rms;
 pub mod sos;

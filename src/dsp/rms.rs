@@ -1,5 +1,6 @@
 //! Root-mean-square amplitude over a signal and over the windows of the window rule.
 
+use super::lanes::{combine, LANES};
 use super::windows::WindowSpec;
 
 /// `sqrt(mean(x²))`; 0 for an empty slice.
@@ -15,11 +16,6 @@ pub fn rms(x: &[f64]) -> f64 {
     (sum_of_squares(x) / x.len() as f64).sqrt()
 }
 
-/// Independent partial sums: a sequential sum waits for each addition before the next,
-/// while eight can proceed side by side (and fill SIMD lanes). The result differs from the
-/// sequential sum by rounding only.
-const LANES: usize = 8;
-
 /// `Σ x²` in [`LANES`] partial sums, added pairwise at the end.
 fn sum_of_squares(x: &[f64]) -> f64 {
     let mut acc = [0.0; LANES];
@@ -33,14 +29,7 @@ fn sum_of_squares(x: &[f64]) -> f64 {
     for (a, v) in acc.iter_mut().zip(rest) {
         *a += v * v;
     }
-    let mut width = LANES;
-    while width > 1 {
-        width /= 2;
-        for j in 0..width {
-            acc[j] += acc[j + width];
-        }
-    }
-    acc[0]
+    combine(acc)
 }
 
 /// RMS of every window of `spec` over `x`, written to `out` (cleared first).

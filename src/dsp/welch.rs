@@ -13,6 +13,7 @@ use realfft::{RealFftPlanner, RealToComplex};
 
 use super::error::{check_rate, DspError};
 use super::isa::Isa;
+use super::lanes::{combine, LANES};
 
 /// What is removed from each segment before the window is applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,11 +214,6 @@ impl Welch {
     }
 }
 
-/// Independent partial sums in the reductions below: enough to hide the latency of an
-/// addition and to fill SIMD lanes. A sum taken this way differs from the sequential one
-/// by rounding only.
-const LANES: usize = 8;
-
 /// What [`Detrend`] removes from a segment of `n` samples: `offset + slope·(i − t0)` at
 /// sample i, with t0 = (n − 1)/2 the centre.
 struct Trend {
@@ -277,19 +273,6 @@ fn lane_sums(x: &[f64], t0: f64) -> (f64, f64) {
         moment[j] += t[j] * v;
     }
     (combine(sum), combine(moment))
-}
-
-/// Adds the partial sums pairwise.
-#[inline(always)]
-fn combine(mut lanes: [f64; LANES]) -> f64 {
-    let mut width = LANES;
-    while width > 1 {
-        width /= 2;
-        for j in 0..width {
-            lanes[j] += lanes[j + width];
-        }
-    }
-    lanes[0]
 }
 
 /// `out[i] = (x[i] − trend(i))·w[i]` in one pass, with the trend [`Detrend`] removes.
