@@ -88,14 +88,22 @@ pub fn quiet_window(x: &[f64], w: usize) -> Option<(usize, f64, f64)> {
         return None;
     }
     let hop = (w / 10).max(1);
+    // Windows start every hop: sum each hop-long block once, then a window is its whole
+    // blocks plus the few samples after them.
+    let blocks: Vec<f64> = x.chunks_exact(hop).map(|b| b.iter().sum()).collect();
+    let (whole, rest) = (w / hop, w % hop);
     let mut best: Option<(usize, f64)> = None;
-    let mut start = 0;
-    while start + w <= x.len() {
-        let mean = x[start..start + w].iter().sum::<f64>() / w as f64;
+    let mut k = 0;
+    while k * hop + w <= x.len() {
+        let start = k * hop;
+        let tail_from = start + whole * hop;
+        let sum = blocks[k..k + whole].iter().sum::<f64>()
+            + x[tail_from..tail_from + rest].iter().sum::<f64>();
+        let mean = sum / w as f64;
         if best.is_none_or(|(_, m)| mean < m) {
             best = Some((start, mean));
         }
-        start += hop;
+        k += 1;
     }
     let (start, mean) = best?;
     let var = x[start..start + w]
