@@ -5,7 +5,6 @@
 use toml_edit::{DocumentMut, Item, Value};
 
 use super::error::{MontageError, Problem};
-use super::locate::text_line_col;
 use super::Montage;
 
 /// `text` with `mvc = value` set for each `(channel, value)`; the result is parsed and
@@ -15,15 +14,9 @@ pub(crate) fn set_mvc(
     origin: &str,
     values: &[(String, f64)],
 ) -> Result<String, MontageError> {
-    let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-        let (line, column) = text_line_col(text, e.span().map_or(0, |s| s.start));
-        MontageError::Syntax {
-            origin: origin.to_string(),
-            line,
-            column,
-            message: e.message().trim().replace('\n', "; "),
-        }
-    })?;
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| super::parse::syntax_error(text, origin, &e))?;
     let mut problems = Vec::new();
     for (name, mvc) in values {
         let Some(i) = position(&doc, name) else {

@@ -15,17 +15,20 @@ use super::Montage;
 /// element, so their lengths are checked on the document.
 const BAND_KEYS: [&str; 3] = ["bandpass_hz", "tremor_band_hz", "alarm_band_hz"];
 
+/// A TOML syntax error of montage `text`, with its line and column.
+pub(crate) fn syntax_error(text: &str, origin: &str, e: &toml_edit::TomlError) -> MontageError {
+    let (line, column) = text_line_col(text, e.span().map_or(0, |s| s.start));
+    MontageError::Syntax {
+        origin: origin.to_string(),
+        line,
+        column,
+        message: e.message().trim().replace('\n', "; "),
+    }
+}
+
 /// Parses and validates montage `text`; `origin` names it in errors.
 pub(crate) fn parse(text: &str, origin: &str) -> Result<Montage, MontageError> {
-    let doc = ImDocument::parse(text).map_err(|e| {
-        let (line, column) = text_line_col(text, e.span().map_or(0, |s| s.start));
-        MontageError::Syntax {
-            origin: origin.to_string(),
-            line,
-            column,
-            message: e.message().trim().replace('\n', "; "),
-        }
-    })?;
+    let doc = ImDocument::parse(text).map_err(|e| syntax_error(text, origin, &e))?;
     let index = KeyIndex::new(&doc, text);
     let montage: Montage = toml::from_str(text).map_err(|e| {
         let mut problem = from_serde(e.message(), e.span(), &index);
