@@ -203,7 +203,7 @@ impl Plan {
         })
     }
 
-    /// Whether EMG channel `c` is notched, given its first seconds (for `auto`).
+    /// Whether an EMG channel is notched, given its first seconds (read only for `auto`).
     pub fn notch_wanted(&self, first_seconds: &[f64]) -> bool {
         if self.notch.is_none() {
             return false;

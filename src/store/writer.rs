@@ -71,11 +71,6 @@ pub fn write_file(
     target.commit()
 }
 
-/// The montage as the TOML text stored in the root attribute `montage`.
-pub fn montage_text(montage: &Montage) -> String {
-    montage.to_toml_string()
-}
-
 /// Root attributes.
 pub(crate) fn write_root(
     file: &File,
@@ -88,7 +83,7 @@ pub(crate) fn write_root(
     put_text(file, path, "software", SOFTWARE)?;
     put_text(file, path, "created_utc", &utc_now())?;
     put_text(file, path, "source", source)?;
-    put_text(file, path, "montage", &montage_text(montage))?;
+    put_text(file, path, "montage", &montage.to_toml_string())?;
     put_i64(file, path, "mains_hz", i64::from(montage.mains_hz))
 }
 
