@@ -1,6 +1,8 @@
 //! Turns what the channels and pairs produced into [`Results`]: the feature groups of
 //! format v1 with their parameters, the events, and the summary of the recording.
 
+use std::ops::Range;
+
 use ndarray::Array2;
 
 use crate::features::alarm::AlarmChange;
@@ -34,18 +36,35 @@ pub struct Collected<'a> {
     pub markers: &'a [Event],
 }
 
+/// Rows each feature group holds; the live recorder keeps the counts it has written and
+/// asks only for the rows after them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowCounts {
+    pub activation: usize,
+    pub fatigue: usize,
+    pub cocontraction: usize,
+    pub tremor: usize,
+}
+
+/// A table of rows `rows` (absolute row numbers passed to `value`).
 fn table(
     name: &str,
     columns: Vec<String>,
-    rows: usize,
+    rows: Range<usize>,
     value: impl Fn(usize, usize) -> f64,
 ) -> FeatureTable {
     let cols = columns.len();
+    let first = rows.start;
     FeatureTable {
         name: name.to_string(),
-        values: Array2::from_shape_fn((rows, cols), |(r, c)| value(r, c)),
+        values: Array2::from_shape_fn((rows.len(), cols), |(r, c)| value(first + r, c)),
         columns,
     }
+}
+
+/// The row numbers `from..to`, empty when `from` is past `to`.
+fn span(from: usize, to: usize) -> Range<usize> {
+    from.min(to)..to
 }
 
 fn text(s: &str) -> AttrValue {
@@ -62,14 +81,29 @@ fn numbers(name: &str, values: Vec<f64>) -> (String, SummaryValues) {
 
 /// Builds the results of a run.
 pub fn assemble(c: Collected) -> Results {
+    let emg_names = emg_names(&c);
+    let mvc: Vec<Option<f64>> = c.emg.iter().map(|(i, _)| c.plan.mvc(*i)).collect();
+    Results {
+        features: feature_groups(&c, RowCounts::default()),
+        events: events(&c),
+        summary: summary(&c, &emg_names, &mvc),
+    }
+}
+
+fn emg_names(c: &Collected) -> Vec<String> {
+    c.emg
+        .iter()
+        .map(|(i, _)| c.plan.montage.channels[*i].name.clone())
+        .collect()
+}
+
+/// The feature groups with their rows after `from` (all rows when `from` is zero). Every
+/// group is returned, with its columns and parameters, even when it has no new rows.
+pub fn feature_groups(c: &Collected, from: RowCounts) -> Vec<FeatureGroup> {
     let plan = c.plan;
     let causal = AttrValue::Bool(plan.causal);
-    let mut results = Results::default();
-    let emg_names: Vec<String> = c
-        .emg
-        .iter()
-        .map(|(i, _)| plan.montage.channels[*i].name.clone())
-        .collect();
+    let mut groups = Vec::new();
+    let emg_names = emg_names(c);
     let mvc: Vec<Option<f64>> = c.emg.iter().map(|(i, _)| plan.mvc(*i)).collect();
     let pct = |k: usize, v: f64| mvc[k].map_or(f64::NAN, |m| 100.0 * v / m);
     let filter = text("Butterworth band-pass, order 2 per edge, second-order sections");
@@ -87,12 +121,13 @@ pub fn assemble(c: Collected) -> Results {
             .map(|(_, o)| o.windows.rms_rows.len())
             .min()
             .unwrap_or(0);
+        let rows = span(from.activation, rows);
         let rms = |r: usize, k: usize| c.emg[k].1.windows.rms_rows[r];
-        results.features.push(FeatureGroup {
+        groups.push(FeatureGroup {
             name: "activation".into(),
-            time_s: (0..rows).map(|k| plan.rms.centre_s(k)).collect(),
+            time_s: rows.clone().map(|k| plan.rms.centre_s(k)).collect(),
             tables: vec![
-                table("rms", emg_names.clone(), rows, rms),
+                table("rms", emg_names.clone(), rows.clone(), rms),
                 table("pct_mvc", emg_names.clone(), rows, |r, k| pct(k, rms(r, k))),
             ],
             params: vec![
@@ -114,13 +149,18 @@ pub fn assemble(c: Collected) -> Results {
             .map(|(_, o)| o.windows.fatigue_rows.len())
             .min()
             .unwrap_or(0);
+        let rows = span(from.fatigue, rows);
         let row = |r: usize, k: usize| c.emg[k].1.windows.fatigue_rows[r];
-        results.features.push(FeatureGroup {
+        groups.push(FeatureGroup {
             name: "fatigue".into(),
-            time_s: (0..rows).map(|k| plan.fatigue.centre_s(k)).collect(),
+            time_s: rows.clone().map(|k| plan.fatigue.centre_s(k)).collect(),
             tables: vec![
-                table("mdf_hz", emg_names.clone(), rows, |r, k| row(r, k).mdf_hz),
-                table("mnf_hz", emg_names.clone(), rows, |r, k| row(r, k).mnf_hz),
+                table("mdf_hz", emg_names.clone(), rows.clone(), |r, k| {
+                    row(r, k).mdf_hz
+                }),
+                table("mnf_hz", emg_names.clone(), rows.clone(), |r, k| {
+                    row(r, k).mnf_hz
+                }),
             ],
             params: vec![
                 ("epoch_s".into(), seconds(plan.fatigue.window, plan)),
@@ -136,12 +176,17 @@ pub fn assemble(c: Collected) -> Results {
     if !c.pairs.is_empty() {
         let names: Vec<String> = plan.pairs.iter().map(|p| p.name.clone()).collect();
         let rows = c.pairs.iter().map(|p| p.rows.len()).min().unwrap_or(0);
-        results.features.push(FeatureGroup {
+        let rows = span(from.cocontraction, rows);
+        groups.push(FeatureGroup {
             name: "cocontraction".into(),
-            time_s: (0..rows).map(|k| plan.cci.centre_s(k)).collect(),
+            time_s: rows.clone().map(|k| plan.cci.centre_s(k)).collect(),
             tables: vec![
-                table("fw", names.clone(), rows, |r, k| c.pairs[k].rows[r].fw),
-                table("rudolph", names, rows, |r, k| c.pairs[k].rows[r].rudolph),
+                table("fw", names.clone(), rows.clone(), |r, k| {
+                    c.pairs[k].rows[r].fw
+                }),
+                table("rudolph", names, rows.clone(), |r, k| {
+                    c.pairs[k].rows[r].rudolph
+                }),
             ],
             params: vec![
                 ("window_s".into(), seconds(plan.cci.window, plan)),
@@ -170,18 +215,22 @@ pub fn assemble(c: Collected) -> Results {
             .map(|(_, t)| t.rows.len())
             .min()
             .unwrap_or(0);
+        let rows = span(from.tremor, rows);
         let row = |r: usize, k: usize| c.tremor[k].1.rows[r].1;
-        results.features.push(FeatureGroup {
+        groups.push(FeatureGroup {
             name: "tremor".into(),
-            time_s: (0..rows).map(|k| plan.tremor.windows.centre_s(k)).collect(),
+            time_s: rows
+                .clone()
+                .map(|k| plan.tremor.windows.centre_s(k))
+                .collect(),
             tables: vec![
-                table("band_power", names.clone(), rows, |r, k| {
+                table("band_power", names.clone(), rows.clone(), |r, k| {
                     row(r, k).band_power
                 }),
-                table("relative_power", names.clone(), rows, |r, k| {
+                table("relative_power", names.clone(), rows.clone(), |r, k| {
                     row(r, k).relative_power
                 }),
-                table("peak_hz", names, rows, |r, k| row(r, k).peak_hz),
+                table("peak_hz", names, rows.clone(), |r, k| row(r, k).peak_hz),
             ],
             params: vec![
                 (
@@ -201,9 +250,7 @@ pub fn assemble(c: Collected) -> Results {
         });
     }
 
-    results.events = events(&c);
-    results.summary = summary(&c, &emg_names, &mvc);
-    results
+    groups
 }
 
 fn events(c: &Collected) -> Vec<Event> {

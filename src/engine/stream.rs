@@ -5,29 +5,26 @@
 use rayon::prelude::*;
 
 use crate::dsp::error::DspError;
+use crate::features::alarm::AlarmChange;
 use crate::montage::Kind;
-use crate::results::{Event, Results};
+use crate::results::{Event, FeatureGroup, Results};
 
-use super::assemble::{assemble, Collected};
+pub use super::assemble::RowCounts;
+use super::assemble::{assemble, feature_groups, Collected};
 use super::emg::EmgCausal;
 use super::mechanical::MechanicalCausal;
 use super::pairs::PairCci;
 use super::plan::Plan;
 
+/// Smallest push (in samples, all channels) worth spreading over threads: waking the pool
+/// for a few frames costs more than it saves, and a live recording pushes every
+/// millisecond or so.
+pub const PARALLEL_MIN_SAMPLES: usize = 16 * 1024;
+
 enum Channel {
     Emg(Box<EmgCausal>),
     Mechanical(Box<MechanicalCausal>),
     Ignored,
-}
-
-/// Rows each feature group holds so far; compare before and after a push to find the new
-/// ones.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct RowCounts {
-    pub activation: usize,
-    pub fatigue: usize,
-    pub cocontraction: usize,
-    pub tremor: usize,
 }
 
 /// Streaming analysis of one recording.
@@ -132,7 +129,7 @@ impl StreamEngine {
             .iter_mut()
             .zip(self.columns.iter())
             .zip(self.envelopes.iter_mut());
-        if self.parallel {
+        if self.parallel && frames.len() >= PARALLEL_MIN_SAMPLES {
             jobs.par_bridge().for_each(work);
         } else {
             jobs.for_each(work);
@@ -175,20 +172,45 @@ impl StreamEngine {
         }
     }
 
-    /// Results so far, summary included (the live view and a clean finish use it).
+    /// Results so far, summary included (a clean finish uses it).
     pub fn results(&self) -> Results {
+        assemble(self.collect(true))
+    }
+
+    /// The feature groups with only their rows after `from` (see [`StreamEngine::row_counts`]):
+    /// what a live writer appends after each push. Cheap: no summary is computed.
+    pub fn features_since(&self, from: RowCounts) -> Vec<FeatureGroup> {
+        feature_groups(&self.collect(false), from)
+    }
+
+    /// Tremor alarm changes so far, per tremor channel (montage index, `(time_s, change)`
+    /// in order).
+    pub fn alarm_changes(&self) -> impl Iterator<Item = (usize, &[(f64, AlarmChange)])> {
+        self.plan
+            .tremor_channels
+            .iter()
+            .filter_map(|&i| match &self.channels[i] {
+                Channel::Emg(e) => Some((i, e.output.tremor.changes.as_slice())),
+                Channel::Mechanical(m) => Some((i, m.tremor.changes.as_slice())),
+                Channel::Ignored => None,
+            })
+    }
+
+    /// What the channels and pairs hold; force metrics (which scan every sample of a
+    /// force channel) only when `with_force`.
+    fn collect(&self, with_force: bool) -> Collected<'_> {
         let mut emg = Vec::new();
         let mut tremor = Vec::new();
         let mut force = Vec::new();
         for (i, c) in self.channels.iter().enumerate() {
             match c {
                 Channel::Emg(e) => emg.push((i, &e.output)),
-                Channel::Mechanical(m) => {
+                Channel::Mechanical(m) if with_force => {
                     if let Some(metrics) = m.metrics(&self.plan) {
                         force.push((i, metrics));
                     }
                 }
-                Channel::Ignored => {}
+                Channel::Mechanical(_) | Channel::Ignored => {}
             }
         }
         for &i in &self.plan.tremor_channels {
@@ -198,7 +220,7 @@ impl StreamEngine {
                 Channel::Ignored => {}
             }
         }
-        assemble(Collected {
+        Collected {
             plan: &self.plan,
             emg,
             tremor,
@@ -206,7 +228,7 @@ impl StreamEngine {
             pairs: &self.pairs,
             gaps: &self.gaps,
             markers: &self.markers,
-        })
+        }
     }
 
     /// Processes what is still held back and returns the results of the whole recording.

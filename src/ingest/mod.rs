@@ -27,9 +27,12 @@
 //! assert_eq!(out.gaps[0].missing, 1);
 //! ```
 
+pub mod acquire;
 pub mod cyton;
+pub mod device;
 pub mod frame;
 pub mod ports;
+pub mod serial;
 pub mod text;
 
 /// Sample instants lost in transmission, located in the decoded output.

@@ -329,8 +329,27 @@ impl LiveWriter {
         let file = File::open_rw(&path).at(&path, "reopen")?;
         let raw = file.group(RAW).at(&path, "/raw")?;
         write_acquisition(&raw, &path, acquisition, false)?;
+        rewrite_params(&file, &path, results)?;
         write_events(&file, &path, results)?;
         write_summary(&file, &path, results)?;
         file.close().at(&path, "close")
     }
+}
+
+/// Writes each live feature group's parameters again: some are known only at the end (the
+/// channels `notch = "auto"` chose), and attributes cannot change while SWMR runs.
+fn rewrite_params(file: &File, path: &Path, results: &Results) -> Result<(), StoreError> {
+    for g in &results.features {
+        let object = format!("/features/{}", g.name);
+        let Ok(group) = file.group(&object) else {
+            continue;
+        };
+        for (name, value) in &g.params {
+            if group.attr(name).is_ok() {
+                group.delete_attr(name).at(path, &object)?;
+            }
+            put_value(&group, path, name, value)?;
+        }
+    }
+    Ok(())
 }

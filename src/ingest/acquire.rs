@@ -1,0 +1,334 @@
+//! From decoded frames to the blocks the recorder stores: device counts scaled to physical
+//! units, lost sample instants filled by linear interpolation between their neighbours, and
+//! rows numbered by the device's sequence (row = frames received + frames lost before), so
+//! the file's time base stays uniform (DESIGN.md "HDF5 file", `/raw/samples`).
+//!
+//! [`Assembler`] is pure; [`read_port`] is the reader thread's loop around it: port bytes
+//! → decoder → assembler → ring.
+
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use super::serial::transient;
+use super::{Decoded, Decoder, DecoderStats, Gap};
+use crate::ring::{Block, SendError, Sender};
+
+/// Pause after a short read, so that the next read takes what arrived meanwhile in one go.
+const COALESCE: Duration = Duration::from_millis(1);
+
+/// A sequence jump too long to fill: filling it would write rows for a stretch of time in
+/// which the device sent nothing we can place (a restarted or different device).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the device's sequence jumped by {missing} frames before row {row}, more than the {limit} a gap may fill")]
+pub struct GapTooLong {
+    pub row: u64,
+    pub missing: u64,
+    pub limit: u64,
+}
+
+/// Scales and numbers decoded frames, filling gaps.
+#[derive(Debug, Clone)]
+pub struct Assembler {
+    scale: Vec<f64>,
+    offset: Vec<f64>,
+    max_gap: u64,
+    /// Frames the decoder has output so far (its row numbers).
+    decoded: u64,
+    /// Next row of the file.
+    next_row: u64,
+    /// The previous frame, physical units (empty before the first).
+    last: Vec<f32>,
+    /// Gaps reported before the frame that follows them has arrived.
+    pending: Vec<Gap>,
+}
+
+impl Assembler {
+    /// An assembler for frames whose channel k is `count · scale[k] + offset[k]`, refusing
+    /// gaps longer than `max_gap` frames.
+    pub fn new(scale: Vec<f64>, offset: Vec<f64>, max_gap: u64) -> Assembler {
+        assert_eq!(scale.len(), offset.len(), "one offset per scale");
+        Assembler {
+            scale,
+            offset,
+            max_gap,
+            decoded: 0,
+            next_row: 0,
+            last: Vec::new(),
+            pending: Vec::new(),
+        }
+    }
+
+    /// Channels per frame.
+    pub fn channels(&self) -> usize {
+        self.scale.len()
+    }
+
+    /// Rows handed out so far (received and filled).
+    pub fn rows(&self) -> u64 {
+        self.next_row
+    }
+
+    /// Turns what the decoder output since the last call into a block read at `host_s`.
+    /// `decoded.samples` must hold whole frames of [`Assembler::channels`] values.
+    pub fn assemble(&mut self, decoded: &Decoded, host_s: f64) -> Result<Block, GapTooLong> {
+        let n = self.channels().max(1);
+        let mut block = Block {
+            first_row: self.next_row,
+            frames: Vec::with_capacity(decoded.samples.len()),
+            gaps: Vec::new(),
+            host_s,
+        };
+        self.pending.extend_from_slice(&decoded.gaps);
+        let mut current = vec![0f32; n];
+        for (f, counts) in decoded.samples.chunks_exact(n).enumerate() {
+            let row = self.decoded + f as u64;
+            for ((c, v), (s, o)) in current
+                .iter_mut()
+                .zip(counts)
+                .zip(self.scale.iter().zip(&self.offset))
+            {
+                *c = (v * s + o) as f32;
+            }
+            let missing: u64 = self
+                .pending
+                .iter()
+                .filter(|g| g.row <= row)
+                .map(|g| g.missing)
+                .sum();
+            self.pending.retain(|g| g.row > row);
+            if missing > 0 {
+                self.fill(&mut block, missing, Some(&current))?;
+            }
+            block.frames.extend_from_slice(&current);
+            self.last.clone_from(&current);
+            self.next_row += 1;
+        }
+        self.decoded += (decoded.samples.len() / n) as u64;
+        Ok(block)
+    }
+
+    /// Ends the stream: gaps after the last frame are filled by holding its value (there is
+    /// no later neighbour to interpolate towards).
+    pub fn finish(&mut self, host_s: f64) -> Result<Block, GapTooLong> {
+        let mut block = Block {
+            first_row: self.next_row,
+            frames: Vec::new(),
+            gaps: Vec::new(),
+            host_s,
+        };
+        let missing: u64 = self.pending.drain(..).map(|g| g.missing).sum();
+        if missing > 0 && !self.last.is_empty() {
+            self.fill(&mut block, missing, None)?;
+        }
+        Ok(block)
+    }
+
+    /// Appends `missing` rows between the previous frame and `next` (or holding the
+    /// previous one), and lists them as a gap.
+    fn fill(
+        &mut self,
+        block: &mut Block,
+        missing: u64,
+        next: Option<&[f32]>,
+    ) -> Result<(), GapTooLong> {
+        if missing > self.max_gap {
+            return Err(GapTooLong {
+                row: self.next_row,
+                missing,
+                limit: self.max_gap,
+            });
+        }
+        let before: &[f32] = if self.last.is_empty() {
+            next.unwrap_or(&[])
+        } else {
+            &self.last
+        };
+        let after = next.unwrap_or(before);
+        let steps = missing as f64 + 1.0;
+        for j in 1..=missing {
+            let w = j as f64 / steps;
+            block.frames.extend(
+                before
+                    .iter()
+                    .zip(after)
+                    .map(|(a, b)| (f64::from(*a) + (f64::from(*b) - f64::from(*a)) * w) as f32),
+            );
+        }
+        block.gaps.push([self.next_row, missing]);
+        self.next_row += missing;
+        Ok(())
+    }
+}
+
+/// Decoder counters published by the reader thread for the status line.
+#[derive(Debug, Default)]
+pub struct SharedStats {
+    frames_received: AtomicU64,
+    frames_missing: AtomicU64,
+    frames_corrupt: AtomicU64,
+    bytes_skipped: AtomicU64,
+    sequence_restarts: AtomicU64,
+    bytes_read: AtomicU64,
+}
+
+impl SharedStats {
+    fn publish(&self, s: &DecoderStats, bytes_read: u64) {
+        self.frames_received
+            .store(s.frames_received, Ordering::Relaxed);
+        self.frames_missing
+            .store(s.frames_missing, Ordering::Relaxed);
+        self.frames_corrupt
+            .store(s.frames_corrupt, Ordering::Relaxed);
+        self.bytes_skipped.store(s.bytes_skipped, Ordering::Relaxed);
+        self.sequence_restarts
+            .store(s.sequence_restarts, Ordering::Relaxed);
+        self.bytes_read.store(bytes_read, Ordering::Relaxed);
+    }
+
+    /// The decoder's counters as last published.
+    pub fn get(&self) -> DecoderStats {
+        DecoderStats {
+            frames_received: self.frames_received.load(Ordering::Relaxed),
+            frames_missing: self.frames_missing.load(Ordering::Relaxed),
+            frames_corrupt: self.frames_corrupt.load(Ordering::Relaxed),
+            bytes_skipped: self.bytes_skipped.load(Ordering::Relaxed),
+            sequence_restarts: self.sequence_restarts.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Bytes read from the port.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read.load(Ordering::Relaxed)
+    }
+}
+
+/// Why the reader stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReaderEnd {
+    /// A stop was requested.
+    Stopped,
+    /// The port reported an error or its end (device unplugged, terminal closed).
+    Unplugged(String),
+    /// The data cannot be recorded (channel count, sequence jump); the message says why.
+    Refused(String),
+    /// The consumer went away.
+    ConsumerGone,
+}
+
+/// Everything the reader loop works with.
+pub struct ReaderParts<'a> {
+    pub decoder: &'a mut dyn Decoder,
+    pub assembler: &'a mut Assembler,
+    pub ring: &'a mut Sender,
+    pub stop: &'a AtomicBool,
+    pub stats: &'a SharedStats,
+    /// The recording's clock (host seconds are measured from it).
+    pub clock: Instant,
+    /// Called after each block is handed on (wakes the consumer).
+    pub wake: &'a (dyn Fn() + Sync),
+}
+
+/// Reads `port` until a stop is requested or the port fails, handing each read's frames on
+/// as one block. Raw samples are never dropped: when the ring is full the reader waits
+/// (counted as an overrun) while the operating system buffers the port's bytes.
+pub fn read_port<P: Read + ?Sized>(port: &mut P, parts: ReaderParts) -> ReaderEnd {
+    let ReaderParts {
+        decoder,
+        assembler,
+        ring,
+        stop,
+        stats,
+        clock,
+        wake,
+    } = parts;
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut decoded = Decoded::default();
+    let mut bytes_read = 0u64;
+    let end = loop {
+        if stop.load(Ordering::Relaxed) {
+            break ReaderEnd::Stopped;
+        }
+        let n = match port.read(&mut buf) {
+            Ok(0) => break ReaderEnd::Unplugged("the port reached its end".into()),
+            Ok(n) => n,
+            Err(e) if transient(&e) => continue,
+            Err(e) => break ReaderEnd::Unplugged(e.to_string()),
+        };
+        bytes_read += n as u64;
+        if n < buf.len() / 2 {
+            // Let bytes gather: one read per millisecond at most, as a USB bus delivers
+            // them anyway, instead of one system call per frame.
+            std::thread::sleep(COALESCE);
+        }
+        decoder.feed(&buf[..n], &mut decoded);
+        let host_s = clock.elapsed().as_secs_f64();
+        if let Some(end) = hand_on(&mut decoded, decoder, assembler, ring, host_s, false) {
+            stats.publish(&decoder.stats(), bytes_read);
+            break end;
+        }
+        stats.publish(&decoder.stats(), bytes_read);
+        wake();
+    };
+    if end == ReaderEnd::ConsumerGone {
+        return end;
+    }
+    decoder.finish(&mut decoded);
+    let host_s = clock.elapsed().as_secs_f64();
+    let last = hand_on(&mut decoded, decoder, assembler, ring, host_s, true);
+    stats.publish(&decoder.stats(), bytes_read);
+    wake();
+    match (last, end) {
+        (Some(problem @ (ReaderEnd::Refused(_) | ReaderEnd::ConsumerGone)), ReaderEnd::Stopped) => {
+            problem
+        }
+        (_, end) => end,
+    }
+}
+
+/// Assembles and sends what `decoded` holds; `Some` when the reader must stop.
+fn hand_on(
+    decoded: &mut Decoded,
+    decoder: &dyn Decoder,
+    assembler: &mut Assembler,
+    ring: &mut Sender,
+    host_s: f64,
+    last: bool,
+) -> Option<ReaderEnd> {
+    if let Some(c) = decoder.channels() {
+        if c != assembler.channels() {
+            return Some(ReaderEnd::Refused(format!(
+                "the device sends {c} channels per frame but the montage has {}",
+                assembler.channels()
+            )));
+        }
+    }
+    if decoded.frames == 0 && decoded.gaps.is_empty() && !last {
+        return None;
+    }
+    let block = assembler.assemble(decoded, host_s);
+    decoded.clear();
+    let mut block = match block {
+        Ok(b) => b,
+        Err(e) => return Some(ReaderEnd::Refused(e.to_string())),
+    };
+    if last {
+        match assembler.finish(host_s) {
+            Ok(tail) => {
+                block.frames.extend_from_slice(&tail.frames);
+                block.gaps.extend_from_slice(&tail.gaps);
+            }
+            Err(e) => return Some(ReaderEnd::Refused(e.to_string())),
+        }
+    }
+    if block.frames.is_empty() {
+        return None;
+    }
+    loop {
+        match ring.send(block, Duration::from_millis(200)) {
+            Ok(()) => return None,
+            Err(SendError::Full(b)) => block = b,
+            Err(SendError::Closed(_)) => return Some(ReaderEnd::ConsumerGone),
+        }
+    }
+}
