@@ -1,0 +1,72 @@
+//! The event list: every row of `/events` in time order, each with what its value means.
+
+use crate::montage::Kind;
+use crate::results::{Event, EventKind};
+
+use super::html::{fixed, num, paragraph, text, Table};
+use super::page::{Context, Section};
+
+/// What an event is, in words, with the meaning and unit of its value.
+fn describe(c: &Context, e: &Event) -> String {
+    let kind = c.channel(&e.channel).map(|ch| ch.kind);
+    let unit = c.unit(&e.channel);
+    match (e.kind, kind) {
+        (EventKind::Onset, Some(Kind::Force)) => {
+            format!("contraction onset; value: RFD 0–100 ms ({unit}/s)")
+        }
+        (EventKind::Onset, _) => "muscle activity starts".into(),
+        (EventKind::Offset, _) => "muscle activity ends".into(),
+        (EventKind::TremorAlarmStart, _) => "tremor alarm starts; value: peak (Hz)".into(),
+        (EventKind::TremorAlarmEnd, _) => "tremor alarm ends".into(),
+        (EventKind::Gap, _) => "frames lost; value: missing frames".into(),
+        (EventKind::Marker, _) => "marker".into(),
+    }
+}
+
+/// The "Events" section.
+pub fn section(c: &Context) -> Section {
+    let events = &c.results.events;
+    let mut body = String::new();
+    if events.is_empty() {
+        body.push_str(&paragraph("note", "The file lists no events."));
+    } else {
+        let counts: Vec<String> = EventKind::ALL
+            .iter()
+            .filter_map(|k| {
+                let n = events.iter().filter(|e| e.kind == *k).count();
+                (n > 0).then(|| format!("{} {n}", k.as_str()))
+            })
+            .collect();
+        body.push_str(&paragraph(
+            "note",
+            &format!("{} events: {}.", events.len(), counts.join(", ")),
+        ));
+        let mut order: Vec<&Event> = events.iter().collect();
+        order.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
+        let mut t = Table::new(
+            "event-list",
+            &["time (s)", "event", "channel", "value", "meaning"],
+        );
+        for e in order {
+            t.row(vec![
+                fixed(e.time_s, 3),
+                text(e.kind.as_str()),
+                text(if e.channel.is_empty() {
+                    "(all)"
+                } else {
+                    e.channel.as_str()
+                }),
+                num(e.value),
+                text(describe(c, e)),
+            ]);
+        }
+        body.push_str("<div class=\"events\">\n");
+        body.push_str(&t.to_html());
+        body.push_str("</div>\n");
+    }
+    Section {
+        id: "events",
+        title: "Events",
+        body,
+    }
+}
