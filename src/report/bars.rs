@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::legend::{self, Entry, Sample};
+use super::legend::{self, Entry, Sample, BAR_OPACITY};
 use super::style::{text_width, FONT, GRID, LABEL_SIZE, TICK_SIZE};
 
 /// A vertical reference line across all bars.
@@ -41,7 +41,7 @@ impl Bars {
         let mut entries = vec![Entry {
             label: self.label.clone(),
             colour: self.colour,
-            sample: Sample::Block,
+            sample: Sample::Bar,
         }];
         entries.extend(self.references.iter().map(|r| Entry {
             label: r.label.clone(),
@@ -95,7 +95,8 @@ impl Bars {
             .y_labels(names.len() + 1)
             .x_label_formatter(&|v| format!("{v:.0}"))
             .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => usize::try_from(*i)
+                // Row 0 is drawn at the top, as in the table.
+                SegmentValue::CenterOf(i) => usize::try_from(n - 1 - *i)
                     .ok()
                     .and_then(|i| names.get(i))
                     .cloned()
@@ -112,7 +113,7 @@ impl Bars {
                 .enumerate()
                 .filter(|(_, v)| v.is_finite())
                 .map(|(i, &v)| {
-                    let i = i as i32;
+                    let i = n - 1 - i as i32;
                     let v = v.clamp(x0, x1);
                     let (a, b) = if v >= 0.0 { (0.0, v) } else { (v, 0.0) };
                     let mut bar = Rectangle::new(
@@ -120,7 +121,7 @@ impl Bars {
                             (a.max(x0), SegmentValue::Exact(i)),
                             (b, SegmentValue::Exact(i + 1)),
                         ],
-                        self.colour.mix(0.8).filled(),
+                        self.colour.mix(BAR_OPACITY).filled(),
                     );
                     bar.set_margin(7, 7, 0, 0);
                     bar

@@ -5,14 +5,15 @@
 //! (`mdf_initial_hz`). Which epoch that is the file does not store: without an MVC every
 //! epoch with an MDF is active; with one, an epoch is active when its activation reaches
 //! `fatigue_min_pct_mvc`, judged here from the stored activation rows inside the epoch.
-//! That choice only places the start of the drawn line.
+//! That judgement only places the drawn line and greys out resting epochs; the numbers
+//! are the summary's.
 
 use crate::results::FeatureGroup;
 
 use super::charts::{Chart, Line, YScale};
 use super::html::{count, num, number, paragraph, setting, text, Table};
 use super::page::{column, columns, figure, grid, param_f64, Context, Section, HALF_WIDTH};
-use super::style::{colour, REFERENCE};
+use super::style::{colour, REFERENCE, REST};
 
 fn summary_value(c: &Context, column: &str, channel: &str) -> f64 {
     c.results
@@ -24,8 +25,10 @@ fn summary_value(c: &Context, column: &str, channel: &str) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-/// Time of the first epoch the fitted line starts at.
-fn first_active(c: &Context, g: &FeatureGroup, channel: &str, mdf: &[f64]) -> Option<f64> {
+/// Whether each epoch counts for the fitted line: it has an MDF and, when the channel has
+/// an MVC, the mean stored activation (% MVC) of the rows centred inside the epoch reaches
+/// `fatigue_min_pct_mvc`.
+fn active_epochs(c: &Context, g: &FeatureGroup, channel: &str, mdf: &[f64]) -> Vec<bool> {
     let has_mvc = c.channel(channel).is_some_and(|ch| ch.mvc.is_some());
     let activation = c.results.group("activation");
     let pct = activation.and_then(|a| column(a, "pct_mvc", channel));
@@ -34,21 +37,26 @@ fn first_active(c: &Context, g: &FeatureGroup, channel: &str, mdf: &[f64]) -> Op
     g.time_s
         .iter()
         .zip(mdf)
-        .filter(|(t, m)| t.is_finite() && m.is_finite())
-        .map(|(t, _)| *t)
-        .find(|&t| match (has_mvc, activation, &pct) {
-            (true, Some(a), Some(p)) => {
-                let inside: Vec<f64> = a
-                    .time_s
-                    .iter()
-                    .zip(p)
-                    .filter(|(ta, v)| (t - half..=t + half).contains(*ta) && v.is_finite())
-                    .map(|(_, v)| *v)
-                    .collect();
-                !inside.is_empty() && inside.iter().sum::<f64>() / inside.len() as f64 >= threshold
+        .map(|(&t, m)| {
+            if !(t.is_finite() && m.is_finite()) {
+                return false;
             }
-            _ => true,
+            let (true, Some(a), Some(p)) = (has_mvc, activation, &pct) else {
+                return true;
+            };
+            // Activation rows are in time order: find those centred inside the epoch.
+            let from = a.time_s.partition_point(|&ta| ta < t - half);
+            let to = a.time_s.partition_point(|&ta| ta <= t + half).max(from);
+            let inside: Vec<f64> = p
+                .get(from..to.min(p.len()))
+                .unwrap_or(&[])
+                .iter()
+                .copied()
+                .filter(|v| v.is_finite())
+                .collect();
+            !inside.is_empty() && inside.iter().sum::<f64>() / inside.len() as f64 >= threshold
         })
+        .collect()
 }
 
 /// The "Fatigue" section.
@@ -72,22 +80,45 @@ pub fn section(c: &Context) -> Section {
             let mut figures = Vec::new();
             for (k, name) in columns(g, "mdf_hz").iter().enumerate() {
                 let mdf = column(g, "mdf_hz", name).unwrap_or_default();
-                let mut dots = Line::thinned(format!("{name} MDF"), colour(k), &g.time_s, &mdf);
+                let active = active_epochs(c, g, name, &mdf);
+                let pick = |want: bool| -> Vec<f64> {
+                    mdf.iter()
+                        .zip(&active)
+                        .map(|(&m, &a)| if a == want { m } else { f64::NAN })
+                        .collect()
+                };
+                let mut lines = Vec::new();
+                let mut dots =
+                    Line::thinned(format!("{name} MDF"), colour(k), &g.time_s, &pick(true));
                 dots.dots = true;
-                let mut lines = vec![dots];
+                lines.push(dots);
+                if mdf.iter().zip(&active).any(|(m, a)| m.is_finite() && !a) {
+                    let mut rest = Line::thinned(
+                        "resting epochs (left out of the fit)",
+                        REST,
+                        &g.time_s,
+                        &pick(false),
+                    );
+                    rest.dots = true;
+                    lines.push(rest);
+                }
                 let initial = summary_value(c, "mdf_initial_hz", name);
                 let slope = summary_value(c, "mdf_slope_hz_per_s", name);
                 let pct = summary_value(c, "mdf_slope_pct_per_s", name);
                 let last = g
                     .time_s
                     .iter()
-                    .zip(&mdf)
-                    .filter(|(t, m)| t.is_finite() && m.is_finite())
+                    .zip(&active)
+                    .filter(|(_, a)| **a)
                     .map(|(t, _)| *t)
                     .last();
                 if let (true, Some(t0), Some(t1)) = (
                     initial.is_finite() && slope.is_finite(),
-                    first_active(c, g, name, &mdf),
+                    g.time_s
+                        .iter()
+                        .zip(&active)
+                        .find(|(_, a)| **a)
+                        .map(|(t, _)| *t),
                     last,
                 ) {
                     lines.push(Line {

@@ -9,6 +9,18 @@ use super::html::{count, num, paragraph, text, Cell, Table};
 use super::page::{figure, Context, Section, FULL_WIDTH};
 use super::style::{colour, ONSET};
 
+/// Summary columns in the order a reader compares them.
+const COLUMN_ORDER: [&str; 8] = [
+    "peak",
+    "mvc_500ms",
+    "rfd_50",
+    "rfd_100",
+    "rfd_200",
+    "rfd_peak",
+    "onsets",
+    "steadiness_cv",
+];
+
 /// A heading for a summary column, with the unit of a channel whose unit is `unit`.
 fn heading(column: &str, unit: &str) -> String {
     match column {
@@ -91,10 +103,20 @@ pub fn section(c: &Context) -> Section {
         body.push_str(&figure("Recorded force", chart.to_svg()));
     }
     if let Some(s) = c.results.summary("force") {
+        // Strength first, then speed, then control; anything else after.
+        let rank = |name: &str| {
+            COLUMN_ORDER
+                .iter()
+                .position(|c| *c == name)
+                .unwrap_or(COLUMN_ORDER.len())
+        };
+        let mut order: Vec<usize> = (0..s.columns.len()).collect();
+        order.sort_by_key(|&k| rank(&s.columns[k].0));
+        let columns: Vec<&(String, SummaryValues)> = order.iter().map(|&k| &s.columns[k]).collect();
         let unit = s.names.first().map_or("", |n| c.unit(n));
         let same_unit = s.names.iter().all(|n| c.unit(n) == unit);
         let mut header = vec!["channel".to_string()];
-        header.extend(s.columns.iter().map(|(n, _)| {
+        header.extend(columns.iter().map(|(n, _)| {
             if same_unit {
                 heading(n, unit)
             } else {
@@ -105,7 +127,7 @@ pub fn section(c: &Context) -> Section {
         let mut t = Table::new("force", &header);
         for (i, name) in s.names.iter().enumerate() {
             let mut row: Vec<Cell> = vec![text(name)];
-            row.extend(s.columns.iter().map(|(_, v)| match v {
+            row.extend(columns.iter().map(|(_, v)| match v {
                 SummaryValues::Numbers(x) => match x.get(i).copied() {
                     Some(v) if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v < 1e9 => {
                         count(v as usize)

@@ -14,8 +14,10 @@ pub enum Sample {
     Line,
     /// A dot (a series of points).
     Dot,
-    /// A shaded block (spans, bands, bars).
+    /// A lightly shaded block (spans, bands).
     Block,
+    /// A solid block (bars).
+    Bar,
     /// A short vertical tick (event markers).
     Tick,
 }
@@ -27,6 +29,9 @@ pub struct Entry {
     pub colour: RGBColor,
     pub sample: Sample,
 }
+
+/// Opacity of bar fills (and their legend samples).
+pub const BAR_OPACITY: f64 = 0.8;
 
 const ROW_HEIGHT: i32 = 22;
 const SAMPLE_WIDTH: i32 = 22;
@@ -87,6 +92,10 @@ pub fn draw<DB: DrawingBackend>(
             Sample::Block => area.draw(&Rectangle::new(
                 [(x, y - 6), (x + SAMPLE_WIDTH, y + 6)],
                 e.colour.mix(0.35).filled(),
+            ))?,
+            Sample::Bar => area.draw(&Rectangle::new(
+                [(x, y - 6), (x + SAMPLE_WIDTH, y + 6)],
+                e.colour.mix(BAR_OPACITY).filled(),
             ))?,
             Sample::Tick => area.draw(&PathElement::new(
                 vec![(x + SAMPLE_WIDTH / 2, y - 8), (x + SAMPLE_WIDTH / 2, y + 8)],

@@ -157,8 +157,10 @@ svg { display: block; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(640px, 1fr)); column-gap: 20px; }
 .note { font-size: 14px; color: #555; }
 .warn { color: #b32020; font-weight: bold; }
-.events { max-height: 420px; overflow-y: auto; display: inline-block; border: 1px solid #ddd; }
-.events table { margin: 0; }
+@media screen {
+  .events { max-height: 420px; overflow-y: auto; display: inline-block; border: 1px solid #ddd; }
+  .events table { margin: 0; }
+}
 ";
 
 /// The whole document.

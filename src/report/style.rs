@@ -39,6 +39,8 @@ pub const OFFSET: RGBColor = RGBColor(127, 127, 127);
 pub const ALARM: RGBColor = RGBColor(214, 39, 40);
 /// Shaded frequency bands and reference lines.
 pub const REFERENCE: RGBColor = RGBColor(90, 90, 90);
+/// Values drawn for context only (resting epochs).
+pub const REST: RGBColor = RGBColor(185, 185, 185);
 /// Grid lines.
 pub const GRID: RGBColor = RGBColor(232, 232, 232);
 
