@@ -11,6 +11,7 @@ pub mod outputs;
 pub mod ports;
 pub mod process;
 pub mod progress;
+pub mod record;
 pub mod simulate;
 
 /// Exit status of a subcommand that returned normally.
@@ -74,6 +75,8 @@ pub enum Command {
     Mvc(mvc::MvcArgs),
     /// List the serial ports a recording can use (with a hint for slow FTDI timers).
     Ports(ports::PortsArgs),
+    /// Record a session from a device on a serial port (or the simulated device).
+    Record(record::RecordArgs),
 }
 
 /// Runs the parsed command line.
@@ -84,6 +87,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Mvc(args) => mvc::run(args),
         Command::Ports(args) => ports::run(args),
         Command::Process(args) => process::run(args),
+        Command::Record(args) => record::run(args),
         Command::Simulate(args) => simulate::run(args),
     }
 }

@@ -19,6 +19,7 @@ mod features_tremor;
 mod ingest;
 mod montage;
 mod real_data;
+mod record;
 mod sim;
 mod store;
 mod store_crash;

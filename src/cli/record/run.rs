@@ -198,18 +198,21 @@ pub fn record(settings: RecordSettings) -> anyhow::Result<Outcome> {
         _ => Stop::Reader(end),
     };
     let s = stats.get();
+    // Counters of the rows kept: frames decoded after `--duration` was reached are not.
+    let rows = session.rows();
+    let received = rows - session.filled();
+    let discarded = s.frames_received.saturating_sub(received);
     let acquisition = Acquisition {
         protocol: settings.protocol.as_str().to_string(),
         port: port_name,
-        frames_received: s.frames_received,
-        frames_missing: s.frames_missing,
+        frames_received: received,
+        frames_missing: session.filled(),
         frames_corrupt: s.frames_corrupt,
         bytes_skipped: s.bytes_skipped,
         ring_overruns: rx.overruns(),
         gaps: Vec::new(),
         timing: Vec::new(),
     };
-    let rows = session.rows();
     let latencies = session.latencies_ms().to_vec();
     let out = settings.out.display().to_string();
     if rows == 0 && !matches!(stop_reason, Stop::User | Stop::Duration) {
@@ -225,8 +228,8 @@ pub fn record(settings: RecordSettings) -> anyhow::Result<Outcome> {
         "recorded {:.2} s ({rows} frames) into {out}: received {}, lost {} in {} gaps, \
          corrupt {}, bytes skipped {}, ring overruns {}",
         rows as f64 / fs,
-        s.frames_received,
-        s.frames_missing,
+        received,
+        acquisition.frames_missing,
         results
             .events
             .iter()
@@ -236,6 +239,9 @@ pub fn record(settings: RecordSettings) -> anyhow::Result<Outcome> {
         s.bytes_skipped,
         acquisition.ring_overruns,
     );
+    if discarded > 0 {
+        eprintln!("{discarded} frames read after the end of the recording were not kept");
+    }
     if !latencies.is_empty() {
         eprintln!(
             "feature rows: {}, written {:.2} ms (p50), {:.2} ms (p99), {:.2} ms (max) after \

@@ -75,6 +75,8 @@ pub struct Session {
     /// Rows of `/raw/samples` to keep (`--duration`), if limited.
     limit: Option<u64>,
     rows: u64,
+    /// Rows filled by interpolation (lost frames) among `rows`.
+    filled: u64,
     alarms_seen: Vec<usize>,
     latest: Latest,
     /// Milliseconds from a block's arrival to each feature row it completed being written.
@@ -129,6 +131,7 @@ impl Session {
             written: RowCounts::default(),
             limit,
             rows: 0,
+            filled: 0,
             latencies_ms: Vec::new(),
             clock,
         })
@@ -137,6 +140,11 @@ impl Session {
     /// Rows recorded so far.
     pub fn rows(&self) -> u64 {
         self.rows
+    }
+
+    /// Rows filled in for lost frames so far.
+    pub fn filled(&self) -> u64 {
+        self.filled
     }
 
     /// Whether `--duration` has been reached.
@@ -182,6 +190,7 @@ impl Session {
         for g in &block.gaps {
             let (row, count) = (g[0] as i64, g[1] as i64);
             self.writer.append_gap(row, count);
+            self.filled += g[1];
             self.engine.add_gap(row, count);
         }
         self.writer.append(&block.frames)?;
