@@ -109,9 +109,9 @@ pub fn section(c: &Context) -> Section {
                     .time_s
                     .iter()
                     .zip(&active)
-                    .filter(|(_, a)| **a)
-                    .map(|(t, _)| *t)
-                    .last();
+                    .rev()
+                    .find(|(_, a)| **a)
+                    .map(|(t, _)| *t);
                 if let (true, Some(t0), Some(t1)) = (
                     initial.is_finite() && slope.is_finite(),
                     g.time_s

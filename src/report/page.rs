@@ -122,15 +122,21 @@ pub struct Section {
 }
 
 /// A chart with its caption; `svg` `None` becomes a short note instead.
+///
+/// The chart is made an inline element of the page: the XML namespace declaration (an
+/// address the page would otherwise carry, though no browser fetches it) is dropped, as
+/// HTML does not need it, and the caption becomes the chart's accessible name.
 pub fn figure(caption: &str, svg: Option<String>) -> String {
+    let caption = escape(caption);
     match svg {
-        Some(svg) => format!(
-            "<figure><figcaption>{}</figcaption>\n{svg}</figure>\n",
-            escape(caption)
-        ),
+        Some(svg) => {
+            let svg = svg
+                .replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
+                .replacen("<svg ", &format!("<svg role=\"img\" aria-label=\"{caption}\" "), 1);
+            format!("<figure><figcaption>{caption}</figcaption>\n{svg}</figure>\n")
+        }
         None => format!(
-            "<figure><figcaption>{}</figcaption>\n<p class=\"note\">No values to draw.</p></figure>\n",
-            escape(caption)
+            "<figure><figcaption>{caption}</figcaption>\n<p class=\"note\">No values to draw.</p></figure>\n"
         ),
     }
 }
