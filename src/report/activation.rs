@@ -22,8 +22,9 @@ pub fn section(c: &Context) -> Section {
                 "note",
                 &format!(
                     "RMS of the band-passed EMG over {window} s windows every {hop} s, \
-                     shown as % of the channel's MVC when it has one. Vertical lines mark \
-                     the detected onsets and offsets (Hodges–Bui)."
+                     shown as % of the channel's MVC when it has one. Detected onsets and \
+                     offsets (Hodges–Bui) are vertical lines, or ticks along the top of the \
+                     chart when there are many."
                 ),
             ));
             let mut figures = Vec::new();

@@ -73,6 +73,12 @@ pub struct Chart {
     pub markers: Vec<Markers>,
 }
 
+/// More visible markers than this are drawn as ticks above the data instead of lines
+/// across it.
+pub const RUG_ABOVE: usize = 40;
+/// Height of each marker set's band of ticks, as a fraction of the data's y range.
+const RUG_BAND: f64 = 0.07;
+
 type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
 /// Extent of finite values, `None` when there is none.
@@ -210,6 +216,18 @@ impl Chart {
             y0 = y_data.0.floor();
             y1 = y_data.1.ceil().max(y0 + 1.0);
         }
+        // Many markers would hide the lines: they become ticks in bands above the data.
+        let visible = self
+            .markers
+            .iter()
+            .flat_map(|m| &m.xs)
+            .filter(|x| x.is_finite() && (x0..=x1).contains(*x))
+            .count();
+        let rug_band = (visible > RUG_ABOVE).then(|| {
+            let band = (y1 - y0) * RUG_BAND;
+            y1 += band * self.markers.len() as f64;
+            band
+        });
         let entries = self.legend_entries();
         let legend_height = legend::height(&entries, self.width as i32);
         let height = self.plot_height + legend_height as u32;
@@ -222,6 +240,7 @@ impl Chart {
             &lines,
             (x0, x1),
             (y0, y1),
+            rug_band,
         );
         match drawn {
             Ok(()) => Some(svg),
@@ -239,6 +258,7 @@ impl Chart {
         lines: &[Line],
         (x0, x1): (f64, f64),
         (y0, y1): (f64, f64),
+        rug_band: Option<f64>,
     ) -> DrawResult {
         let root = SVGBackend::with_string(svg, (self.width, height)).into_drawing_area();
         root.fill(&WHITE)?;
@@ -300,11 +320,21 @@ impl Chart {
                     }),
             )?;
         }
-        for m in &self.markers {
+        for (j, m) in self.markers.iter().enumerate() {
+            // Full height, or a tick in the marker set's own band at the top.
+            let (low, high) = match rug_band {
+                None => (y0, y1),
+                Some(band) => {
+                    let top = y1 - band * j as f64;
+                    (top - band * 0.8, top)
+                }
+            };
             chart.draw_series(
                 m.xs.iter()
                     .filter(|x| x.is_finite() && (x0..=x1).contains(*x))
-                    .map(|&x| PathElement::new(vec![(x, y0), (x, y1)], m.colour.stroke_width(1))),
+                    .map(|&x| {
+                        PathElement::new(vec![(x, low), (x, high)], m.colour.stroke_width(1))
+                    }),
             )?;
         }
         for l in lines {
