@@ -1,6 +1,7 @@
 //! Where things go: the header and the alarm banner on top, then as many feature rows as
 //! the terminal has lines for. Nothing here panics at any size: a section that has no room
-//! is dropped (or cut with "+N more"), bars go before numbers, numbers go whole.
+//! is dropped or cut (its title then says how many rows are hidden), bars go before
+//! numbers, and numbers go whole.
 
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -143,16 +144,29 @@ fn draw_body(frame: &mut Frame, body: Rect, sections: &[Section]) {
         if blank_above(k) {
             y += 1;
         }
-        let title = Line::styled(
+        let shown_rows = (lines - 1).min(section.rows.len());
+        let hidden = section.rows.len() - shown_rows;
+        let mut title = vec![Span::styled(
             section.title,
             Style::new().fg(section.color).add_modifier(Modifier::BOLD),
-        );
+        )];
+        if hidden > 0 {
+            title.push(Span::styled(
+                format!(
+                    "+{hidden} {} hidden, enlarge the terminal",
+                    if hidden == 1 { "row" } else { "rows" }
+                ),
+                Style::new().fg(Color::Yellow),
+            ));
+        }
+        title.push(Span::styled(
+            section.legend,
+            Style::new().fg(Color::DarkGray),
+        ));
+        let title = fit(title, usize::from(body.width));
         frame.render_widget(title, Rect::new(body.x, y, body.width, 1));
         y += 1;
-        let room = lines - 1;
-        let cut = section.rows.len() > room;
-        let drawn = if cut { room - 1 } else { room };
-        for row in &section.rows[..drawn] {
+        for row in &section.rows[..shown_rows] {
             draw_row(
                 frame,
                 Rect::new(body.x, y, body.width, 1),
@@ -160,15 +174,6 @@ fn draw_body(frame: &mut Frame, body: Rect, sections: &[Section]) {
                 section,
                 row,
             );
-            y += 1;
-        }
-        if cut {
-            let more = vec![
-                Span::raw(format!("… +{} more", section.rows.len() - drawn)),
-                Span::raw("enlarge the terminal"),
-            ];
-            let line = fit(more, usize::from(body.width)).style(Style::new().fg(Color::DarkGray));
-            frame.render_widget(line, Rect::new(body.x, y, body.width, 1));
             y += 1;
         }
     }

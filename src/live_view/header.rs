@@ -75,12 +75,11 @@ pub(super) fn banner_style() -> Style {
 /// "pause the set: tremor in biceps_r (9.2 Hz), force_r (8.7 Hz)" when any alarm is on.
 ///
 /// Too narrow for every name with its frequency, the frequencies go; still too narrow,
-/// the names that fit stay and "+N more" counts the rest.
+/// the names that fit stay and "+N more" counts the rest; then the wording shortens. The
+/// last resort is clipped by the screen, never left out.
 pub(super) fn banner(snap: &Snapshot, max_width: usize) -> Option<String> {
     let alarms: Vec<_> = snap.tremor.iter().filter(|t| t.alarm).collect();
-    if alarms.is_empty() {
-        return None;
-    }
+    let first = alarms.first()?;
     let prefix = "pause the set: tremor in ";
     let with_hz: Vec<String> = alarms
         .iter()
@@ -92,21 +91,25 @@ pub(super) fn banner(snap: &Snapshot, max_width: usize) -> Option<String> {
             }
         })
         .collect();
-    let full = format!("{prefix}{}", with_hz.join(", "));
-    if width(&full) <= max_width {
-        return Some(full);
-    }
     let names: Vec<&str> = alarms.iter().map(|t| t.name.as_str()).collect();
+    let more = |shown: usize| match names.len() - shown {
+        0 => String::new(),
+        n => format!(" +{n} more"),
+    };
+    let mut candidates = vec![format!("{prefix}{}", with_hz.join(", "))];
     for shown in (1..=names.len()).rev() {
-        let mut text = format!("{prefix}{}", names[..shown].join(", "));
-        if shown < names.len() {
-            text.push_str(&format!(" +{} more", names.len() - shown));
-        }
-        if width(&text) <= max_width || shown == 1 {
-            return Some(text);
-        }
+        candidates.push(format!(
+            "{prefix}{}{}",
+            names[..shown].join(", "),
+            more(shown)
+        ));
     }
-    Some(full)
+    candidates.push(format!("pause: tremor in {}{}", first.name, more(1)));
+    candidates.push(format!("pause: tremor in {}", first.name));
+    candidates.push(format!("tremor {}", first.name));
+    let fitting = candidates.iter().position(|c| width(c) <= max_width);
+    let chosen = fitting.unwrap_or(candidates.len() - 1);
+    Some(candidates.swap_remove(chosen))
 }
 
 #[cfg(test)]
@@ -143,9 +146,18 @@ mod tests {
             Some("pause the set: tremor in biceps_r, force_r")
         );
         assert_eq!(
-            banner(&snap, 40).as_deref(),
+            banner(&snap, 41).as_deref(),
             Some("pause the set: tremor in biceps_r +1 more")
         );
+        assert_eq!(
+            banner(&snap, 40).as_deref(),
+            Some("pause: tremor in biceps_r +1 more")
+        );
+        assert_eq!(
+            banner(&snap, 30).as_deref(),
+            Some("pause: tremor in biceps_r")
+        );
+        assert_eq!(banner(&snap, 5).as_deref(), Some("tremor biceps_r"));
         assert_eq!(banner(&Snapshot::default(), 200), None);
     }
 

@@ -33,6 +33,8 @@ pub(super) struct Row {
 /// A titled group of rows.
 pub(super) struct Section {
     pub title: &'static str,
+    /// How to read the bars, shown after the title when there is room.
+    pub legend: &'static str,
     pub color: Color,
     pub rows: Vec<Row>,
 }
@@ -71,7 +73,8 @@ fn activation(snap: &Snapshot) -> Section {
         })
         .collect();
     Section {
-        title: "Activation — bar: %MVC, or RMS relative to the largest",
+        title: "Activation",
+        legend: "bar: %MVC, or RMS relative to the largest",
         color: Color::Green,
         rows,
     }
@@ -90,7 +93,8 @@ fn cocontraction(snap: &Snapshot) -> Section {
         })
         .collect();
     Section {
-        title: "Co-contraction — Falconer–Winter index",
+        title: "Co-contraction",
+        legend: "Falconer–Winter index",
         color: Color::Cyan,
         rows,
     }
@@ -118,7 +122,8 @@ fn tremor(snap: &Snapshot) -> Section {
         })
         .collect();
     Section {
-        title: "Tremor — bar: band share of 1–30 Hz power; peak; band power",
+        title: "Tremor",
+        legend: "bar: band share of 1–30 Hz power; peak; band power",
         color: Color::Yellow,
         rows,
     }
@@ -147,7 +152,8 @@ fn balance(snap: &Snapshot) -> Section {
         })
         .collect();
     Section {
-        title: "Balance — left │ right, LSI = 100·weaker/stronger",
+        title: "Balance",
+        legend: "left │ right, LSI = 100·weaker/stronger",
         color: Color::Blue,
         rows,
     }
