@@ -503,3 +503,4 @@ fn no_size_panics() {
         }
     }
 }
+
