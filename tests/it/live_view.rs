@@ -503,4 +503,3 @@ fn no_size_panics() {
         }
     }
 }
-
