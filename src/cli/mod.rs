@@ -12,6 +12,7 @@ pub mod ports;
 pub mod process;
 pub mod progress;
 pub mod record;
+pub mod report;
 pub mod simulate;
 
 /// Exit status of a subcommand that returned normally.
@@ -77,6 +78,8 @@ pub enum Command {
     Ports(ports::PortsArgs),
     /// Record a session from a device on a serial port (or the simulated device).
     Record(record::RecordArgs),
+    /// Write a self-contained HTML report of a recording's features, events and summary.
+    Report(report::ReportArgs),
 }
 
 /// Runs the parsed command line.
@@ -88,6 +91,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Ports(args) => ports::run(args),
         Command::Process(args) => process::run(args),
         Command::Record(args) => record::run(args),
+        Command::Report(args) => report::run(args),
         Command::Simulate(args) => simulate::run(args),
     }
 }

@@ -115,6 +115,9 @@ impl StreamEngine {
             column.extend(frames.iter().skip(c).step_by(n).map(|v| f64::from(*v)));
         }
         self.frames += frames.len() / n.max(1);
+        let wide = self.parallel
+            && (frames.len() >= PARALLEL_MIN_SAMPLES
+                || self.completes_spectra(frames.len() / n.max(1)));
         let plan = &self.plan;
         let work = |((channel, column), envelope): ((&mut Channel, &Vec<f64>), &mut Vec<f64>)| {
             envelope.clear();
@@ -124,17 +127,38 @@ impl StreamEngine {
                 Channel::Ignored => {}
             }
         };
-        let jobs = self
-            .channels
-            .iter_mut()
-            .zip(self.columns.iter())
-            .zip(self.envelopes.iter_mut());
-        if self.parallel && frames.len() >= PARALLEL_MIN_SAMPLES {
-            jobs.par_bridge().for_each(work);
+        if wide {
+            self.channels
+                .par_iter_mut()
+                .zip(self.columns.par_iter())
+                .zip(self.envelopes.par_iter_mut())
+                .with_max_len(1)
+                .for_each(work);
         } else {
-            jobs.for_each(work);
+            self.channels
+                .iter_mut()
+                .zip(self.columns.iter())
+                .zip(self.envelopes.iter_mut())
+                .for_each(work);
         }
         self.feed_pairs();
+    }
+
+    /// Whether pushing `n` more frames completes a window that costs a spectrum (a fatigue
+    /// epoch, a tremor window or Welch segment) or a co-contraction window: such pushes are
+    /// worth the thread pool even when small, which keeps a live recorder's worst feature
+    /// latency down.
+    fn completes_spectra(&self, n: usize) -> bool {
+        // Before the push `frames - n` samples had been seen (the count is already updated).
+        let (b, a) = (self.frames, self.frames - n);
+        let completes = |window: usize, hop: usize| {
+            hop > 0 && b >= window && (b - window) / hop * hop + window > a
+        };
+        let p = &self.plan;
+        completes(p.fatigue.window, p.fatigue.hop)
+            || completes(p.cci.window, p.cci.hop)
+            || completes(p.tremor.windows.window, p.tremor.windows.hop)
+            || completes(p.tremor.segment, (p.tremor.segment / 2).max(1))
     }
 
     fn feed_pairs(&mut self) {

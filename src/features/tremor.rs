@@ -125,6 +125,8 @@ pub struct TremorTracker {
     seen: usize,
     /// Segment spectra by start index, computed once.
     cache: BTreeMap<usize, Vec<f64>>,
+    /// Spectra no longer cached, kept for reuse.
+    spare: Vec<Vec<f64>>,
     next_window: usize,
     next_summary_segment: usize,
     summary_sum: Vec<f64>,
@@ -149,6 +151,7 @@ impl TremorTracker {
             buffer_start: 0,
             seen: 0,
             cache: BTreeMap::new(),
+            spare: Vec::new(),
             next_window: 0,
             next_summary_segment: 0,
             summary_sum: vec![0.0; bins],
@@ -170,7 +173,12 @@ impl TremorTracker {
     fn density(&mut self, start: usize) -> &Vec<f64> {
         if !self.cache.contains_key(&start) {
             let from = start - self.buffer_start;
-            let mut out = vec![0.0; self.welch.bins()];
+            // Spectra are reused rather than freed: a live recording computes one per
+            // channel every hop, and fresh allocations of this size cost page faults.
+            let mut out = self
+                .spare
+                .pop()
+                .unwrap_or_else(|| vec![0.0; self.welch.bins()]);
             self.welch
                 .segment_density(&self.buffer[from..from + self.settings.segment], &mut out);
             self.cache.insert(start, out);
@@ -196,8 +204,8 @@ impl TremorTracker {
         // Whole-recording Welch for the summary, segment by segment.
         while self.next_summary_segment + seg <= self.seen {
             let start = self.next_summary_segment;
-            let d = self.density(start).clone();
-            for (s, v) in self.summary_sum.iter_mut().zip(&d) {
+            self.density(start);
+            for (s, v) in self.summary_sum.iter_mut().zip(&self.cache[&start]) {
                 *s += v;
             }
             self.summary_count += 1;
@@ -225,7 +233,12 @@ impl TremorTracker {
         }
         // Forget what no window or summary segment will read again.
         let keep_from = (self.next_window * spec.hop).min(self.next_summary_segment);
-        self.cache = self.cache.split_off(&keep_from);
+        while let Some(entry) = self.cache.first_entry() {
+            if *entry.key() >= keep_from {
+                break;
+            }
+            self.spare.push(entry.remove());
+        }
         let drop = keep_from.saturating_sub(self.buffer_start);
         if drop > 0 && drop >= self.buffer.len() / 2 {
             self.buffer.drain(..drop.min(self.buffer.len()));

@@ -33,7 +33,7 @@ fn shuffle(values: &[f32], out: &mut Vec<u8>) {
 }
 
 /// One chunk, shuffled and deflated (zlib format, as HDF5's deflate filter writes it).
-fn compress_chunk(
+pub(crate) fn compress_chunk(
     data: ArrayView2<f32>,
     first_row: usize,
     chunk_rows: usize,
@@ -82,29 +82,41 @@ pub fn write_shuffled_deflated(
             .map(|i| compress_chunk(data, i * chunk_rows, chunk_rows, level))
             .collect();
         for (i, bytes) in (start..end).zip(&compressed) {
-            let offset: [hdf5_sys::h5::hsize_t; 2] = [(i * chunk_rows) as u64, 0];
-            // SAFETY: `ds` is an open dataset; `offset` has one entry per dimension and
-            // `bytes` lives across the call; the library lock is held as for every call
-            // the hdf5 crate makes.
-            let status = hdf5::sync::sync(|| unsafe {
-                hdf5_sys::h5d::H5Dwrite_chunk(
-                    ds.id(),
-                    hdf5_sys::h5p::H5P_DEFAULT,
-                    0,
-                    offset.as_ptr(),
-                    bytes.len(),
-                    bytes.as_ptr().cast(),
-                )
-            });
-            if status < 0 {
-                return Err(StoreError::Invalid {
-                    path: path.to_path_buf(),
-                    object: "/raw/samples".to_string(),
-                    problem: format!("writing chunk {i} failed"),
-                });
-            }
+            write_chunk(ds, path, i * chunk_rows, bytes)?;
         }
         start = end;
+    }
+    Ok(())
+}
+
+/// Writes one compressed chunk (from [`compress_chunk`]) whose first row is `first_row`;
+/// the dataset must already extend over it.
+pub(crate) fn write_chunk(
+    ds: &Dataset,
+    path: &Path,
+    first_row: usize,
+    bytes: &[u8],
+) -> Result<(), StoreError> {
+    let offset: [hdf5_sys::h5::hsize_t; 2] = [first_row as u64, 0];
+    // SAFETY: `ds` is an open dataset; `offset` has one entry per dimension and `bytes`
+    // lives across the call; the library lock is held as for every call the hdf5 crate
+    // makes.
+    let status = hdf5::sync::sync(|| unsafe {
+        hdf5_sys::h5d::H5Dwrite_chunk(
+            ds.id(),
+            hdf5_sys::h5p::H5P_DEFAULT,
+            0,
+            offset.as_ptr(),
+            bytes.len(),
+            bytes.as_ptr().cast(),
+        )
+    });
+    if status < 0 {
+        return Err(StoreError::Invalid {
+            path: path.to_path_buf(),
+            object: "/raw/samples".to_string(),
+            problem: format!("writing the chunk at row {first_row} failed"),
+        });
     }
     Ok(())
 }

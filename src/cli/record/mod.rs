@@ -16,6 +16,7 @@ mod session;
 mod signals;
 mod source;
 mod status;
+mod view;
 
 use std::path::PathBuf;
 

@@ -11,15 +11,19 @@ use super::session::Session;
 use super::signals::stop_requests;
 use super::source::{self, Source};
 use super::status::{percentile, Rate, Status};
+use super::view::snapshot;
 use super::{Outcome, RecordSettings};
 use crate::engine::{Plan, StreamEngine};
 use crate::ingest::acquire::{read_port, Assembler, ReaderEnd, ReaderParts, SharedStats};
 use crate::ingest::ports::{latency_hint, latency_timer_ms, PortInfo};
+use crate::live_view::{stdout_is_terminal, Key, Screen};
 use crate::recording::Acquisition;
 use crate::ring::{ring, Block, Receiver};
 
 /// Blocks the ring holds: at one block per port read (a few ms each), seconds of data.
 const RING_BLOCKS: usize = 4096;
+/// How often the live view is redrawn.
+const LIVE_FRAME: Duration = Duration::from_millis(100);
 /// Largest merged block handed to the session at once.
 const MAX_MERGED_SAMPLES: usize = 1 << 20;
 /// Longest gap the assembler fills, in seconds of samples.
@@ -111,6 +115,25 @@ pub fn record(settings: RecordSettings) -> anyhow::Result<Outcome> {
             .context("starting the reader thread")?
     };
 
+    let mut screen = if settings.live {
+        if stdout_is_terminal() {
+            match Screen::enter() {
+                Ok(screen) => Some(screen),
+                Err(e) => {
+                    eprintln!("--live: cannot draw on this terminal ({e}); showing the status line instead");
+                    None
+                }
+            }
+        } else {
+            eprintln!("--live: standard output is not a terminal, so there is no live view; showing the status line instead");
+            None
+        }
+    } else {
+        None
+    };
+    let mut last_draw = Instant::now() - LIVE_FRAME;
+    let mut markers = 0usize;
+    let mut alarm_log = Vec::new();
     let tty = std::io::stderr().is_terminal();
     let status_every = if tty { STATUS_TTY } else { STATUS_LOG };
     let mut last_status = Instant::now();
@@ -139,6 +162,11 @@ pub fn record(settings: RecordSettings) -> anyhow::Result<Outcome> {
             match session.handle(block) {
                 Ok(notices) => {
                     for n in notices {
+                        if screen.is_some() {
+                            // The banner shows it now; the log is printed at the end.
+                            alarm_log.push(n);
+                            continue;
+                        }
                         if status_shown && tty {
                             eprint!("\r\x1b[2K");
                         }
@@ -168,7 +196,33 @@ pub fn record(settings: RecordSettings) -> anyhow::Result<Outcome> {
                 stop.store(true, Ordering::Relaxed);
             }
         }
-        if last_status.elapsed() >= status_every {
+        if let Some(live) = screen.as_mut() {
+            loop {
+                match live.poll_key() {
+                    Ok(Some(Key::Quit)) => {
+                        if stop_reason.is_none() {
+                            stop_reason = Some(Stop::User);
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                    }
+                    Ok(Some(Key::Marker)) => {
+                        session.mark();
+                        markers += 1;
+                    }
+                    Ok(None) => break,
+                    Err(_) => break,
+                }
+            }
+            if last_draw.elapsed() >= LIVE_FRAME {
+                let now = status(&session, &mut rate, rx.fill());
+                let picture = snapshot(&session, &now, &description, markers);
+                if let Err(e) = live.draw(&picture) {
+                    screen = None;
+                    eprintln!("the live view failed ({e}); going on with the status line");
+                }
+                last_draw = Instant::now();
+            }
+        } else if last_status.elapsed() >= status_every {
             let line = status(&session, &mut rate, rx.fill());
             if tty {
                 eprint!("\r\x1b[2K{line}");
@@ -183,8 +237,15 @@ pub fn record(settings: RecordSettings) -> anyhow::Result<Outcome> {
             std::thread::park_timeout(Duration::from_millis(20));
         }
     }
+    drop(screen);
     if status_shown && tty {
         eprintln!();
+    }
+    for n in &alarm_log {
+        eprintln!("{n}");
+    }
+    if markers > 0 {
+        eprintln!("{markers} markers added");
     }
     let end = reader
         .join()

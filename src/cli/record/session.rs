@@ -20,23 +20,36 @@ pub fn chunk_rows(sample_rate_hz: f64) -> usize {
     ((sample_rate_hz * 0.25).round() as usize).max(64)
 }
 
+/// The last row of one feature table.
+#[derive(Debug, Clone, Default)]
+pub struct LatestRow {
+    pub group: String,
+    pub table: String,
+    pub columns: Vec<String>,
+    pub values: Vec<f64>,
+}
+
 /// The latest row of every live feature, for the status line and the live view.
 #[derive(Debug, Clone, Default)]
 pub struct Latest {
-    /// Per feature group name: its column names and its last row.
-    pub groups: Vec<(String, Vec<(String, Vec<String>, Vec<f64>)>)>,
+    pub rows: Vec<LatestRow>,
     /// Tremor alarm state per tremor channel (montage index, on, peak Hz).
     pub alarms: Vec<(usize, bool, f64)>,
 }
 
 impl Latest {
-    /// The last value of column `column` of table `table` in group `group`.
+    /// The last value of column `column` of table `table` in group `group`; NaN before
+    /// the first row.
     pub fn value(&self, group: &str, table: &str, column: &str) -> f64 {
-        self.groups
+        self.rows
             .iter()
-            .find(|(g, _)| g == group)
-            .and_then(|(_, tables)| tables.iter().find(|(t, _, _)| t == table))
-            .and_then(|(_, cols, row)| cols.iter().position(|c| c == column).map(|i| row[i]))
+            .find(|r| r.group == group && r.table == table)
+            .and_then(|r| {
+                r.columns
+                    .iter()
+                    .position(|c| c == column)
+                    .map(|i| r.values[i])
+            })
             .unwrap_or(f64::NAN)
     }
 }
@@ -123,7 +136,7 @@ impl Session {
         Ok(Session {
             alarms_seen: vec![0; alarms.len()],
             latest: Latest {
-                groups: Vec::new(),
+                rows: Vec::new(),
                 alarms,
             },
             engine,
@@ -193,14 +206,19 @@ impl Session {
             self.filled += g[1];
             self.engine.add_gap(row, count);
         }
-        self.writer.append(&block.frames)?;
         self.rows += rows as u64;
         self.writer
             .append_timing((self.rows - 1) as f64, block.host_s);
+        // Feature rows go out before the raw samples are handed to the writer: completing a
+        // raw chunk means compressing it, which takes milliseconds, and chunk ends often
+        // fall on window ends. The samples are appended right after, even if writing the
+        // features failed.
         self.engine.push(&block.frames);
         let groups = self.engine.features_since(self.written);
-        self.append_groups(&groups)?;
+        let features = self.append_groups(&groups);
         let now_ms = self.clock.elapsed().as_secs_f64() * 1e3;
+        self.writer.append(&block.frames)?;
+        features?;
         let new_rows: usize = groups.iter().map(|g| g.time_s.len()).sum();
         self.latencies_ms
             .extend(std::iter::repeat_n(now_ms - block.host_s * 1e3, new_rows));
@@ -225,25 +243,22 @@ impl Session {
             self.writer.append_features(index, &g.time_s, &views)?;
             *count += g.time_s.len();
             let last = g.time_s.len() - 1;
-            let tables = g
-                .tables
-                .iter()
-                .map(|t| {
-                    (
-                        t.name.clone(),
-                        t.columns.clone(),
-                        t.values.row(last).to_vec(),
-                    )
-                })
-                .collect();
-            match self
-                .latest
-                .groups
-                .iter_mut()
-                .find(|(name, _)| *name == g.name)
-            {
-                Some(entry) => entry.1 = tables,
-                None => self.latest.groups.push((g.name.clone(), tables)),
+            for t in &g.tables {
+                let values = t.values.row(last).to_vec();
+                match self
+                    .latest
+                    .rows
+                    .iter_mut()
+                    .find(|r| r.group == g.name && r.table == t.name)
+                {
+                    Some(row) => row.values = values,
+                    None => self.latest.rows.push(LatestRow {
+                        group: g.name.clone(),
+                        table: t.name.clone(),
+                        columns: t.columns.clone(),
+                        values,
+                    }),
+                }
             }
         }
         Ok(())
