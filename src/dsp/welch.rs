@@ -169,8 +169,22 @@ impl Welch {
     /// # Panics
     /// If `segment.len()` is not the segment length or `out.len()` is not [`Self::bins`].
     pub fn segment_density(&mut self, segment: &[f64], out: &mut [f64]) {
-        assert_eq!(segment.len(), self.segment, "segment length");
         assert_eq!(out.len(), self.bins(), "one output per bin");
+        self.segment_density_prefix(segment, out);
+    }
+
+    /// The one-sided density of a single segment's first `out.len()` bins: the same values
+    /// as [`Welch::segment_density`], for callers that read only low frequencies.
+    ///
+    /// # Panics
+    /// If `segment.len()` is not the segment length or `out` is empty or longer than
+    /// [`Self::bins`].
+    pub fn segment_density_prefix(&mut self, segment: &[f64], out: &mut [f64]) {
+        assert_eq!(segment.len(), self.segment, "segment length");
+        assert!(
+            !out.is_empty() && out.len() <= self.bins(),
+            "at most one output per bin"
+        );
         detrend_window(
             self.isa,
             segment,
@@ -181,13 +195,9 @@ impl Welch {
         self.fft
             .process_with_scratch(&mut self.buffer, &mut self.spectrum, &mut self.scratch)
             .expect("buffers come from the plan");
-        one_sided_density(
-            self.isa,
-            &self.spectrum,
-            self.scale,
-            self.segment % 2 == 0,
-            out,
-        );
+        // The Nyquist bin (even lengths) counts once, like DC, when it is among the outputs.
+        let nyquist = self.segment % 2 == 0 && out.len() == self.spectrum.len();
+        one_sided_density(self.isa, &self.spectrum, self.scale, nyquist, out);
     }
 
     /// Welch PSD of `x`: the mean of the densities of its whole segments, into `out`.

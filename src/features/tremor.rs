@@ -115,6 +115,22 @@ fn gcd(a: usize, b: usize) -> usize {
     }
 }
 
+/// Bins of a spectrum with spacing `df` (of `bins` in all) that the tremor measures can
+/// read: every band ([`TOTAL_BAND_HZ`], the tremor band, the alarm band widened by
+/// [`PEAK_HALF_WIDTH_HZ`] around its peak) and one bin beyond, the neighbour the peak's
+/// parabola may use. Keeping only these (a few dozen of the thousands a 10 kHz recording
+/// has) makes each window's sums and searches short, with the same results.
+pub fn kept_bins(settings: &TremorSettings, df: f64, bins: usize) -> usize {
+    let top_hz = TOTAL_BAND_HZ[1]
+        .max(settings.band_hz[1])
+        .max(settings.alarm_band_hz[1] + PEAK_HALF_WIDTH_HZ);
+    if !(df > 0.0 && top_hz.is_finite()) {
+        return bins;
+    }
+    // One bin more than needed, against rounding in `top_hz / df`.
+    ((top_hz / df).floor() as usize + 3).min(bins)
+}
+
 /// Streaming tremor analysis of one channel.
 pub struct TremorTracker {
     settings: TremorSettings,
@@ -125,6 +141,8 @@ pub struct TremorTracker {
     seen: usize,
     /// Segment spectra by start index, computed once.
     cache: BTreeMap<usize, Vec<f64>>,
+    /// Bins kept of each spectrum: those up to the highest frequency a measure reads.
+    kept_bins: usize,
     /// Spectra no longer cached, kept for reuse.
     spare: Vec<Vec<f64>>,
     next_window: usize,
@@ -143,7 +161,7 @@ impl TremorTracker {
             Detrend::Linear,
             settings.sample_rate_hz,
         )?;
-        let bins = welch.bins();
+        let bins = kept_bins(&settings, welch.resolution_hz(), welch.bins());
         Ok(TremorTracker {
             settings,
             welch,
@@ -152,6 +170,7 @@ impl TremorTracker {
             seen: 0,
             cache: BTreeMap::new(),
             spare: Vec::new(),
+            kept_bins: bins,
             next_window: 0,
             next_summary_segment: 0,
             summary_sum: vec![0.0; bins],
@@ -178,9 +197,9 @@ impl TremorTracker {
             let mut out = self
                 .spare
                 .pop()
-                .unwrap_or_else(|| vec![0.0; self.welch.bins()]);
+                .unwrap_or_else(|| vec![0.0; self.kept_bins]);
             self.welch
-                .segment_density(&self.buffer[from..from + self.settings.segment], &mut out);
+                .segment_density_prefix(&self.buffer[from..from + self.settings.segment], &mut out);
             self.cache.insert(start, out);
         }
         &self.cache[&start]
@@ -259,7 +278,8 @@ impl TremorTracker {
         })
     }
 
-    /// The whole-recording PSD and its bin spacing (for the report's spectrum).
+    /// The whole-recording PSD up to the highest frequency the measures read (see
+    /// [`kept_bins`]), and its bin spacing.
     pub fn summary_psd(&self) -> Option<(Vec<f64>, f64)> {
         (self.summary_count > 0).then(|| {
             let psd = self

@@ -273,7 +273,12 @@ pub fn read_port<P: Read + ?Sized>(port: &mut P, parts: ReaderParts) -> ReaderEn
     if end == ReaderEnd::ConsumerGone {
         return end;
     }
-    decoder.finish(&mut decoded);
+    // At the end of the stream a partial last frame or line is real (counted, or decoded
+    // when a text line only lacks its newline); when the recording was stopped, it is only
+    // what the stop cut off, and is left out.
+    if end != ReaderEnd::Stopped {
+        decoder.finish(&mut decoded);
+    }
     let host_s = clock.elapsed().as_secs_f64();
     let last = hand_on(&mut decoded, decoder, assembler, ring, host_s, true);
     stats.publish(&decoder.stats(), bytes_read);

@@ -52,6 +52,28 @@ impl Device {
         }
     }
 
+    /// Waits until the recorder has read every byte written so far (the terminal's input
+    /// queue is empty), then a little more for the last read to be handed on.
+    fn wait_drained(&self) {
+        use std::os::fd::AsRawFd;
+        let start = Instant::now();
+        loop {
+            let mut queued: libc::c_int = 0;
+            // SAFETY: FIONREAD writes one int; the descriptor is the pair's open slave.
+            let rc = unsafe { libc::ioctl(self._slave.as_raw_fd(), libc::FIONREAD, &mut queued) };
+            assert_eq!(rc, 0, "FIONREAD on the terminal");
+            if queued == 0 {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "the recorder stopped reading"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
     /// Bytes the recorder sent to the device within `wait`.
     fn received(&mut self, wait: Duration) -> Vec<u8> {
         let start = Instant::now();
@@ -230,7 +252,7 @@ fn frame_faults_are_filled_counted_and_the_features_match_process_causal() {
         }
     }
     device.send(&bytes);
-    std::thread::sleep(Duration::from_millis(300));
+    device.wait_drained();
     signal(&recorder, libc::SIGINT);
     let (code, err, _) = finish(recorder, Duration::from_secs(20));
     assert_eq!(code, Some(0), "{err}");
@@ -425,7 +447,7 @@ fn cyton_handshake_faults_and_unplug() {
         bytes.extend_from_slice(&packet);
     }
     device.send(&bytes);
-    std::thread::sleep(Duration::from_millis(300));
+    device.wait_drained();
     // Unplugging: the terminal goes away. The recorder must finish within a second.
     drop(device);
     let (code, err, took) = finish(recorder, Duration::from_secs(10));
@@ -529,7 +551,8 @@ fn a_killed_recorder_leaves_every_flushed_sample_readable() {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
-    // Everything was sent more than 0.5 s before the kill.
+    // Everything was read, then more than 0.5 s passed before the kill.
+    device.wait_drained();
     std::thread::sleep(Duration::from_millis(800));
     signal(&recorder, libc::SIGKILL);
     let (code, _, _) = finish(recorder, Duration::from_secs(10));
