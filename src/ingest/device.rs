@@ -72,7 +72,16 @@ fn write_patiently<W: Write>(
         match out.write(bytes) {
             Ok(0) => return Err(ErrorKind::WriteZero.into()),
             Ok(n) => bytes = &bytes[n..],
-            Err(e) if matches!(e.kind(), ErrorKind::TimedOut | ErrorKind::Interrupted) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::TimedOut | ErrorKind::Interrupted | ErrorKind::WouldBlock
+                ) =>
+            {
+                if e.kind() == ErrorKind::WouldBlock {
+                    // The terminal's buffer is full: wait for the reader.
+                    std::thread::sleep(Duration::from_micros(500));
+                }
                 if stop.load(Ordering::Relaxed) {
                     return Ok(());
                 }
@@ -81,6 +90,28 @@ fn write_patiently<W: Write>(
         }
     }
     Ok(())
+}
+
+/// Makes writes to the terminal's master side return at once when its buffer is full: a
+/// blocking write would wait for a reader forever once the recorder has stopped reading,
+/// and the device could not be stopped.
+fn set_nonblocking(port: &TTYPort) -> Result<(), serialport::Error> {
+    use std::os::fd::AsRawFd;
+    let fd = port.as_raw_fd();
+    // SAFETY: fcntl on a descriptor this port owns, with plain integer flags.
+    let ok = unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        flags >= 0 && libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) == 0
+    };
+    if ok {
+        Ok(())
+    } else {
+        let e = std::io::Error::last_os_error();
+        Err(serialport::Error::new(
+            serialport::ErrorKind::Io(e.kind()),
+            e.to_string(),
+        ))
+    }
 }
 
 /// A running simulated device. Dropping it stops the thread and closes the terminal, which
@@ -100,6 +131,7 @@ impl SimulatedDevice {
         fill: impl FnMut(&mut [i32]) + Send + 'static,
     ) -> Result<SimulatedDevice, serialport::Error> {
         let (mut master, slave) = TTYPort::pair()?;
+        set_nonblocking(&master)?;
         let port_name = slave.name().ok_or_else(|| {
             serialport::Error::new(serialport::ErrorKind::Unknown, "pty has no name")
         })?;
