@@ -47,7 +47,7 @@ pub(super) fn percent(v: f64) -> String {
 }
 
 /// Elapsed time as `mm:ss`, or `h:mm:ss` from one hour on.
-pub(super) fn clock(seconds: f64) -> String {
+pub fn clock(seconds: f64) -> String {
     if !seconds.is_finite() || seconds < 0.0 {
         return format!("{UNKNOWN}:{UNKNOWN}");
     }

@@ -41,5 +41,6 @@ mod sections;
 mod snapshot;
 
 pub use draw::draw;
+pub use format::clock;
 pub use screen::{stdout_is_terminal, Key, Screen};
 pub use snapshot::{Activation, Balance, CoContraction, Snapshot, Tremor};

@@ -112,14 +112,10 @@ fn start_recorder(port: &str, montage: &Path, protocol: &str, out: &Path, extra:
     let start = Instant::now();
     while !out.exists() {
         if let Some(status) = child.try_wait().unwrap() {
-            let mut err = String::new();
-            child
-                .stderr
-                .take()
-                .unwrap()
-                .read_to_string(&mut err)
-                .unwrap();
-            panic!("the recorder ended early ({status}): {err}");
+            panic!(
+                "the recorder ended early ({status}): {}",
+                stderr_of(&mut child)
+            );
         }
         assert!(
             start.elapsed() < Duration::from_secs(20),
@@ -128,6 +124,15 @@ fn start_recorder(port: &str, montage: &Path, protocol: &str, out: &Path, extra:
         std::thread::sleep(Duration::from_millis(10));
     }
     child
+}
+
+/// Everything an ended child wrote to its standard error.
+fn stderr_of(child: &mut Child) -> String {
+    let mut err = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        pipe.read_to_string(&mut err).unwrap();
+    }
+    err
 }
 
 fn signal(child: &Child, sig: i32) {
@@ -140,14 +145,7 @@ fn finish(mut child: Child, limit: Duration) -> (Option<i32>, String, Duration) 
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().unwrap() {
-            let mut err = String::new();
-            child
-                .stderr
-                .take()
-                .unwrap()
-                .read_to_string(&mut err)
-                .unwrap();
-            return (status.code(), err, start.elapsed());
+            return (status.code(), stderr_of(&mut child), start.elapsed());
         }
         if start.elapsed() > limit {
             let _ = child.kill();

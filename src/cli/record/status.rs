@@ -2,6 +2,7 @@
 //! at the end.
 
 use crate::ingest::DecoderStats;
+use crate::live_view::clock;
 
 /// The numbers the status line shows.
 #[derive(Debug, Clone, Copy, Default)]
@@ -12,16 +13,6 @@ pub struct Status {
     pub ring_fill: f64,
     pub rows: u64,
     pub sample_rate_hz: f64,
-}
-
-/// `mm:ss` (or `h:mm:ss`).
-pub fn clock(seconds: f64) -> String {
-    let s = seconds.max(0.0) as u64;
-    if s >= 3600 {
-        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
-    } else {
-        format!("{:02}:{:02}", s / 60, s % 60)
-    }
 }
 
 impl std::fmt::Display for Status {
@@ -84,13 +75,6 @@ mod tests {
         assert_eq!(percentile(&v, 100.0), 100.0);
         assert_eq!(percentile(&[3.0], 99.0), 3.0);
         assert!(percentile(&[], 50.0).is_nan());
-    }
-
-    #[test]
-    fn clock_reads_minutes_and_hours() {
-        assert_eq!(clock(0.0), "00:00");
-        assert_eq!(clock(75.9), "01:15");
-        assert_eq!(clock(3725.0), "1:02:05");
     }
 
     #[test]
