@@ -21,9 +21,11 @@ use super::attrs::{put_texts, put_value};
 use super::chunks::{compress_chunk, write_chunk};
 use super::error::{Context, StoreError};
 use super::layout::{DEFLATE_LEVEL, FEATURES, GAPS, RAW, SAMPLES, TIMING};
-use super::writer::{describe_samples, write_acquisition, write_events, write_root, write_summary};
+use super::writer::{
+    describe_samples, write_acquisition, write_events, write_root, write_summary, write_truth,
+};
 use crate::montage::Montage;
-use crate::recording::Acquisition;
+use crate::recording::{Acquisition, Truth};
 use crate::results::{AttrValue, Results};
 
 /// Longest time rows may wait in memory before they are flushed to the file.
@@ -338,11 +340,13 @@ impl LiveWriter {
     }
 
     /// Flushes, closes the SWMR file, and completes it with the acquisition counters,
-    /// events and summary of `results` (its feature groups were written live).
+    /// events and summary of `results` (its feature groups were written live), and the
+    /// ground truth of a simulated device.
     pub fn finish(
         mut self,
         acquisition: &Acquisition,
         results: &Results,
+        truth: Option<&Truth>,
     ) -> Result<(), StoreError> {
         self.flush()?;
         let path = self.path.clone();
@@ -362,6 +366,9 @@ impl LiveWriter {
         rewrite_params(&file, &path, results)?;
         write_events(&file, &path, results)?;
         write_summary(&file, &path, results)?;
+        if let Some(truth) = truth {
+            write_truth(&file, &path, truth)?;
+        }
         file.close().at(&path, "close")
     }
 }

@@ -604,6 +604,21 @@ fn simulated_device_records_exactly_the_duration() {
     let acq = stored.recording.acquisition.unwrap();
     assert_eq!((acq.frames_received, acq.frames_missing), (1500, 0));
     assert!(stored.recording.source.contains("simulated device"));
+    // Rows are the simulator's samples from 0, so its ground truth comes along: the same
+    // truth `simulate` writes for a recording of this length.
+    let mut truth = stored
+        .recording
+        .truth
+        .expect("a simulated recording carries its truth")
+        .entries;
+    let settings = myobalance::sim::SimSettings::new(1.5, 1000.0, 1);
+    let mut expected = myobalance::sim::Simulator::new(&settings)
+        .unwrap()
+        .truth(1500)
+        .entries;
+    truth.sort_by(|a, b| a.name.cmp(&b.name));
+    expected.sort_by(|a, b| a.name.cmp(&b.name));
+    assert_eq!(truth, expected);
     // The recorder never replaces a file.
     let again = command(BIN)
         .args(["record", "--simulate", "--duration", "1", "--out"])

@@ -19,6 +19,7 @@ use crate::ingest::ports::{latency_hint, latency_timer_ms, PortInfo};
 use crate::live_view::{stdout_is_terminal, Key, Screen};
 use crate::recording::Acquisition;
 use crate::ring::{ring, Block, Receiver};
+use crate::sim::Simulator;
 
 /// Blocks the ring holds: at one block per port read (a few ms each), seconds of data.
 const RING_BLOCKS: usize = 4096;
@@ -53,6 +54,7 @@ pub fn record(settings: RecordSettings) -> anyhow::Result<Outcome> {
         offset,
         description,
         device,
+        scenario,
     } = source::open(&settings)?;
     if device.is_none() {
         if let Some(hint) = latency_hint(&PortInfo {
@@ -284,7 +286,11 @@ pub fn record(settings: RecordSettings) -> anyhow::Result<Outcome> {
             describe(&stop_reason)
         );
     }
-    let results = session.finish(&acquisition)?;
+    // Rows follow the device's sequence numbers from 0, which are the simulator's samples.
+    let truth = scenario
+        .and_then(|s| Simulator::new(&s).ok())
+        .map(|sim| sim.truth(rows));
+    let results = session.finish(&acquisition, truth.as_ref())?;
     eprintln!(
         "recorded {:.2} s ({rows} frames) into {out}: received {}, lost {} in {} gaps, \
          corrupt {}, bytes skipped {}, ring overruns {}",

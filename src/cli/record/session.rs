@@ -10,7 +10,7 @@ use anyhow::Context as _;
 
 use crate::engine::{RowCounts, StreamEngine};
 use crate::features::alarm::AlarmChange;
-use crate::recording::Acquisition;
+use crate::recording::{Acquisition, Truth};
 use crate::results::{Event, EventKind, FeatureGroup, Results};
 use crate::ring::Block;
 use crate::store::live::{FeatureLayout, LiveWriter};
@@ -303,7 +303,11 @@ impl Session {
 
     /// Ends the recording: the engine's held-back rows are appended, and the file is
     /// completed with the acquisition counters, events and summary.
-    pub fn finish(self, acquisition: &Acquisition) -> anyhow::Result<Results> {
+    pub fn finish(
+        self,
+        acquisition: &Acquisition,
+        truth: Option<&Truth>,
+    ) -> anyhow::Result<Results> {
         let Session {
             engine,
             mut writer,
@@ -330,7 +334,7 @@ impl Session {
             }
         }
         writer
-            .finish(acquisition, &results)
+            .finish(acquisition, &results, truth)
             .context("completing the recording")?;
         Ok(results)
     }

@@ -26,6 +26,8 @@ pub struct Source {
     pub description: String,
     /// The simulated device, when there is one (stopped after the reader).
     pub device: Option<SimulatedDevice>,
+    /// The simulated device's scenario, for the ground truth of what was recorded.
+    pub scenario: Option<SimSettings>,
 }
 
 /// Opens the source the settings ask for.
@@ -50,6 +52,7 @@ pub fn open(settings: &RecordSettings) -> anyhow::Result<Source> {
                 offset: montage.channels.iter().map(|c| c.offset).collect(),
                 montage,
                 device: Some(device),
+                scenario: Some(sim_settings),
             })
         }
         SourceChoice::Port { path, montage } => {
@@ -82,6 +85,7 @@ pub fn open(settings: &RecordSettings) -> anyhow::Result<Source> {
                 scale,
                 offset,
                 device: None,
+                scenario: None,
             })
         }
     }
