@@ -43,7 +43,19 @@ enum Stop {
 }
 
 /// Records until a stop; returns exit code 0 for a requested stop, 1 otherwise.
+///
+/// The consumer runs on a worker of its own thread pool: when a push completes spectra
+/// and the engine spreads channels over the pool, the consumer starts on them at once
+/// instead of waiting for sleeping workers to wake, which keeps feature latency down.
 pub fn record(settings: RecordSettings) -> anyhow::Result<Outcome> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("engine-{i}"))
+        .build()
+        .context("starting the engine's threads")?;
+    pool.install(|| record_on_this_thread(settings))
+}
+
+fn record_on_this_thread(settings: RecordSettings) -> anyhow::Result<Outcome> {
     let requests = stop_requests().context("installing the Ctrl-C handler")?;
     let Source {
         mut port,
