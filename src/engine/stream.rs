@@ -14,7 +14,7 @@ use super::assemble::{assemble, feature_groups, Collected};
 use super::emg::EmgCausal;
 use super::mechanical::MechanicalCausal;
 use super::pairs::PairCci;
-use super::plan::Plan;
+use super::plan::{ChannelPair, Plan};
 
 /// Smallest push (in samples, all channels) worth spreading over threads: waking the pool
 /// for a few frames costs more than it saves, and a live recording pushes every
@@ -141,7 +141,7 @@ impl StreamEngine {
                 .zip(self.envelopes.iter_mut())
                 .for_each(work);
         }
-        self.feed_pairs();
+        self.feed_pairs(wide);
     }
 
     /// Whether pushing `n` more frames completes a window that costs a spectrum (a fatigue
@@ -161,9 +161,21 @@ impl StreamEngine {
             || completes(p.tremor.segment, (p.tremor.segment / 2).max(1))
     }
 
-    fn feed_pairs(&mut self) {
-        for (pair, p) in self.pairs.iter_mut().zip(&self.plan.pairs) {
-            pair.push(&self.envelopes[p.first], &self.envelopes[p.second]);
+    /// Feeds the pairs their envelopes; on the pool when `wide` (a push that completes
+    /// co-contraction windows, each a pass over a second of both envelopes).
+    fn feed_pairs(&mut self, wide: bool) {
+        let envelopes = &self.envelopes;
+        let work = |(pair, p): (&mut PairCci, &ChannelPair)| {
+            pair.push(&envelopes[p.first], &envelopes[p.second]);
+        };
+        if wide {
+            self.pairs
+                .par_iter_mut()
+                .zip(self.plan.pairs.par_iter())
+                .with_max_len(1)
+                .for_each(work);
+        } else {
+            self.pairs.iter_mut().zip(&self.plan.pairs).for_each(work);
         }
     }
 
@@ -264,7 +276,7 @@ impl StreamEngine {
                 e.finish(plan, envelope);
             }
         }
-        self.feed_pairs();
+        self.feed_pairs(self.parallel);
         self.results()
     }
 }

@@ -216,6 +216,7 @@ impl TremorTracker {
     }
 
     fn push_piece(&mut self, x: &[f64], rows: &mut Vec<(f64, TremorRow)>) {
+        let (rows_before, summaries_before) = (rows.len(), self.summary_count);
         self.buffer.extend_from_slice(x);
         self.seen += x.len();
         let seg = self.settings.segment;
@@ -258,8 +259,14 @@ impl TremorTracker {
             }
             self.spare.push(entry.remove());
         }
+        // Samples are dropped from the front when half the buffer is stale, preferably in
+        // a push that computed no spectrum: a live recorder then moves memory in a quiet
+        // millisecond rather than in the one whose rows are awaited. Long pushes, which
+        // always complete windows, drop once the stale part reaches four windows.
         let drop = keep_from.saturating_sub(self.buffer_start);
-        if drop > 0 && drop >= self.buffer.len() / 2 {
+        let quiet = rows.len() == rows_before && self.summary_count == summaries_before;
+        let overdue = drop >= 4 * spec.window.max(seg);
+        if drop > 0 && drop >= self.buffer.len() / 2 && (quiet || overdue) {
             self.buffer.drain(..drop.min(self.buffer.len()));
             self.buffer_start += drop;
         }

@@ -214,7 +214,11 @@ impl Session {
         // fall on window ends. The samples are appended right after, even if writing the
         // features failed.
         self.engine.push(&block.frames);
-        let groups = self.engine.features_since(self.written);
+        let groups = if self.engine.row_counts() == self.written {
+            Vec::new()
+        } else {
+            self.engine.features_since(self.written)
+        };
         let features = self.append_groups(&groups);
         let now_ms = self.clock.elapsed().as_secs_f64() * 1e3;
         self.writer.append(&block.frames)?;
