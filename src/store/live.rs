@@ -43,7 +43,41 @@ pub struct FeatureLayout {
 struct LiveGroup {
     time_s: Dataset,
     tables: Vec<(Dataset, usize)>,
+    /// Rows in the file.
     rows: usize,
+    /// Rows waiting for the next flush: times, and each table's values row after row.
+    pending_time_s: Vec<f64>,
+    pending: Vec<Vec<f32>>,
+}
+
+impl LiveGroup {
+    /// Writes the waiting rows.
+    fn write_pending(&mut self, path: &Path) -> Result<(), StoreError> {
+        let n = self.pending_time_s.len();
+        if n == 0 {
+            return Ok(());
+        }
+        let (start, end) = (self.rows, self.rows + n);
+        let object = "/features";
+        self.time_s.resize(end).at(path, object)?;
+        self.time_s
+            .write_slice(&self.pending_time_s, s![start..end])
+            .at(path, object)?;
+        for ((ds, cols), values) in self.tables.iter().zip(&mut self.pending) {
+            let block =
+                ArrayView2::from_shape((n, *cols), values).map_err(|e| StoreError::Invalid {
+                    path: path.to_path_buf(),
+                    object: object.to_string(),
+                    problem: e.to_string(),
+                })?;
+            ds.resize((end, *cols)).at(path, object)?;
+            ds.write_slice(block, s![start..end, ..]).at(path, object)?;
+            values.clear();
+        }
+        self.pending_time_s.clear();
+        self.rows = end;
+        Ok(())
+    }
 }
 
 /// Appends samples (and live features) to a growing SWMR file.
@@ -161,10 +195,13 @@ impl LiveWriter {
                 for (name, value) in &layout.params {
                     put_value(&g, path, name, value)?;
                 }
+                let pending = vec![Vec::new(); tables.len()];
                 groups.push(LiveGroup {
                     time_s,
                     tables,
                     rows: 0,
+                    pending_time_s: Vec::new(),
+                    pending,
                 });
             }
         }
@@ -264,29 +301,24 @@ impl LiveWriter {
     }
 
     /// Appends rows to live feature group `index` (in the order of the layouts given at
-    /// creation): one time per row and one `(rows, columns)` view per table.
+    /// creation): one time per row and one `(rows, columns)` view per table. The rows
+    /// reach the file with the samples, at the next flush.
     pub fn append_features(
         &mut self,
         index: usize,
         time_s: &[f64],
         tables: &[ArrayView2<f64>],
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
         let group = &mut self.groups[index];
-        let (start, end) = (group.rows, group.rows + time_s.len());
-        let object = "/features";
-        group.time_s.resize(end).at(&path, object)?;
-        group
-            .time_s
-            .write_slice(time_s, s![start..end])
-            .at(&path, object)?;
-        for ((ds, cols), values) in group.tables.iter().zip(tables) {
+        for ((_, cols), (values, pending)) in group
+            .tables
+            .iter()
+            .zip(tables.iter().zip(&mut group.pending))
+        {
             assert_eq!(values.dim(), (time_s.len(), *cols), "feature table shape");
-            ds.resize((end, *cols)).at(&path, object)?;
-            ds.write_slice(&values.mapv(|v| v as f32), s![start..end, ..])
-                .at(&path, object)?;
+            pending.extend(values.iter().map(|v| *v as f32));
         }
-        group.rows = end;
+        group.pending_time_s.extend_from_slice(time_s);
         Ok(())
     }
 
@@ -334,6 +366,9 @@ impl LiveWriter {
             &mut self.pending_timing,
             &mut self.timing_written,
         )?;
+        for group in &mut self.groups {
+            group.write_pending(&path)?;
+        }
         self.file.flush().at(&path, "flush")?;
         self.last_flush = Instant::now();
         Ok(())

@@ -323,7 +323,7 @@ fn record_on_this_thread(settings: RecordSettings) -> anyhow::Result<Outcome> {
     }
     if !latencies.is_empty() {
         eprintln!(
-            "feature rows: {}, written {:.2} ms (p50), {:.2} ms (p99), {:.2} ms (max) after \
+            "feature rows: {}, out {:.2} ms (p50), {:.2} ms (p99), {:.2} ms (max) after \
              their last sample was read",
             latencies.len(),
             percentile(&latencies, 50.0),

@@ -92,7 +92,8 @@ pub struct Session {
     filled: u64,
     alarms_seen: Vec<usize>,
     latest: Latest,
-    /// Milliseconds from a block's arrival to each feature row it completed being written.
+    /// Milliseconds from a block's arrival to each feature row it completed being out
+    /// (in the latest rows the live view shows, and handed to the file writer).
     latencies_ms: Vec<f64>,
     clock: Instant,
 }
