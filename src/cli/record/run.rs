@@ -152,6 +152,7 @@ fn record_on_this_thread(settings: RecordSettings) -> anyhow::Result<Outcome> {
     let status_every = if tty { STATUS_TTY } else { STATUS_LOG };
     let mut last_status = Instant::now();
     let mut rate = Rate::default();
+    rate.update(0.0, 0, 0.0);
     let mut stop_reason: Option<Stop> = None;
     let mut status_shown = false;
     let status = |session: &Session, rate: &mut Rate, fill: f64| {
