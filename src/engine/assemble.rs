@@ -46,6 +46,19 @@ pub struct RowCounts {
     pub tremor: usize,
 }
 
+impl RowCounts {
+    /// The count of feature group `group`, if it is one of the counted groups.
+    pub fn of_mut(&mut self, group: &str) -> Option<&mut usize> {
+        match group {
+            "activation" => Some(&mut self.activation),
+            "fatigue" => Some(&mut self.fatigue),
+            "cocontraction" => Some(&mut self.cocontraction),
+            "tremor" => Some(&mut self.tremor),
+            _ => None,
+        }
+    }
+}
+
 /// A table of rows `rows` (absolute row numbers passed to `value`).
 fn table(
     name: &str,

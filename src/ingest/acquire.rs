@@ -7,7 +7,8 @@
 //! → decoder → assembler → ring.
 
 use std::io::Read;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::serial::transient;
@@ -161,45 +162,19 @@ impl Assembler {
     }
 }
 
-/// Decoder counters published by the reader thread for the status line.
+/// Decoder counters published by the reader thread for the status line (a copy taken
+/// after each read; the lock is never held longer than that).
 #[derive(Debug, Default)]
-pub struct SharedStats {
-    frames_received: AtomicU64,
-    frames_missing: AtomicU64,
-    frames_corrupt: AtomicU64,
-    bytes_skipped: AtomicU64,
-    sequence_restarts: AtomicU64,
-    bytes_read: AtomicU64,
-}
+pub struct SharedStats(Mutex<DecoderStats>);
 
 impl SharedStats {
-    fn publish(&self, s: &DecoderStats, bytes_read: u64) {
-        self.frames_received
-            .store(s.frames_received, Ordering::Relaxed);
-        self.frames_missing
-            .store(s.frames_missing, Ordering::Relaxed);
-        self.frames_corrupt
-            .store(s.frames_corrupt, Ordering::Relaxed);
-        self.bytes_skipped.store(s.bytes_skipped, Ordering::Relaxed);
-        self.sequence_restarts
-            .store(s.sequence_restarts, Ordering::Relaxed);
-        self.bytes_read.store(bytes_read, Ordering::Relaxed);
+    fn publish(&self, stats: DecoderStats) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = stats;
     }
 
     /// The decoder's counters as last published.
     pub fn get(&self) -> DecoderStats {
-        DecoderStats {
-            frames_received: self.frames_received.load(Ordering::Relaxed),
-            frames_missing: self.frames_missing.load(Ordering::Relaxed),
-            frames_corrupt: self.frames_corrupt.load(Ordering::Relaxed),
-            bytes_skipped: self.bytes_skipped.load(Ordering::Relaxed),
-            sequence_restarts: self.sequence_restarts.load(Ordering::Relaxed),
-        }
-    }
-
-    /// Bytes read from the port.
-    pub fn bytes_read(&self) -> u64 {
-        self.bytes_read.load(Ordering::Relaxed)
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -244,7 +219,6 @@ pub fn read_port<P: Read + ?Sized>(port: &mut P, parts: ReaderParts) -> ReaderEn
     } = parts;
     let mut buf = vec![0u8; 64 * 1024];
     let mut decoded = Decoded::default();
-    let mut bytes_read = 0u64;
     let end = loop {
         if stop.load(Ordering::Relaxed) {
             break ReaderEnd::Stopped;
@@ -255,7 +229,6 @@ pub fn read_port<P: Read + ?Sized>(port: &mut P, parts: ReaderParts) -> ReaderEn
             Err(e) if transient(&e) => continue,
             Err(e) => break ReaderEnd::Unplugged(e.to_string()),
         };
-        bytes_read += n as u64;
         if n < buf.len() / 2 {
             // Let bytes gather: one read per millisecond at most, as a USB bus delivers
             // them anyway, instead of one system call per frame.
@@ -264,10 +237,10 @@ pub fn read_port<P: Read + ?Sized>(port: &mut P, parts: ReaderParts) -> ReaderEn
         decoder.feed(&buf[..n], &mut decoded);
         let host_s = clock.elapsed().as_secs_f64();
         if let Some(end) = hand_on(&mut decoded, decoder, assembler, ring, host_s, false) {
-            stats.publish(&decoder.stats(), bytes_read);
+            stats.publish(decoder.stats());
             break end;
         }
-        stats.publish(&decoder.stats(), bytes_read);
+        stats.publish(decoder.stats());
         wake();
     };
     if end == ReaderEnd::ConsumerGone {
@@ -281,7 +254,7 @@ pub fn read_port<P: Read + ?Sized>(port: &mut P, parts: ReaderParts) -> ReaderEn
     }
     let host_s = clock.elapsed().as_secs_f64();
     let last = hand_on(&mut decoded, decoder, assembler, ring, host_s, true);
-    stats.publish(&decoder.stats(), bytes_read);
+    stats.publish(decoder.stats());
     wake();
     match (last, end) {
         (Some(problem @ (ReaderEnd::Refused(_) | ReaderEnd::ConsumerGone)), ReaderEnd::Stopped) => {

@@ -303,12 +303,7 @@ impl LiveWriter {
     /// Appends rows to live feature group `index` (in the order of the layouts given at
     /// creation): one time per row and one `(rows, columns)` view per table. The rows
     /// reach the file with the samples, at the next flush.
-    pub fn append_features(
-        &mut self,
-        index: usize,
-        time_s: &[f64],
-        tables: &[ArrayView2<f64>],
-    ) -> Result<(), StoreError> {
+    pub fn append_features(&mut self, index: usize, time_s: &[f64], tables: &[ArrayView2<f64>]) {
         let group = &mut self.groups[index];
         for ((_, cols), (values, pending)) in group
             .tables
@@ -319,7 +314,6 @@ impl LiveWriter {
             pending.extend(values.iter().map(|v| *v as f32));
         }
         group.pending_time_s.extend_from_slice(time_s);
-        Ok(())
     }
 
     /// Flushes when the flush interval has passed since the last flush.

@@ -62,9 +62,7 @@ fn child_writer() {
         block += 1;
         if block % 5 == 0 {
             let rms = Array2::from_elem((1, 2), block as f64);
-            writer
-                .append_features(0, &[block as f64], &[rms.view()])
-                .unwrap();
+            writer.append_features(0, &[block as f64], &[rms.view()]);
         }
         if writer.rows_flushed() != reported {
             reported = writer.rows_flushed();

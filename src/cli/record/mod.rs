@@ -26,8 +26,6 @@ use super::{Outcome, UsageError};
 use crate::ingest::cyton::CHANNELS as CYTON_CHANNELS;
 use crate::montage::Montage;
 
-pub use session::{chunk_rows, AlarmNotice};
-
 /// Cyton boards stream at this rate (DESIGN.md "Serial protocols").
 pub const CYTON_RATE_HZ: f64 = 250.0;
 

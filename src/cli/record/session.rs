@@ -212,18 +212,16 @@ impl Session {
             .append_timing((self.rows - 1) as f64, block.host_s);
         // Feature rows go out before the raw samples are handed to the writer: completing a
         // raw chunk means compressing it, which takes milliseconds, and chunk ends often
-        // fall on window ends. The samples are appended right after, even if writing the
-        // features failed.
+        // fall on window ends.
         self.engine.push(&block.frames);
         let groups = if self.engine.row_counts() == self.written {
             Vec::new()
         } else {
             self.engine.features_since(self.written)
         };
-        let features = self.append_groups(&groups);
+        self.append_groups(&groups);
         let now_ms = self.clock.elapsed().as_secs_f64() * 1e3;
         self.writer.append(&block.frames)?;
-        features?;
         let new_rows: usize = groups.iter().map(|g| g.time_s.len()).sum();
         self.latencies_ms
             .extend(std::iter::repeat_n(now_ms - block.host_s * 1e3, new_rows));
@@ -232,21 +230,17 @@ impl Session {
 
     /// Appends feature rows (only those after the rows already written) and remembers the
     /// latest row of each group.
-    fn append_groups(&mut self, groups: &[FeatureGroup]) -> anyhow::Result<()> {
+    fn append_groups(&mut self, groups: &[FeatureGroup]) {
         for (index, g) in groups.iter().enumerate() {
-            let count = match g.name.as_str() {
-                "activation" => &mut self.written.activation,
-                "fatigue" => &mut self.written.fatigue,
-                "cocontraction" => &mut self.written.cocontraction,
-                "tremor" => &mut self.written.tremor,
-                _ => continue,
+            let Some(count) = self.written.of_mut(&g.name) else {
+                continue;
             };
             if g.time_s.is_empty() {
                 continue;
             }
-            let views: Vec<_> = g.tables.iter().map(|t| t.values.view()).collect();
-            self.writer.append_features(index, &g.time_s, &views)?;
             *count += g.time_s.len();
+            let views: Vec<_> = g.tables.iter().map(|t| t.values.view()).collect();
+            self.writer.append_features(index, &g.time_s, &views);
             let last = g.time_s.len() - 1;
             for t in &g.tables {
                 let values = t.values.row(last).to_vec();
@@ -266,7 +260,6 @@ impl Session {
                 }
             }
         }
-        Ok(())
     }
 
     fn alarm_notices(&mut self) -> Vec<AlarmNotice> {
@@ -316,26 +309,22 @@ impl Session {
         let Session {
             engine,
             mut writer,
-            written,
+            mut written,
             ..
         } = self;
         let results = engine.finish();
         for (index, g) in results.features.iter().enumerate() {
-            let from = match g.name.as_str() {
-                "activation" => written.activation,
-                "fatigue" => written.fatigue,
-                "cocontraction" => written.cocontraction,
-                "tremor" => written.tremor,
-                _ => continue,
-            }
-            .min(g.time_s.len());
+            let Some(&mut from) = written.of_mut(&g.name) else {
+                continue;
+            };
+            let from = from.min(g.time_s.len());
             if from < g.time_s.len() {
                 let views: Vec<_> = g
                     .tables
                     .iter()
                     .map(|t| t.values.slice(ndarray::s![from.., ..]))
                     .collect();
-                writer.append_features(index, &g.time_s[from..], &views)?;
+                writer.append_features(index, &g.time_s[from..], &views);
             }
         }
         writer
