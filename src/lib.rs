@@ -27,6 +27,7 @@ pub mod cli;
 pub mod dsp;
 pub mod engine;
 pub mod features;
+pub mod formats;
 pub mod ingest;
 pub mod live_view;
 pub mod montage;

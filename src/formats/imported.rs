@@ -1,0 +1,73 @@
+//! What every format parser produces: signals at their own rates with labels and units as
+//! the file writes them, and what the file says about the recording.
+
+/// A recording as a foreign file holds it, before resampling and unit conversion.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Imported {
+    /// The format as users call it, with its variant: "EDF+D", "BDF", "C3D", "WFDB", ….
+    pub format: String,
+    /// The signals in file order.
+    pub signals: Vec<Signal>,
+    /// The start of the recording, ISO 8601 (`2024-03-05T14:03:11`): with `Z` only when
+    /// the file says it is UTC, without a zone when it does not say.
+    pub recorded_utc: Option<String>,
+    /// The subject (patient code or name) as the file gives it.
+    pub subject: Option<String>,
+    /// Annotations and events, in time order.
+    pub annotations: Vec<Annotation>,
+    /// Stretches where the file has no data (EDF+D discontinuities, sequence gaps), in
+    /// time order.
+    pub gaps: Vec<Gap>,
+    /// Counts from a per-sample sequence counter, for formats that have one.
+    pub sequence: Option<SequenceCounts>,
+    /// What the reader left out or worked around, one sentence each (without the file
+    /// name: the caller adds it).
+    pub warnings: Vec<String>,
+}
+
+/// One signal of an imported file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Signal {
+    /// The label as the file writes it, trimmed of padding ("R.RECTUS FEM.", "EMG L").
+    pub label: String,
+    /// The physical unit as the file writes it, trimmed ("uV", "mV", "N", "ntmm"); empty
+    /// when the file gives none.
+    pub unit: String,
+    /// Samples per second of this signal.
+    pub rate_hz: f64,
+    /// Physical values (the file's calibration applied), in time order, with no gap
+    /// filling: a gap in [`Imported::gaps`] sits between samples.
+    pub samples: Vec<f32>,
+    /// Further words the file gives about the signal (EDF transducer type, C3D
+    /// description, OpenSignals sensor), used to guess the montage; may be empty.
+    pub detail: String,
+}
+
+/// A note from the file: an EDF+ annotation, a C3D event, a marker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Annotation {
+    /// Seconds from the start of the recording (the first sample).
+    pub time_s: f64,
+    /// How long it lasts, NaN when the file gives no duration.
+    pub duration_s: f64,
+    /// The text as the file gives it ("Right_Foot_Strike", "MVC start").
+    pub text: String,
+}
+
+/// Data missing from the file: the samples after `at_s` seconds of stored data resume
+/// `missing_s` seconds later.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Gap {
+    /// Seconds of samples stored before the gap (sample count / rate of any signal).
+    pub at_s: f64,
+    /// Length of the missing stretch in seconds (> 0).
+    pub missing_s: f64,
+}
+
+/// Sample instants seen and missed by a sequence counter (OpenBCI sample index,
+/// OpenSignals nSeq).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SequenceCounts {
+    pub frames_received: u64,
+    pub frames_missing: u64,
+}
