@@ -30,6 +30,7 @@ fn recording(channels: usize, rows: usize) -> Recording {
         channels: (0..channels)
             .map(|i| Channel {
                 name: format!("ch{i}"),
+                label: None,
                 kind: Kind::Emg,
                 unit: "uV".into(),
                 side: Side::None,
@@ -48,6 +49,7 @@ fn recording(channels: usize, rows: usize) -> Recording {
         source: "bench".into(),
         acquisition: None,
         truth: None,
+        metadata: Default::default(),
     }
 }
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 mod edit;
 mod error;
+pub mod guess;
 mod locate;
 mod parse;
 mod validate;
@@ -65,6 +66,11 @@ pub enum Side {
 pub struct Channel {
     /// Unique, `[A-Za-z0-9_]+`.
     pub name: String,
+    /// The channel's label in the source (an imported file, a stream) when it differs from
+    /// `name` ("R.RECTUS FEM.", "EMG L Biceps"): sources are matched to montage channels by
+    /// this label first, then by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     pub kind: Kind,
     /// Physical unit after scaling, e.g. "uV", "N", "m/s2".
     #[serde(default)]

@@ -5,6 +5,7 @@
 use ndarray::Array2;
 
 use crate::montage::Montage;
+use crate::results::Event;
 
 /// Samples of every channel with everything needed to interpret them.
 #[derive(Debug, Clone)]
@@ -19,6 +20,8 @@ pub struct Recording {
     pub acquisition: Option<Acquisition>,
     /// Ground truth of a simulated scenario.
     pub truth: Option<Truth>,
+    /// What the source said about the recording beyond its samples.
+    pub metadata: Metadata,
 }
 
 impl Recording {
@@ -36,6 +39,27 @@ impl Recording {
     pub fn duration_s(&self) -> f64 {
         self.samples.nrows() as f64 / self.sample_rate_hz()
     }
+}
+
+/// What a source says about a recording beyond its samples: when it started, whose it is,
+/// the foreign format it came from and the notes it carried. Stored as root attributes,
+/// a `/raw/samples` attribute and `annotation` rows of `/events`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Metadata {
+    /// The start of the recording, ISO 8601: with `Z` when known in UTC, without a zone
+    /// when the source gives local time only.
+    pub recorded_utc: Option<String>,
+    /// The subject (patient code or name).
+    pub subject: Option<String>,
+    /// The foreign format the samples were imported from ("EDF+D", "C3D"); `None` for
+    /// myobalance's own files, CSV and recordings.
+    pub source_format: Option<String>,
+    /// The rate each channel had in the source file, in channel order, when imported.
+    pub source_rates_hz: Option<Vec<f64>>,
+    /// Notes that came with the recording, as events of kind
+    /// [`Annotation`](crate::results::EventKind::Annotation), in time order. They belong to
+    /// the recording, not to an analysis: writers take them from here.
+    pub annotations: Vec<Event>,
 }
 
 /// What a device recording adds: `/raw` attributes, `/raw/gaps`, `/raw/timing`.

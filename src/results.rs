@@ -52,16 +52,20 @@ pub enum EventKind {
     TremorAlarmEnd,
     Gap,
     Marker,
+    /// A note that came with the recording: an EDF+ annotation, a C3D event, a marker of
+    /// another program; its words are in [`Event::text`].
+    Annotation,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 6] = [
+    pub const ALL: [EventKind; 7] = [
         EventKind::Onset,
         EventKind::Offset,
         EventKind::TremorAlarmStart,
         EventKind::TremorAlarmEnd,
         EventKind::Gap,
         EventKind::Marker,
+        EventKind::Annotation,
     ];
 
     /// The name stored in `/events/kind`.
@@ -73,6 +77,7 @@ impl EventKind {
             EventKind::TremorAlarmEnd => "tremor_alarm_end",
             EventKind::Gap => "gap",
             EventKind::Marker => "marker",
+            EventKind::Annotation => "annotation",
         }
     }
 
@@ -89,8 +94,11 @@ pub struct Event {
     pub kind: EventKind,
     /// Channel (or pair) the event belongs to; empty for the whole recording.
     pub channel: String,
-    /// Kind-specific value (e.g. missing frames of a gap, peak Hz of a tremor alarm).
+    /// Kind-specific value (e.g. missing frames of a gap, peak Hz of a tremor alarm, the
+    /// duration in seconds of an annotation).
     pub value: f64,
+    /// The words of an annotation (`/events/text`); empty for the other kinds.
+    pub text: String,
 }
 
 /// A column of a summary group.

@@ -61,5 +61,6 @@ pub fn simulate(settings: &SimSettings) -> Result<Recording, SimError> {
         source: format!("simulator (seed {})", settings.seed),
         acquisition: None,
         truth: Some(truth),
+        metadata: Default::default(),
     })
 }

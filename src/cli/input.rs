@@ -1,36 +1,21 @@
-//! Reading one input of `process` or `mvc` into a recording: a CSV file with the montage
-//! from the command line, or a myobalance HDF5 file with its own montage or, when one is
-//! given, the command line's (matched to the file's channels by name). What the samples
-//! are analysed into is the caller's business.
+//! Reading one input of `process`, `mvc`, `inspect` or `montage` into a recording, in any
+//! format myobalance reads (found from the file's content): a myobalance HDF5 file with its
+//! own montage or the command line's (matched by name); a CSV file with the command line's
+//! montage or one guessed from its header; a foreign recording (EDF/BDF, C3D, OpenBCI,
+//! OpenSignals, WFDB) with the command line's montage (matched by label) or one guessed
+//! from its labels and units. What the samples are analysed into is the caller's business.
 
 use std::path::Path;
 
 use anyhow::Context as _;
 
+use crate::import::open::{detect, Detected};
+use crate::import::{self, Settings};
+use crate::montage::guess::Guess;
 use crate::montage::Montage;
 use crate::recording::Recording;
 use crate::store::csv::read_csv;
 use crate::store::read_file;
-
-/// What an input file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputFormat {
-    /// A CSV export: needs a montage from the command line.
-    Csv,
-    /// A myobalance HDF5 file (format v1): brings its montage.
-    Hdf5,
-}
-
-impl InputFormat {
-    /// By the file name: `.csv` (any case) is CSV, anything else is read as HDF5 (whose
-    /// reader says clearly when a file is not one).
-    pub fn of(path: &Path) -> InputFormat {
-        match path.extension().and_then(|e| e.to_str()) {
-            Some(e) if e.eq_ignore_ascii_case("csv") => InputFormat::Csv,
-            _ => InputFormat::Hdf5,
-        }
-    }
-}
 
 /// The montage given with `--montage`, with the name its errors use.
 #[derive(Debug, Clone)]
@@ -46,33 +31,89 @@ pub struct MontageArg {
 pub struct Input {
     /// Samples in montage order, the montage carrying the input's rate.
     pub recording: Recording,
+    /// The montage guessed for the input, when none was given and it had none.
+    pub guess: Option<Guess>,
+    /// A myobalance HDF5 file read with its own montage: its `/raw/samples` are exactly the
+    /// recording's samples (their stored chunks can be copied).
+    pub untouched_hdf5: bool,
     /// Things ignored or replaced along the way, one sentence each, naming the file.
     pub warnings: Vec<String>,
 }
 
-/// Reads `path` with `montage` (required for CSV; for HDF5 it replaces the file's own).
-pub fn load(path: &Path, montage: Option<&MontageArg>) -> anyhow::Result<Input> {
+/// Reads `path` with `montage` (when given) at `rate_hz` (`--rate`, for inputs that do not
+/// fix their rate).
+pub fn load(
+    path: &Path,
+    montage: Option<&MontageArg>,
+    rate_hz: Option<f64>,
+) -> anyhow::Result<Input> {
     let shown = path.display().to_string();
-    match (InputFormat::of(path), montage) {
-        (InputFormat::Csv, None) => anyhow::bail!("{shown}: a CSV input needs --montage M.toml"),
-        (InputFormat::Csv, Some(m)) => {
-            let read = read_csv(path, &m.montage)?;
-            Ok(Input {
-                recording: read.recording,
-                warnings: read.warnings,
-            })
-        }
-        (InputFormat::Hdf5, own) => {
+    let detected = detect(path)?;
+    let settings = Settings {
+        rate_hz,
+        montage: montage.map(|m| (&m.montage, m.origin.as_str())),
+    };
+    match (&detected, montage) {
+        (Detected::Hdf5, _) if !crate::store::opensignals::is_opensignals(path)? => {
             let stored = read_file(path)?;
-            match own {
+            match montage {
                 None => Ok(Input {
                     recording: stored.recording,
+                    guess: None,
+                    untouched_hdf5: true,
                     warnings: Vec::new(),
                 }),
                 Some(m) => with_montage(stored.recording, m, &shown),
             }
         }
+        (Detected::Csv, Some(m)) => {
+            let mut montage = m.montage.clone();
+            if let (Some(rate), None) = (rate_hz, montage.sample_rate_hz) {
+                montage.sample_rate_hz = Some(rate);
+            }
+            let read = read_csv(path, &montage)?;
+            Ok(Input {
+                recording: read.recording,
+                guess: None,
+                untouched_hdf5: false,
+                warnings: read.warnings,
+            })
+        }
+        _ => {
+            let imported = import::open::read(path, &detected, &settings)?;
+            Ok(Input {
+                recording: imported.recording,
+                guess: imported.guess,
+                untouched_hdf5: false,
+                warnings: imported.warnings,
+            })
+        }
     }
+}
+
+/// One line saying that a montage was guessed and what it found.
+pub fn guess_line(shown: &str, g: &Guess) -> String {
+    let mut counts: Vec<String> = Vec::new();
+    for kind in crate::montage::Kind::ALL {
+        let n = g.channels.iter().filter(|c| c.channel.kind == kind).count();
+        if n > 0 {
+            counts.push(format!("{n} {}", kind.as_str()));
+        }
+    }
+    let names = |items: Vec<&str>| {
+        if items.is_empty() {
+            "none".to_string()
+        } else {
+            items.join(", ")
+        }
+    };
+    format!(
+        "{shown}: no --montage: guessed from the labels and units: {}; pairs: {}; bilateral: {}; mains {} Hz (`myobalance montage {shown}` shows why)",
+        counts.join(", "),
+        names(g.pairs.iter().map(|(p, _)| p.name.as_str()).collect()),
+        names(g.bilateral.iter().map(|(b, _)| b.name.as_str()).collect()),
+        g.mains_hz
+    )
 }
 
 /// `recording` with its columns rearranged to `arg`'s channels (matched by name) and that
@@ -129,12 +170,19 @@ fn with_montage(recording: Recording, arg: &MontageArg, shown: &str) -> anyhow::
         channel.offset = own.channels[i].offset;
     }
     let samples = recording.samples.select(ndarray::Axis(1), &columns);
+    let mut metadata = recording.metadata.clone();
+    if let Some(rates) = &metadata.source_rates_hz {
+        metadata.source_rates_hz = Some(columns.iter().map(|&i| rates[i]).collect());
+    }
     Ok(Input {
         recording: Recording {
             montage,
             samples,
+            metadata,
             ..recording
         },
+        guess: None,
+        untouched_hdf5: false,
         warnings,
     })
 }

@@ -1,6 +1,9 @@
-//! `myobalance inspect FILE.h5`: what a file holds, in words a lab user reads at a glance:
-//! channels, rate and duration, the groups present, data quality (gaps and counters), the
-//! summary values and the simulator's truth when present.
+//! `myobalance inspect FILE [--rate HZ]`: what a file holds, in words a lab user reads at a
+//! glance, without writing anything. For a myobalance file: channels, rate and duration,
+//! the groups present, data quality (gaps and counters), the summary values and the
+//! simulator's truth when present. For any other format `process` reads: the format, each
+//! channel with its label, kind, unit, side and rate in the file, the duration, gaps,
+//! annotations, start time and subject, and the montage guessed for it.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -8,24 +11,164 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::Args;
 
+use super::input::{load, Input};
 use super::Outcome;
-use crate::montage::Side;
+use crate::import::open::{detect, Detected};
+use crate::montage::{Montage, Side};
+use crate::recording::Recording;
 use crate::results::{EventKind, SummaryValues};
 use crate::store::{read_file, StoredFile};
+
+/// Annotations listed one by one; past this many only the count is given.
+const ANNOTATIONS_LISTED: usize = 20;
 
 /// Options of `myobalance inspect`.
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// A myobalance HDF5 file.
+    /// A recording in any format `process` reads (myobalance HDF5, CSV, EDF/BDF, C3D,
+    /// OpenBCI, OpenSignals, WFDB).
     pub file: PathBuf,
+    /// The rate to describe the recording at (as `process --rate`).
+    #[arg(long, value_name = "HZ")]
+    pub rate: Option<f64>,
 }
 
 /// Prints the description of the file.
 pub fn run(args: InspectArgs) -> anyhow::Result<Outcome> {
-    let stored =
-        read_file(&args.file).with_context(|| format!("cannot inspect {}", args.file.display()))?;
-    print!("{}", describe(&args.file.display().to_string(), &stored));
+    let shown = args.file.display().to_string();
+    let context = || format!("cannot inspect {shown}");
+    let detected = detect(&args.file).with_context(context)?;
+    let own_hdf5 = detected == Detected::Hdf5
+        && !crate::store::opensignals::is_opensignals(&args.file).with_context(context)?;
+    if own_hdf5 {
+        let stored = read_file(&args.file).with_context(context)?;
+        print!("{}", describe(&shown, &stored));
+    } else {
+        let input = load(&args.file, None, args.rate).with_context(context)?;
+        print!("{}", describe_input(&shown, &input));
+    }
     Ok(Outcome::Success)
+}
+
+/// The text `inspect` prints for a file in another format.
+pub fn describe_input(name: &str, input: &Input) -> String {
+    let rec = &input.recording;
+    let m = &rec.montage;
+    let mut out = String::new();
+    let w = &mut out;
+    let _ = writeln!(w, "{name}");
+    let format = rec.metadata.source_format.as_deref().unwrap_or("CSV");
+    let _ = writeln!(w, "  format    {format}");
+    metadata_lines(w, rec);
+    let _ = writeln!(
+        w,
+        "  samples   {} × {} channels at {} Hz = {:.3} s   (mains {} Hz)",
+        rec.samples.nrows(),
+        rec.samples.ncols(),
+        rec.sample_rate_hz(),
+        rec.duration_s(),
+        m.mains_hz
+    );
+    let rates = rec.metadata.source_rates_hz.as_deref();
+    let _ = writeln!(
+        w,
+        "\n  channel            label                    kind   unit   side   rate in file"
+    );
+    for (i, c) in m.channels.iter().enumerate() {
+        let rate = rates
+            .and_then(|r| r.get(i))
+            .map_or_else(|| format!("{}", rec.sample_rate_hz()), |r| format!("{r}"));
+        let _ = writeln!(
+            w,
+            "  {:<18} {:<24} {:<6} {:<6} {:<6} {rate} Hz",
+            c.name,
+            c.label.as_deref().unwrap_or(&c.name),
+            c.kind.as_str(),
+            c.unit,
+            side(c.side)
+        );
+    }
+    pair_lines(w, m);
+    if let Some(a) = &rec.acquisition {
+        let rows: i64 = a.gaps.iter().map(|g| g[1]).sum();
+        let _ = writeln!(
+            w,
+            "\n  gaps      {} ({rows} rows filled by interpolation); sample instants received {}, missing {}",
+            a.gaps.len(),
+            a.frames_received,
+            a.frames_missing
+        );
+    }
+    let notes = &rec.metadata.annotations;
+    if !notes.is_empty() {
+        let _ = writeln!(w, "\n  annotations ({})", notes.len());
+        for e in notes.iter().take(ANNOTATIONS_LISTED) {
+            let duration = if e.value.is_finite() {
+                format!("  ({} s)", num(e.value))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(w, "    {:>10.3} s  {}{duration}", e.time_s, e.text);
+        }
+        if notes.len() > ANNOTATIONS_LISTED {
+            let _ = writeln!(w, "    … and {} more", notes.len() - ANNOTATIONS_LISTED);
+        }
+    }
+    if let Some(g) = &input.guess {
+        let _ = writeln!(w, "\n  montage guessed from the labels and units:");
+        for c in &g.channels {
+            let mut why = format!("kind {}", c.kind_from);
+            if let Some(s) = &c.side_from {
+                why.push_str(&format!("; side from {s}"));
+            }
+            if let Some(muscle) = c.muscle {
+                why.push_str(&format!("; {}", muscle.name));
+            }
+            if let Some(note) = &c.note {
+                why.push_str(&format!("; {note}"));
+            }
+            let _ = writeln!(w, "    {:<18} {why}", c.channel.name);
+        }
+        let _ = writeln!(w, "    mains     {} Hz: {}", g.mains_hz, g.mains_from);
+        let _ = writeln!(
+            w,
+            "  `myobalance montage {name} --out M.toml` writes it to check and edit."
+        );
+    }
+    for warning in &input.warnings {
+        let _ = writeln!(w, "  warning: {warning}");
+    }
+    out
+}
+
+/// Start time, subject and source format lines, for those that are known.
+fn metadata_lines(w: &mut String, rec: &Recording) {
+    let meta = &rec.metadata;
+    if let Some(t) = &meta.recorded_utc {
+        let zone = if t.ends_with('Z') {
+            ""
+        } else {
+            " (local time)"
+        };
+        let _ = writeln!(w, "  recorded  {t}{zone}");
+    }
+    if let Some(s) = &meta.subject {
+        let _ = writeln!(w, "  subject   {s}");
+    }
+}
+
+/// The pair and bilateral lines of a montage.
+fn pair_lines(w: &mut String, m: &Montage) {
+    for p in &m.pairs {
+        let _ = writeln!(
+            w,
+            "  pair      {}: {} / {}",
+            p.name, p.agonist, p.antagonist
+        );
+    }
+    for b in &m.bilateral {
+        let _ = writeln!(w, "  bilateral {}: {} / {}", b.name, b.left, b.right);
+    }
 }
 
 fn side(s: Side) -> &'static str {
@@ -64,6 +207,10 @@ pub fn describe(name: &str, f: &StoredFile) -> String {
         f.created_utc.as_deref().unwrap_or("an unknown date")
     );
     let _ = writeln!(w, "  source    {}", rec.source);
+    if let Some(format) = &rec.metadata.source_format {
+        let _ = writeln!(w, "  format    imported from {format}");
+    }
+    metadata_lines(w, rec);
     if f.opened_swmr {
         let _ = writeln!(
             w,
@@ -91,23 +238,18 @@ pub fn describe(name: &str, f: &StoredFile) -> String {
             side(c.side)
         );
     }
-    for p in &m.pairs {
-        let _ = writeln!(
-            w,
-            "  pair      {}: {} / {}",
-            p.name, p.agonist, p.antagonist
-        );
-    }
-    for b in &m.bilateral {
-        let _ = writeln!(w, "  bilateral {}: {} / {}", b.name, b.left, b.right);
-    }
+    pair_lines(w, m);
 
     let mut groups = vec!["/raw/samples".to_string()];
     if let Some(a) = &rec.acquisition {
         groups.push("/raw/gaps".into());
         groups.push("/raw/timing".into());
         let missing: i64 = a.gaps.iter().map(|g| g[1]).sum();
-        let _ = writeln!(w, "\n  acquisition  protocol {} on {}", a.protocol, a.port);
+        if a.port.is_empty() {
+            let _ = writeln!(w, "\n  acquisition  {}", a.protocol);
+        } else {
+            let _ = writeln!(w, "\n  acquisition  protocol {} on {}", a.protocol, a.port);
+        }
         let _ = writeln!(
             w,
             "    frames received {}, missing {} in {} gaps ({missing} rows interpolated), corrupt {}, bytes skipped {}, ring overruns {}",

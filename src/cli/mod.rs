@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 pub mod bench;
 pub mod input;
 pub mod inspect;
+pub mod montage;
 pub mod mvc;
 pub mod outputs;
 pub mod ports;
@@ -68,9 +69,13 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// Write a simulated recording (elbow flexion sets) with its ground truth.
     Simulate(simulate::SimulateArgs),
-    /// Describe a myobalance HDF5 file: channels, rate, duration, groups, gaps, summary.
+    /// Describe a recording in any format read: channels, rate, duration, gaps, annotations,
+    /// groups, summary, and the montage guessed for files that bring none.
     Inspect(inspect::InspectArgs),
-    /// Analyse stored recordings (HDF5 or CSV) into HDF5 files with features and summary.
+    /// Write the montage of a recording (guessed from its labels and units) to edit.
+    Montage(montage::MontageArgs),
+    /// Analyse stored recordings (HDF5, CSV, EDF/BDF, C3D, OpenBCI, OpenSignals, WFDB)
+    /// into HDF5 files with features and summary.
     Process(process::ProcessArgs),
     /// Find each EMG channel's MVC reference from maximal-contraction trials.
     Mvc(mvc::MvcArgs),
@@ -87,6 +92,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Bench(args) => bench::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Montage(args) => montage::run(args),
         Command::Mvc(args) => mvc::run(args),
         Command::Ports(args) => ports::run(args),
         Command::Process(args) => process::run(args),

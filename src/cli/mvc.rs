@@ -1,6 +1,8 @@
-//! `myobalance mvc TRIALS... --montage M.toml [--write]`: the MVC reference of each EMG
+//! `myobalance mvc TRIALS... [--montage M.toml [--write]]`: the MVC reference of each EMG
 //! channel (METHODS.md A.5) from maximal-contraction trials, printed as a table and, with
 //! `--write`, stored as `mvc` in the montage file with its comments and order kept.
+//! Without `--montage` the first trial's montage (its own, or one guessed from its labels
+//! and units) serves for all of them.
 //!
 //! The reference must come from the same estimator as the activation it normalises, so
 //! each trial goes through the engine (zero-phase, the montage's notch, band-pass and RMS
@@ -28,15 +30,19 @@ const SIGNIFICANT_DIGITS: i32 = 6;
 /// Options of `myobalance mvc`.
 #[derive(Debug, Args)]
 pub struct MvcArgs {
-    /// Maximal voluntary contraction trials: myobalance HDF5 or CSV files.
+    /// Maximal voluntary contraction trials, in any format `process` reads.
     #[arg(required = true, value_name = "TRIAL")]
     pub trials: Vec<PathBuf>,
     /// The montage: channels, filters and RMS windows (the same as for the sessions).
+    /// Without it, the first trial's own montage or the one guessed for it.
     #[arg(long, value_name = "M.toml")]
-    pub montage: PathBuf,
+    pub montage: Option<PathBuf>,
     /// Store the values as `mvc` in the montage file, keeping its comments and order.
-    #[arg(long)]
+    #[arg(long, requires = "montage")]
     pub write: bool,
+    /// The rate to analyse at, in Hz (for CSV without time_s; signals at several rates).
+    #[arg(long, value_name = "HZ")]
+    pub rate: Option<f64>,
 }
 
 /// The reference of one EMG channel.
@@ -54,8 +60,18 @@ pub struct ChannelMvc {
 
 /// Computes, prints and (with `--write`) stores the MVC references.
 pub fn run(args: MvcArgs) -> anyhow::Result<Outcome> {
-    let origin = args.montage.display().to_string();
-    let text = std::fs::read_to_string(&args.montage)
+    let Some(path) = &args.montage else {
+        let arg = first_trials_montage(&args.trials, args.rate)?;
+        let references = references(&args.trials, &arg, args.rate)?;
+        print!("{}", table(&references));
+        eprintln!(
+            "to keep these values: write a montage (`myobalance montage {} --out M.toml`), then run mvc with --montage M.toml --write",
+            args.trials[0].display()
+        );
+        return Ok(Outcome::Success);
+    };
+    let origin = path.display().to_string();
+    let text = std::fs::read_to_string(path)
         .map_err(|error| MontageError::Read {
             path: origin.clone(),
             error,
@@ -71,7 +87,7 @@ pub fn run(args: MvcArgs) -> anyhow::Result<Outcome> {
         ))
         .into());
     }
-    let references = references(&args.trials, &arg)?;
+    let references = references(&args.trials, &arg, args.rate)?;
     print!("{}", table(&references));
     if args.write {
         let values: Vec<(String, f64)> = references
@@ -79,15 +95,42 @@ pub fn run(args: MvcArgs) -> anyhow::Result<Outcome> {
             .map(|r| (r.channel.clone(), r.mvc))
             .collect();
         let edited = Montage::set_mvc_in_toml(&text, &origin, &values).context("--montage")?;
-        replace_file(&args.montage, &edited)
+        replace_file(path, &edited)
             .with_context(|| format!("cannot write the montage {origin}"))?;
         eprintln!("wrote mvc of {} channels to {origin}", values.len());
     }
     Ok(Outcome::Success)
 }
 
+/// The first trial's montage (its own or the guessed one), without its rate, so that it
+/// serves trials at any rate.
+fn first_trials_montage(trials: &[PathBuf], rate_hz: Option<f64>) -> anyhow::Result<MontageArg> {
+    let first = &trials[0];
+    let input = load(first, None, rate_hz)?;
+    let shown = first.display().to_string();
+    if let Some(g) = &input.guess {
+        eprintln!("{}", super::input::guess_line(&shown, g));
+    }
+    let mut montage = input.recording.montage;
+    montage.sample_rate_hz = None;
+    if !montage.channels.iter().any(|c| c.kind == Kind::Emg) {
+        return Err(UsageError(format!(
+            "{shown}: no EMG channel found to find an MVC reference for; give --montage M.toml"
+        ))
+        .into());
+    }
+    Ok(MontageArg {
+        montage,
+        origin: format!("the montage of {shown}"),
+    })
+}
+
 /// The MVC reference of every EMG channel of `arg`'s montage, over all `trials`.
-pub fn references(trials: &[PathBuf], arg: &MontageArg) -> anyhow::Result<Vec<ChannelMvc>> {
+pub fn references(
+    trials: &[PathBuf],
+    arg: &MontageArg,
+    rate_hz: Option<f64>,
+) -> anyhow::Result<Vec<ChannelMvc>> {
     let emg: Vec<(String, String)> = arg
         .montage
         .channels
@@ -98,7 +141,7 @@ pub fn references(trials: &[PathBuf], arg: &MontageArg) -> anyhow::Result<Vec<Ch
     let mut best: Vec<Option<(f64, usize)>> = vec![None; emg.len()];
     let mut shortest_needed_s = 0.0_f64;
     for (t, trial) in trials.iter().enumerate() {
-        let input = load(trial, Some(arg))?;
+        let input = load(trial, Some(arg), rate_hz)?;
         for warning in &input.warnings {
             eprintln!("warning: {warning}");
         }

@@ -3,7 +3,10 @@
 //! an input, two inputs with one output name) is decided here, before anything runs.
 
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
 
 use super::UsageError;
 
@@ -152,4 +155,24 @@ mod tests {
         let e = output_paths(&paths(&["a.h5"]), &Destination::File("x.csv".into())).unwrap_err();
         assert!(e.0.contains(".h5"), "{}", e.0);
     }
+}
+
+/// Writes `text` to `destination` through a temporary file beside it.
+pub fn write_atomically(destination: &Path, text: &str) -> anyhow::Result<()> {
+    let name = destination
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report.html".into());
+    let temporary = destination.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let written = std::fs::File::create(&temporary)
+        .and_then(|mut f| {
+            f.write_all(text.as_bytes())?;
+            f.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&temporary, destination));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(e).with_context(|| format!("cannot write {}", destination.display()));
+    }
+    Ok(())
 }

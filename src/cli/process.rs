@@ -1,8 +1,10 @@
 //! `myobalance process INPUT... [--montage M.toml] (--out FILE.h5 | --out-dir DIR)
-//! [--causal] [--jobs N]`: batch analysis of stored recordings (myobalance HDF5 or CSV)
-//! into format v1 files holding the raw samples (with the input's acquisition counters
-//! and truth), features, events and summary, so an output can be reprocessed and reported
-//! on by itself.
+//! [--causal] [--jobs N] [--rate HZ]`: batch analysis of stored recordings (myobalance
+//! HDF5, CSV, EDF/BDF, C3D, OpenBCI, OpenSignals, WFDB) into format v1 files holding the
+//! raw samples (with the input's acquisition counters, annotations and truth), features,
+//! events and summary, so an output can be reprocessed and reported on by itself. Without
+//! `--montage`, an input that carries no montage gets one guessed from its labels and
+//! units, said in one line.
 //!
 //! Inputs run in parallel on a pool of `--jobs` threads (the engine's channels share it).
 //! An input that fails is reported and listed at the end while the others go on; the exit
@@ -17,7 +19,7 @@ use anyhow::Context as _;
 use clap::{ArgGroup, Args};
 use rayon::prelude::*;
 
-use super::input::{load, InputFormat, MontageArg};
+use super::input::{guess_line, load, MontageArg};
 use super::outputs::{output_paths, Destination};
 use super::progress::Progress;
 use super::{Outcome, UsageError};
@@ -29,13 +31,19 @@ use crate::store::{write_file, WriteOptions};
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("destination").required(true).args(["out", "out_dir"])))]
 pub struct ProcessArgs {
-    /// Input files: myobalance HDF5 files, or CSV files (.csv, which need --montage).
+    /// Input files: myobalance HDF5, CSV, EDF/EDF+, BDF/BDF+, C3D, OpenBCI GUI text,
+    /// OpenSignals text or HDF5, WFDB (.hea); the format is found from the content.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Montage TOML: required for CSV inputs; for HDF5 inputs it replaces the file's own
-    /// montage (e.g. to reprocess with other analysis settings).
+    /// Montage TOML: channels (matched to the input's by label, else name), kinds, sides,
+    /// pairs and analysis settings. Without it a myobalance file uses its own and other
+    /// inputs get one guessed from their labels and units.
     #[arg(long, value_name = "M.toml")]
     pub montage: Option<PathBuf>,
+    /// The rate to analyse at, in Hz: for a CSV file without a time_s column; for a file
+    /// with signals at several rates (default: the highest EMG rate).
+    #[arg(long, value_name = "HZ")]
+    pub rate: Option<f64>,
     /// Output file, for a single input.
     #[arg(long, value_name = "FILE.h5")]
     pub out: Option<PathBuf>,
@@ -65,6 +73,8 @@ pub struct ProcessSettings {
     pub causal: bool,
     /// Size of the thread pool.
     pub jobs: usize,
+    /// `--rate`.
+    pub rate_hz: Option<f64>,
 }
 
 impl ProcessArgs {
@@ -92,19 +102,11 @@ impl ProcessArgs {
             }),
             None => None,
         };
-        if montage.is_none() {
-            let csv: Vec<String> = self
-                .inputs
-                .iter()
-                .filter(|p| InputFormat::of(p) == InputFormat::Csv)
-                .map(|p| p.display().to_string())
-                .collect();
-            if !csv.is_empty() {
-                return Err(UsageError(format!(
-                    "CSV input {} needs --montage M.toml (the channels and rate of its columns)",
-                    csv.join(", ")
-                ))
-                .into());
+        if let Some(rate) = self.rate {
+            if !(rate.is_finite() && rate > 0.0) {
+                return Err(
+                    UsageError(format!("--rate {rate}: give a positive rate in Hz")).into(),
+                );
             }
         }
         Ok(ProcessSettings {
@@ -114,6 +116,7 @@ impl ProcessArgs {
             montage,
             causal: self.causal,
             jobs,
+            rate_hz: self.rate,
         })
     }
 }
@@ -186,7 +189,10 @@ fn process_one(
     settings: &ProcessSettings,
     progress: &Progress,
 ) -> anyhow::Result<()> {
-    let loaded = load(input, settings.montage.as_ref())?;
+    let loaded = load(input, settings.montage.as_ref(), settings.rate_hz)?;
+    if let Some(g) = &loaded.guess {
+        progress.note(&guess_line(&input.display().to_string(), g));
+    }
     for warning in &loaded.warnings {
         progress.note(&format!("warning: {warning}"));
     }
@@ -194,9 +200,8 @@ fn process_one(
         .with_context(|| format!("{}: analysis failed", input.display()))?;
     // An HDF5 input read with its own montage holds exactly the samples written out: its
     // compressed chunks are copied instead of being encoded again.
-    let untouched = InputFormat::of(input) == InputFormat::Hdf5 && settings.montage.is_none();
     let options = WriteOptions {
-        raw_chunks_from: untouched.then(|| input.to_path_buf()),
+        raw_chunks_from: loaded.untouched_hdf5.then(|| input.to_path_buf()),
         ..WriteOptions::default()
     };
     write_file(output, &loaded.recording, Some(&results), &options)

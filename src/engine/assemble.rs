@@ -282,6 +282,7 @@ fn events(c: &Collected) -> Vec<Event> {
                 kind,
                 channel: name(*i),
                 value: f64::NAN,
+                text: String::new(),
             });
         }
     }
@@ -292,6 +293,7 @@ fn events(c: &Collected) -> Vec<Event> {
                 kind: EventKind::Onset,
                 channel: name(*i),
                 value: o.rfd[1],
+                text: String::new(),
             });
         }
     }
@@ -306,6 +308,7 @@ fn events(c: &Collected) -> Vec<Event> {
                 kind,
                 channel: name(*i),
                 value,
+                text: String::new(),
             });
         }
     }
@@ -315,6 +318,7 @@ fn events(c: &Collected) -> Vec<Event> {
             kind: EventKind::Gap,
             channel: String::new(),
             value: g[1] as f64,
+            text: String::new(),
         });
     }
     events.extend(c.markers.iter().cloned());

@@ -41,6 +41,18 @@ pub struct Signal {
     /// Further words the file gives about the signal (EDF transducer type, C3D
     /// description, OpenSignals sensor), used to guess the montage; may be empty.
     pub detail: String,
+    /// For raw ADC counts of a device whose EMG sensor has a datasheet transfer function
+    /// (OpenSignals `RAW` channels): counts → µV as `count · scale + offset`. The reader
+    /// leaves such channels in counts; the importer applies this when the montage says the
+    /// channel is EMG.
+    pub emg_transfer: Option<Transfer>,
+}
+
+/// An affine map from a signal's stored values to physical units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Transfer {
+    pub scale: f64,
+    pub offset: f64,
 }
 
 /// A note from the file: an EDF+ annotation, a C3D event, a marker.

@@ -13,8 +13,13 @@
 //! is; a file shorter than its header says keeps its complete records and says so in
 //! [`Imported::warnings`].
 
+pub mod c3d;
+pub mod edf;
 mod error;
 mod imported;
+pub mod openbci;
+pub mod opensignals;
+pub mod wfdb;
 
 pub use error::FormatError;
-pub use imported::{Annotation, Gap, Imported, SequenceCounts, Signal};
+pub use imported::{Annotation, Gap, Imported, SequenceCounts, Signal, Transfer};

@@ -99,6 +99,22 @@ fn channels(c: &mut Checker, m: &Montage) {
     for (i, ch) in m.channels.iter().enumerate() {
         let key = |k: &str| format!("channels[{i}].{k}");
         c.name(&key("name"), &ch.name, &names[..i], "channels");
+        if let Some(label) = &ch.label {
+            if label.trim().is_empty() {
+                c.push(
+                    key("label"),
+                    "is empty; leave it out or give the source's label",
+                );
+            } else if let Some(j) = m.channels[..i]
+                .iter()
+                .position(|e| e.label.as_deref() == Some(label.as_str()))
+            {
+                c.push(
+                    key("label"),
+                    format!("duplicate label \"{label}\" (first used by channels[{j}])"),
+                );
+            }
+        }
         if !ch.scale.is_finite() || ch.scale == 0.0 {
             c.push(
                 key("scale"),

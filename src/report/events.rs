@@ -20,6 +20,10 @@ fn describe(c: &Context, e: &Event) -> String {
         (EventKind::TremorAlarmEnd, _) => "tremor alarm ends".into(),
         (EventKind::Gap, _) => "frames lost; value: missing frames".into(),
         (EventKind::Marker, _) => "marker".into(),
+        (EventKind::Annotation, _) if e.value.is_finite() => {
+            format!("note from the file: {}; value: duration (s)", e.text)
+        }
+        (EventKind::Annotation, _) => format!("note from the file: {}", e.text),
     }
 }
 

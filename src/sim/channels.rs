@@ -132,6 +132,7 @@ pub(crate) fn montage(s: &SimSettings) -> Result<Montage, SimError> {
             };
             Channel {
                 name: spec.name.to_string(),
+                label: None,
                 kind,
                 unit: unit.to_string(),
                 side: spec.side,

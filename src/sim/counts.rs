@@ -12,6 +12,7 @@ use crate::montage::Channel;
 /// use myobalance::sim::{from_counts, to_counts};
 /// let ch = Channel {
 ///     name: "biceps_l".into(), kind: Kind::Emg, unit: "uV".into(), side: Side::Left,
+///     label: None,
 ///     scale: 0.01, offset: 0.0, mvc: None,
 /// };
 /// assert_eq!(to_counts(123.456, &ch), 12346);

@@ -231,6 +231,21 @@ pub fn get_f64(loc: &Location, path: &Path, name: &str) -> Result<Option<f64>, S
         })
 }
 
+/// A numeric array attribute read as f64 (a scalar reads as one element).
+pub fn get_f64s(loc: &Location, path: &Path, name: &str) -> Result<Option<Vec<f64>>, StoreError> {
+    if !loc.attr_names().at(path, name)?.iter().any(|n| n == name) {
+        return Ok(None);
+    }
+    let attr = loc.attr(name).at(path, name)?;
+    attr.read_raw::<f64>()
+        .map(Some)
+        .map_err(|e| StoreError::Invalid {
+            path: path.to_path_buf(),
+            object: name.to_string(),
+            problem: format!("expected numbers: {e}"),
+        })
+}
+
 /// Every attribute of `loc` as a parameter value (numbers as Float/Floats, integers as
 /// Int, strings as Text).
 pub fn get_values(loc: &Location, path: &Path) -> Result<Vec<(String, AttrValue)>, StoreError> {

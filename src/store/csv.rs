@@ -259,9 +259,31 @@ pub fn read_csv(path: &Path, montage: &Montage) -> Result<CsvRead, CsvError> {
             source: shown,
             acquisition: None,
             truth: None,
+            metadata: Default::default(),
         },
         warnings,
     })
+}
+
+/// The column names of the CSV file at `path` (its first line), for guessing a montage.
+pub fn read_header(path: &Path) -> Result<Vec<String>, CsvError> {
+    let shown = path.display().to_string();
+    let read_error = |error| CsvError::Read {
+        path: shown.clone(),
+        error,
+    };
+    let file = File::open(path).map_err(read_error)?;
+    let mut reader = BufReader::new(file);
+    let mut line = Vec::new();
+    if reader.read_until(b'\n', &mut line).map_err(read_error)? == 0 {
+        return Err(CsvError::Empty { path: shown });
+    }
+    let header = text_of(&line, &shown, 1)?;
+    let header = header.strip_prefix('\u{feff}').unwrap_or(header);
+    if header.trim().is_empty() {
+        return Err(CsvError::Empty { path: shown });
+    }
+    Ok(header.split(',').map(|f| unquote(f).to_string()).collect())
 }
 
 /// The line as text without its line ending.
@@ -293,7 +315,13 @@ fn targets(
     let mut seen: Vec<Option<usize>> = vec![None; montage.channels.len()];
     let mut targets = Vec::with_capacity(columns.len());
     for (j, name) in columns.iter().enumerate() {
-        let target = match montage.channel_index(name) {
+        // A channel's source label names its column when it has one (a guessed montage
+        // gives `EMG L` the name `EMG_L`), else its name.
+        let by_label = montage
+            .channels
+            .iter()
+            .position(|c| c.label.as_deref() == Some(name.as_str()));
+        let target = match by_label.or_else(|| montage.channel_index(name)) {
             Some(i) => {
                 if let Some(first) = seen[i] {
                     return Err(CsvError::Header {

@@ -393,7 +393,7 @@ impl LiveWriter {
         let raw = file.group(RAW).at(&path, "/raw")?;
         write_acquisition(&raw, &path, acquisition, false)?;
         rewrite_params(&file, &path, results)?;
-        write_events(&file, &path, results)?;
+        write_events(&file, &path, &results.events)?;
         write_summary(&file, &path, results)?;
         if let Some(truth) = truth {
             write_truth(&file, &path, truth)?;

@@ -13,6 +13,7 @@ mod csv_writer;
 pub mod error;
 pub mod layout;
 pub mod live;
+pub mod opensignals;
 pub mod reader;
 mod timestamp;
 pub mod writer;

@@ -10,13 +10,13 @@ use hdf5::file::OpenMode;
 use hdf5::{Dataset, File, Group};
 use ndarray::{Array2, Ix1};
 
-use super::attrs::{get_f64, get_text, get_text_dataset, get_texts, get_values};
+use super::attrs::{get_f64, get_f64s, get_text, get_text_dataset, get_texts, get_values};
 use super::error::{Context, StoreError};
 use super::layout::{
     EVENTS, FEATURES, FORMAT, GAPS, RAW, SAMPLES, SUMMARY, TIMING, TRUTH, VERSION,
 };
 use crate::montage::{Channel, Kind, Montage, Side};
-use crate::recording::{Acquisition, Recording, Truth, TruthEntry};
+use crate::recording::{Acquisition, Metadata, Recording, Truth, TruthEntry};
 use crate::results::{
     Event, EventKind, FeatureGroup, FeatureTable, Results, SummaryGroup, SummaryValues,
 };
@@ -37,7 +37,7 @@ pub struct StoredFile {
 const SIGNATURE: [u8; 8] = [0x89, b'H', b'D', b'F', b'\r', b'\n', 0x1a, b'\n'];
 
 /// HDF5 files start with the signature at 0, 512, 1024, 2048, … bytes.
-fn looks_like_hdf5(path: &Path) -> Result<bool, StoreError> {
+pub fn looks_like_hdf5(path: &Path) -> Result<bool, StoreError> {
     let io = |cause| StoreError::Io {
         path: path.to_path_buf(),
         cause,
@@ -149,6 +149,28 @@ pub fn read_file(path: &Path) -> Result<StoredFile, StoreError> {
     } else {
         None
     };
+    let source_rates_hz = get_f64s(&samples_ds, path, "source_rates_hz")?;
+    if let Some(rates) = &source_rates_hz {
+        if rates.len() != samples.ncols() {
+            return Err(invalid(
+                path,
+                "/raw/samples attribute source_rates_hz",
+                format!("{} rates for {} channels", rates.len(), samples.ncols()),
+            ));
+        }
+    }
+    let metadata = Metadata {
+        recorded_utc: get_text(&file, path, "recorded_utc")?,
+        subject: get_text(&file, path, "subject")?,
+        source_format: get_text(&file, path, "source_format")?,
+        source_rates_hz,
+        annotations: results
+            .iter()
+            .flat_map(|r| &r.events)
+            .filter(|e| e.kind == EventKind::Annotation)
+            .cloned()
+            .collect(),
+    };
     Ok(StoredFile {
         recording: Recording {
             montage,
@@ -156,6 +178,7 @@ pub fn read_file(path: &Path) -> Result<StoredFile, StoreError> {
             source,
             acquisition,
             truth,
+            metadata,
         },
         results,
         software: get_text(&file, path, "software")?,
@@ -218,6 +241,7 @@ fn read_montage(
                     .into_iter()
                     .enumerate()
                     .map(|(i, name)| Channel {
+                        label: None,
                         name,
                         kind: kinds
                             .get(i)
@@ -409,19 +433,34 @@ fn read_events(g: &Group, path: &Path) -> Result<Vec<Event>, StoreError> {
         "/events/channel",
     )?;
     let values = read_f64s(g, path, "value", "/events/value")?;
-    if kinds.len() != time.len() || channels.len() != time.len() || values.len() != time.len() {
+    // `text` came with Part 2 (annotations); files without it have no annotations.
+    let texts = if g.link_exists("text") {
+        get_text_dataset(
+            &g.dataset("text").at(path, "/events/text")?,
+            path,
+            "/events/text",
+        )?
+    } else {
+        vec![String::new(); time.len()]
+    };
+    if kinds.len() != time.len()
+        || channels.len() != time.len()
+        || values.len() != time.len()
+        || texts.len() != time.len()
+    {
         return Err(invalid(
             path,
             "/events",
-            "time_s, kind, channel and value differ in length",
+            "time_s, kind, channel, value and text differ in length",
         ));
     }
     time.into_iter()
         .zip(kinds)
         .zip(channels)
         .zip(values)
+        .zip(texts)
         .enumerate()
-        .map(|(i, (((time_s, kind), channel), value))| {
+        .map(|(i, ((((time_s, kind), channel), value), text))| {
             let kind = EventKind::parse(&kind).ok_or_else(|| {
                 invalid(
                     path,
@@ -434,6 +473,7 @@ fn read_events(g: &Group, path: &Path) -> Result<Vec<Event>, StoreError> {
                 kind,
                 channel,
                 value,
+                text,
             })
         })
         .collect()

@@ -18,8 +18,8 @@ use super::layout::{
 };
 use super::timestamp::utc_now;
 use crate::montage::Montage;
-use crate::recording::{Acquisition, Recording, Truth};
-use crate::results::{Results, SummaryValues};
+use crate::recording::{Acquisition, Metadata, Recording, Truth};
+use crate::results::{AttrValue, Event, EventKind, Results, SummaryValues};
 
 /// Choices a caller may make about how a file is written.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,13 +55,14 @@ pub fn write_file(
     {
         let file = File::create(target.temporary()).at(path, "file")?;
         write_root(&file, path, &recording.montage, &recording.source)?;
+        write_metadata(&file, path, &recording.metadata)?;
         let raw = file.create_group(RAW).at(path, "/raw")?;
         write_samples(&raw, path, recording, options)?;
         if let Some(acquisition) = &recording.acquisition {
             write_acquisition(&raw, path, acquisition, true)?;
         }
         if let Some(results) = results {
-            write_results(&file, path, results)?;
+            write_results(&file, path, results, &recording.metadata.annotations)?;
         }
         if let Some(truth) = &recording.truth {
             write_truth(&file, path, truth)?;
@@ -85,6 +86,20 @@ pub(crate) fn write_root(
     put_text(file, path, "source", source)?;
     put_text(file, path, "montage", &montage.to_toml_string())?;
     put_i64(file, path, "mains_hz", i64::from(montage.mains_hz))
+}
+
+/// Root attributes `recorded_utc`, `subject` and `source_format`, each when known.
+pub(crate) fn write_metadata(file: &File, path: &Path, m: &Metadata) -> Result<(), StoreError> {
+    for (name, value) in [
+        ("recorded_utc", &m.recorded_utc),
+        ("subject", &m.subject),
+        ("source_format", &m.source_format),
+    ] {
+        if let Some(value) = value {
+            put_text(file, path, name, value)?;
+        }
+    }
+    Ok(())
 }
 
 /// The attributes of `/raw/samples` that describe its columns.
@@ -118,9 +133,21 @@ fn write_samples(
     options: &WriteOptions,
 ) -> Result<(), StoreError> {
     let (rows, channels) = recording.samples.dim();
+    let describe = |ds: &hdf5::Dataset| -> Result<(), StoreError> {
+        describe_samples(ds, path, &recording.montage)?;
+        match &recording.metadata.source_rates_hz {
+            Some(rates) => put_value(
+                ds,
+                path,
+                "source_rates_hz",
+                &AttrValue::Floats(rates.clone()),
+            ),
+            None => Ok(()),
+        }
+    };
     if let Some(source) = &options.raw_chunks_from {
         if let Some(ds) = copy_samples(raw, path, source, rows, channels)? {
-            return describe_samples(&ds, path, &recording.montage);
+            return describe(&ds);
         }
     }
     let chunk_rows = options.chunk_rows.clamp(1, rows.max(1));
@@ -141,7 +168,7 @@ fn write_samples(
                 .at(path, "/raw/samples")?;
         }
     }
-    describe_samples(&ds, path, &recording.montage)
+    describe(&ds)
 }
 
 /// `/raw/samples` made from the source file's stored chunks, when they can be copied.
@@ -206,8 +233,14 @@ pub(crate) fn write_acquisition(
     Ok(())
 }
 
-/// `/features`, `/events`, `/summary`.
-pub(crate) fn write_results(file: &File, path: &Path, results: &Results) -> Result<(), StoreError> {
+/// `/features`, `/events` (the analysis' events with the recording's `annotations`),
+/// `/summary`.
+pub(crate) fn write_results(
+    file: &File,
+    path: &Path,
+    results: &Results,
+    annotations: &[Event],
+) -> Result<(), StoreError> {
     let features = file.create_group(FEATURES).at(path, "/features")?;
     for group in &results.features {
         let object = format!("/features/{}", group.name);
@@ -227,8 +260,23 @@ pub(crate) fn write_results(file: &File, path: &Path, results: &Results) -> Resu
             put_value(&g, path, name, value)?;
         }
     }
-    write_events(file, path, results)?;
+    write_events(file, path, &with_annotations(&results.events, annotations))?;
     write_summary(file, path, results)
+}
+
+/// The analysis' events and the recording's annotations in one list, in time order.
+/// Annotations are the recording's own: any among `events` (read back from a file) are
+/// left out so that they are not written twice.
+fn with_annotations(events: &[Event], annotations: &[Event]) -> Vec<Event> {
+    let mut all: Vec<Event> = events
+        .iter()
+        .filter(|e| e.kind != EventKind::Annotation)
+        .chain(annotations)
+        .cloned()
+        .collect();
+    // Stable: events at the same time keep the analysis' order, annotations after them.
+    all.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
+    all
 }
 
 /// `/summary/<group>/{names, columns…}`.
@@ -248,20 +296,19 @@ pub(crate) fn write_summary(file: &File, path: &Path, results: &Results) -> Resu
     Ok(())
 }
 
-pub(crate) fn write_events(file: &File, path: &Path, results: &Results) -> Result<(), StoreError> {
-    let events = file.create_group(EVENTS).at(path, "/events")?;
-    let time: Vec<f64> = results.events.iter().map(|e| e.time_s).collect();
-    let kind: Vec<String> = results
-        .events
-        .iter()
-        .map(|e| e.kind.as_str().to_string())
-        .collect();
-    let channel: Vec<String> = results.events.iter().map(|e| e.channel.clone()).collect();
-    let value: Vec<f64> = results.events.iter().map(|e| e.value).collect();
-    put_f64_dataset(&events, path, "time_s", &time)?;
-    put_text_dataset(&events, path, "kind", &kind)?;
-    put_text_dataset(&events, path, "channel", &channel)?;
-    put_f64_dataset(&events, path, "value", &value)?;
+/// `/events/{time_s, kind, channel, value, text}`.
+pub(crate) fn write_events(file: &File, path: &Path, events: &[Event]) -> Result<(), StoreError> {
+    let group = file.create_group(EVENTS).at(path, "/events")?;
+    let time: Vec<f64> = events.iter().map(|e| e.time_s).collect();
+    let kind: Vec<String> = events.iter().map(|e| e.kind.as_str().to_string()).collect();
+    let channel: Vec<String> = events.iter().map(|e| e.channel.clone()).collect();
+    let value: Vec<f64> = events.iter().map(|e| e.value).collect();
+    let text: Vec<String> = events.iter().map(|e| e.text.clone()).collect();
+    put_f64_dataset(&group, path, "time_s", &time)?;
+    put_text_dataset(&group, path, "kind", &kind)?;
+    put_text_dataset(&group, path, "channel", &channel)?;
+    put_f64_dataset(&group, path, "value", &value)?;
+    put_text_dataset(&group, path, "text", &text)?;
     Ok(())
 }
 

@@ -132,6 +132,7 @@ fn recording(case: &Value) -> Recording {
         source: format!("fixtures/features.json {name}"),
         acquisition: None,
         truth: None,
+        metadata: Default::default(),
     }
 }
 

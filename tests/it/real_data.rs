@@ -35,13 +35,17 @@ fn data_dir() -> Option<PathBuf> {
     }
 }
 
+/// The recordings given as `signals.csv` with a sample rate in `meta.json` (the folders of
+/// files in other formats are the importers' tests).
 fn datasets(dir: &Path) -> Vec<(PathBuf, Value)> {
     let mut out: Vec<(PathBuf, Value)> = std::fs::read_dir(dir)
         .unwrap()
         .filter_map(|e| {
             let path = e.ok()?.path();
             let meta = std::fs::read_to_string(path.join("meta.json")).ok()?;
-            Some((path, serde_json::from_str(&meta).ok()?))
+            let meta: Value = serde_json::from_str(&meta).ok()?;
+            let usable = path.join("signals.csv").is_file() && meta["fs_hz"].is_f64();
+            usable.then_some((path, meta))
         })
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));

@@ -331,6 +331,7 @@ fn the_page_never_replaces_its_input() {
 fn channel(name: &str, kind: Kind, unit: &str, side: Side) -> Channel {
     Channel {
         name: name.into(),
+        label: None,
         kind,
         unit: unit.into(),
         side,
@@ -379,6 +380,7 @@ fn a_force_only_recording_gets_a_page_without_emg_sections() {
         source: "grip dynamometer <lab 2> & \"friends\"".into(),
         acquisition: None,
         truth: None,
+        metadata: Default::default(),
     };
     let results = myobalance::engine::analyze(&recording, false).unwrap();
     let dir = scratch_dir("report-force-only");
@@ -446,6 +448,7 @@ fn odd_file() -> StoredFile {
                 timing: vec![],
             }),
             truth: None,
+            metadata: Default::default(),
         },
         results: Some(Results {
             features: vec![
@@ -480,18 +483,21 @@ fn odd_file() -> StoredFile {
                     kind: EventKind::TremorAlarmEnd,
                     channel: "nowhere".into(),
                     value: f64::NAN,
+                    text: String::new(),
                 },
                 Event {
                     time_s: 0.2,
                     kind: EventKind::TremorAlarmStart,
                     channel: "acc".into(),
                     value: 7.0,
+                    text: String::new(),
                 },
                 Event {
                     time_s: 0.1,
                     kind: EventKind::Gap,
                     channel: String::new(),
                     value: 10.0,
+                    text: String::new(),
                 },
             ],
             summary: vec![
@@ -564,6 +570,7 @@ fn long_recordings_are_thinned_to_a_small_page() {
             source: "long".into(),
             acquisition: None,
             truth: None,
+            metadata: Default::default(),
         },
         results: Some(Results {
             features: vec![FeatureGroup {

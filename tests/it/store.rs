@@ -42,6 +42,7 @@ pub fn scratch_dir(name: &str) -> ScratchDir {
 fn channel(name: &str, kind: Kind, unit: &str, side: Side) -> Channel {
     Channel {
         name: name.into(),
+        label: None,
         kind,
         unit: unit.into(),
         side,
@@ -94,6 +95,7 @@ fn recording() -> Recording {
                 description: "tremor frequency of the force channel".into(),
             }],
         }),
+        metadata: Default::default(),
     }
 }
 
@@ -121,12 +123,14 @@ fn results() -> Results {
                 kind: EventKind::Gap,
                 channel: String::new(),
                 value: 3.0,
+                text: String::new(),
             },
             Event {
                 time_s: 1.5,
                 kind: EventKind::TremorAlarmStart,
                 channel: "force_r".into(),
                 value: 9.4,
+                text: String::new(),
             },
         ],
         summary: vec![SummaryGroup {

@@ -291,6 +291,7 @@ impl Session {
             kind: EventKind::Marker,
             channel: String::new(),
             value: f64::NAN,
+            text: String::new(),
         });
     }
 

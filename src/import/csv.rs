@@ -1,0 +1,71 @@
+//! A CSV file without a montage: the montage is guessed from the header's column names
+//! (DESIGN.md, "Montage guess"); the rate comes from the `time_s` column, or from `--rate`
+//! when there is none.
+
+use std::path::Path;
+
+use super::{mains, Import, ImportError};
+use crate::montage::guess::{guess, Described};
+use crate::montage::Kind;
+use crate::store::csv::{read_csv, read_header, TIME_COLUMN};
+
+/// Reads the CSV file at `path` with a montage guessed from its header.
+pub fn read_guessing(path: &Path, rate_hz: Option<f64>) -> Result<Import, ImportError> {
+    let shown = path.display().to_string();
+    let header = read_header(path)?;
+    let has_time = header.first().is_some_and(|c| c == TIME_COLUMN);
+    if !has_time && rate_hz.is_none() {
+        return Err(ImportError::Rate {
+            path: shown,
+            problem: "no time_s column to take the sample rate from: give --rate HZ, or a montage with sample_rate_hz (--montage M.toml)".into(),
+        });
+    }
+    let described: Vec<Described> = header
+        .iter()
+        .skip(usize::from(has_time))
+        .map(|label| Described {
+            label: label.clone(),
+            unit: String::new(),
+            emg_counts: false,
+        })
+        .collect();
+    if described.is_empty() {
+        return Err(ImportError::NoSignals { path: shown });
+    }
+    let mut first = guess(&described, rate_hz.unwrap_or(1.0), 50, "").montage();
+    first.sample_rate_hz = rate_hz;
+    let read = read_csv(path, &first)?;
+    let mut recording = read.recording;
+    let fs = recording.sample_rate_hz();
+    let emg: Vec<Vec<f64>> = recording
+        .montage
+        .channels
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == Kind::Emg)
+        .map(|(i, _)| {
+            let n = ((mains::GUESS_S * fs).round() as usize).min(recording.samples.nrows());
+            recording
+                .samples
+                .column(i)
+                .iter()
+                .take(n)
+                .map(|&v| f64::from(v))
+                .collect()
+        })
+        .collect();
+    let (mains_hz, mains_from) = mains::guess_mains(&emg, fs);
+    let g = guess(&described, fs, mains_hz, &mains_from);
+    recording.montage = g
+        .montage()
+        .with_sample_rate(fs, &format!("the montage guessed for {shown}"))
+        .map_err(|error| ImportError::Montage {
+            path: shown.clone(),
+            error,
+        })?;
+    Ok(Import {
+        recording,
+        guess: Some(g),
+        warnings: read.warnings,
+    })
+}
