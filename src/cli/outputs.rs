@@ -118,6 +118,26 @@ fn refuse_clashes(
     Ok(())
 }
 
+/// Writes `text` to `destination` through a temporary file beside it.
+pub fn write_atomically(destination: &Path, text: &str) -> anyhow::Result<()> {
+    let name = destination
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report.html".into());
+    let temporary = destination.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let written = std::fs::File::create(&temporary)
+        .and_then(|mut f| {
+            f.write_all(text.as_bytes())?;
+            f.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&temporary, destination));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(e).with_context(|| format!("cannot write {}", destination.display()));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,24 +175,4 @@ mod tests {
         let e = output_paths(&paths(&["a.h5"]), &Destination::File("x.csv".into())).unwrap_err();
         assert!(e.0.contains(".h5"), "{}", e.0);
     }
-}
-
-/// Writes `text` to `destination` through a temporary file beside it.
-pub fn write_atomically(destination: &Path, text: &str) -> anyhow::Result<()> {
-    let name = destination
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report.html".into());
-    let temporary = destination.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let written = std::fs::File::create(&temporary)
-        .and_then(|mut f| {
-            f.write_all(text.as_bytes())?;
-            f.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&temporary, destination));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(e).with_context(|| format!("cannot write {}", destination.display()));
-    }
-    Ok(())
 }

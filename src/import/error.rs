@@ -36,8 +36,8 @@ pub enum ImportError {
     #[error("{path}: {problem}")]
     Rate { path: String, problem: String },
     #[error(
-        "{path}: the data stops for {missing_s:.1} s at {at_s:.3} s; gaps longer than \
-         {limit_s:.0} s are not filled: split the file at the gap"
+        "{path}: the data stops for {missing_s:.1} s at {at_s:.3} s; gaps adding up to more \
+         than {limit_s:.0} s are not filled: split the file at the gap"
     )]
     GapTooLong {
         path: String,

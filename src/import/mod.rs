@@ -28,9 +28,18 @@ use crate::results::{Event, EventKind};
 use crate::units;
 use timeline::RowGap;
 
-/// A gap longer than this is not filled: the file should be split there. Filling it would
-/// take memory for data that does not exist (an hour of 32 channels at 2 kHz is 0.9 GB).
+/// Gaps adding up to more than this are not filled: the file should be split there.
+/// Filling them takes memory for data that does not exist (an hour of 32 channels at 2 kHz
+/// is 0.9 GB).
 pub const MAX_GAP_S: f64 = 3600.0;
+
+/// Nor are gaps adding up to more rows than this, whatever the rate (2²⁷ rows of one
+/// channel are 0.5 GB).
+const MAX_FILLED_ROWS: usize = 1 << 27;
+
+/// Signals whose rates differ by more than this factor are not resampled to each other:
+/// one sample would stand for a hundred thousand.
+const MAX_RATE_RATIO: f64 = 1e5;
 
 /// Two rates this close (relative) are the same: no resampling.
 const SAME_RATE: f64 = 1e-9;
@@ -177,8 +186,15 @@ pub fn to_recording(
 
     // Gaps at the recording's rate.
     let mut row_gaps = Vec::with_capacity(gaps.len());
+    let (mut total_s, mut total_rows) = (0.0, 0usize);
     for g in &gaps {
-        if !(g.missing_s.is_finite() && g.at_s.is_finite()) || g.missing_s > MAX_GAP_S {
+        total_s += g.missing_s;
+        let missing = (g.missing_s * fs).round();
+        total_rows = total_rows.saturating_add(missing.max(0.0) as usize);
+        if !(g.missing_s.is_finite() && g.at_s.is_finite())
+            || total_s > MAX_GAP_S
+            || total_rows > MAX_FILLED_ROWS
+        {
             return Err(ImportError::GapTooLong {
                 path: path.to_string(),
                 at_s: g.at_s,
@@ -186,10 +202,12 @@ pub fn to_recording(
                 limit_s: MAX_GAP_S,
             });
         }
-        let missing = (g.missing_s * fs).round() as usize;
         let data_row = ((g.at_s * fs).round().max(0.0) as usize).min(data_rows);
-        if missing > 0 {
-            row_gaps.push(RowGap { data_row, missing });
+        if missing >= 1.0 {
+            row_gaps.push(RowGap {
+                data_row,
+                missing: missing as usize,
+            });
         }
     }
     row_gaps.sort_by_key(|g| g.data_row);
@@ -414,6 +432,17 @@ fn column(
     if (rate_hz - fs).abs() <= SAME_RATE * fs {
         samples.truncate(rows);
         return Ok((samples, stored));
+    }
+    if !(fs / rate_hz <= MAX_RATE_RATIO && rate_hz / fs <= MAX_RATE_RATIO) {
+        return Err(ImportError::Resample {
+            path: path.to_string(),
+            label,
+            from_hz: rate_hz,
+            to_hz: fs,
+            problem: format!(
+                "the rates differ by more than {MAX_RATE_RATIO} times; leave this signal out with a --montage"
+            ),
+        });
     }
     let resampled = resample::resample(&samples, rate_hz, fs, rows).map_err(|problem| {
         ImportError::Resample {

@@ -5,6 +5,7 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use super::{to_recording, Import, ImportError, Settings};
+use crate::formats::Imported;
 
 /// Bytes read from the start of a file to recognise it.
 const HEAD_BYTES: usize = 4096;
@@ -115,8 +116,24 @@ fn looks_like_csv(text: &[u8]) -> bool {
 }
 
 /// Reads a file in a foreign format (or a CSV file without a montage) as a recording.
-/// myobalance HDF5 files are read by `store`; this refuses them.
+/// myobalance HDF5 files are read by `store`; CSV files with a montage by its CSV reader.
 pub fn read(path: &Path, detected: &Detected, settings: &Settings) -> Result<Import, ImportError> {
+    if *detected == Detected::Csv {
+        return match settings.montage {
+            None => super::csv::read_guessing(path, settings.rate_hz),
+            Some(_) => Err(ImportError::Unrecognised {
+                path: path.display().to_string(),
+                problem: "a CSV file with a montage is read by the CSV reader".into(),
+            }),
+        };
+    }
+    let imported = parse_file(path, detected)?;
+    to_recording(imported, &path.display().to_string(), settings)
+}
+
+/// The file at `path` parsed as the `detected` foreign format: its signals at their own
+/// rates and in their own units, as the file holds them. CSV files are not parsed here.
+pub fn parse_file(path: &Path, detected: &Detected) -> Result<Imported, ImportError> {
     let shown = path.display().to_string();
     let bytes = || {
         std::fs::read(path).map_err(|error| ImportError::Read {
@@ -124,7 +141,7 @@ pub fn read(path: &Path, detected: &Detected, settings: &Settings) -> Result<Imp
             error,
         })
     };
-    let imported = match detected {
+    Ok(match detected {
         Detected::Edf | Detected::Bdf => crate::formats::edf::parse(&bytes()?, &shown)?,
         Detected::C3d => crate::formats::c3d::parse(&bytes()?, &shown)?,
         Detected::OpenBci => crate::formats::openbci::parse(&bytes()?, &shown)?,
@@ -132,20 +149,16 @@ pub fn read(path: &Path, detected: &Detected, settings: &Settings) -> Result<Imp
         Detected::Wfdb(header) => read_wfdb(header)?,
         Detected::Hdf5 => crate::store::opensignals::read(path)?,
         Detected::Csv => {
-            return match settings.montage {
-                None => super::csv::read_guessing(path, settings.rate_hz),
-                Some(_) => Err(ImportError::Unrecognised {
-                    path: shown,
-                    problem: "a CSV file with a montage is read by the CSV reader".into(),
-                }),
-            }
+            return Err(ImportError::Unrecognised {
+                path: shown,
+                problem: "a CSV file is read by the CSV reader".into(),
+            })
         }
-    };
-    to_recording(imported, &shown, settings)
+    })
 }
 
 /// A WFDB record: the header, then the signal files it names (beside it).
-fn read_wfdb(header: &Path) -> Result<crate::formats::Imported, ImportError> {
+fn read_wfdb(header: &Path) -> Result<Imported, ImportError> {
     let shown = header.display().to_string();
     let io = |error| ImportError::Read {
         path: shown.clone(),

@@ -50,8 +50,20 @@ pub fn session(file_name: &str, c: &Context) -> Section {
         Some(false) => "zero-phase filters (offline)",
         None => "not stated in the file",
     };
-    let mut rows = vec![
-        ("File", file_name.to_string()),
+    let meta = &rec.metadata;
+    let mut rows = vec![("File", file_name.to_string())];
+    if let Some(subject) = &meta.subject {
+        rows.push(("Subject", subject.clone()));
+    }
+    if let Some(t) = &meta.recorded_utc {
+        let zone = if t.ends_with('Z') {
+            " (UTC)"
+        } else {
+            " (local time)"
+        };
+        rows.push(("Recorded", format!("{t}{zone}")));
+    }
+    rows.extend([
         ("Source", rec.source.clone()),
         (
             "File written",
@@ -85,7 +97,36 @@ pub fn session(file_name: &str, c: &Context) -> Section {
                 .collect::<Vec<_>>()
                 .join(", "),
         ),
-    ];
+    ]);
+    if let Some(format) = &meta.source_format {
+        let rates = meta.source_rates_hz.as_deref().unwrap_or(&[]);
+        let mut distinct: Vec<f64> = Vec::new();
+        for r in rates {
+            if !distinct.contains(r) {
+                distinct.push(*r);
+            }
+        }
+        let resampled = if distinct.len() > 1 {
+            let listed: Vec<String> = distinct
+                .iter()
+                .map(|r| format!("{} Hz", number(*r)))
+                .collect();
+            format!(
+                "; signals at {} brought to {} Hz",
+                listed.join(", "),
+                number(c.sample_rate_hz())
+            )
+        } else {
+            String::new()
+        };
+        rows.push(("Imported from", format!("{format}{resampled}")));
+    }
+    if c.results.features.is_empty() {
+        rows.push((
+            "Note",
+            "no EMG, force or accelerometer channel: nothing to analyse (set the channels' kinds with --montage)".to_string(),
+        ));
+    }
     if let Some(t) = &rec.truth {
         rows.push((
             "Simulated",

@@ -36,16 +36,30 @@ use page::{Context, Section};
 /// Why a file cannot be reported.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    /// The file holds samples but no analysis.
+    /// The file holds samples but no analysis (it was never processed).
     #[error("{file} has no features: run `myobalance process {file} --out PROCESSED.h5` first")]
     NoFeatures { file: String },
+}
+
+/// Whether the montage has a channel the features are computed for.
+fn analysable(stored: &StoredFile) -> bool {
+    use crate::montage::Kind;
+    let kinds = [Kind::Emg, Kind::Force, Kind::Accel];
+    stored
+        .recording
+        .montage
+        .channels
+        .iter()
+        .any(|c| kinds.contains(&c.kind))
 }
 
 /// The page for `stored`; `file_name` is how the page names the file (and the error, when
 /// the file has no features).
 pub fn render(file_name: &str, stored: &StoredFile) -> Result<String, ReportError> {
     let results = match &stored.results {
-        Some(r) if !r.features.is_empty() => r,
+        // A file whose channels are all of kind `other` has no features to draw, and the
+        // page still shows its session, data quality and events.
+        Some(r) if !r.features.is_empty() || !analysable(stored) => r,
         _ => {
             return Err(ReportError::NoFeatures {
                 file: file_name.to_string(),

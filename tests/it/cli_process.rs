@@ -249,7 +249,7 @@ fn bad_usage_exits_2_and_names_the_flag_or_file() {
             vec!["process", h5, "--out", out, "--out-dir", "d"],
             "--out-dir",
         ),
-        (vec!["process", csv, "--out", out, "--rate", "-5"], "--rate"),
+        (vec!["process", csv, "--out", out, "--rate=-5"], "--rate"),
         (
             vec!["process", h5, "--montage", text(&bad_montage), "--out", out],
             "bad.toml",

@@ -21,6 +21,7 @@ mod formats_edf;
 mod formats_openbci;
 mod formats_opensignals;
 mod formats_wfdb;
+mod import;
 mod ingest;
 mod live_view;
 mod montage;

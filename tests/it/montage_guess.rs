@@ -146,9 +146,26 @@ fn the_commented_file_loads_back_to_the_guess() {
     }
     let m = g.montage();
     assert_eq!(m.channels[7].name, "ch8");
+    let pair = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
     assert_eq!(
         pair_names(&m),
-        vec![("ankle_r".into(), "R_TA".into(), "R_MED_GASTRO".into())]
+        vec![
+            pair("knee_r", "R_VLO", "R_BF"),
+            pair("ankle_r", "R_TA", "R_MED_GASTRO")
+        ]
     );
     assert_eq!(m.bilateral[0].name, "biceps_femoris");
+}
+
+#[test]
+fn a_slow_recording_gets_bands_that_fit_and_says_why() {
+    let g = guess(&[d("EMG 1", "uV"), d("Force", "N")], 20.0, 50, "test");
+    let text = g.to_toml("slow.c3d");
+    let m = Montage::from_toml_str(&text, "slow.toml").unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(m, g.montage());
+    assert!(m.analysis.tremor_band_hz[1] < 10.0);
+    assert!(
+        text.contains("narrowed below the Nyquist frequency 10 Hz"),
+        "{text}"
+    );
 }

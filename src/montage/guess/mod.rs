@@ -8,6 +8,7 @@
 //! Pure: labels and units in, a [`Guess`] out. The sample rate and mains frequency come
 //! from the caller (they are facts about the data, not the labels).
 
+mod analysis;
 pub mod labels;
 pub mod muscles;
 mod text;
@@ -55,6 +56,10 @@ pub struct Guess {
     pub mains_hz: u32,
     /// Why this mains frequency.
     pub mains_from: String,
+    /// The default analysis settings, with bands narrowed for a slow recording.
+    pub analysis: Analysis,
+    /// Why each `[analysis]` key differs from its default.
+    pub analysis_notes: Vec<(&'static str, String)>,
 }
 
 impl Guess {
@@ -66,7 +71,7 @@ impl Guess {
             channels: self.channels.iter().map(|c| c.channel.clone()).collect(),
             pairs: self.pairs.iter().map(|(p, _)| p.clone()).collect(),
             bilateral: self.bilateral.iter().map(|(b, _)| b.clone()).collect(),
-            analysis: Analysis::default(),
+            analysis: self.analysis.clone(),
         }
     }
 
@@ -110,6 +115,7 @@ pub fn guess(
         .collect();
     let pairs = pairs(&channels);
     let bilateral = bilateral(&channels);
+    let (analysis, analysis_notes) = analysis::fitted(sample_rate_hz);
     Guess {
         channels,
         pairs,
@@ -117,6 +123,8 @@ pub fn guess(
         sample_rate_hz,
         mains_hz,
         mains_from: mains_from.to_string(),
+        analysis,
+        analysis_notes,
     }
 }
 

@@ -144,5 +144,23 @@ pub(super) fn commented(g: &Guess, source: &str) -> String {
         out,
         "\n[analysis]\n# Every key is optional; see the README for them (bandpass_hz, notch, rms_window_s, …)."
     );
+    let a = &g.analysis;
+    for (key, note) in &g.analysis_notes {
+        let value = match *key {
+            "bandpass_hz" => band(a.bandpass_hz),
+            "tremor_band_hz" => band(a.tremor_band_hz),
+            "alarm_band_hz" => band(a.alarm_band_hz),
+            _ => toml::Value::Float(a.envelope_lowpass_hz).to_string(),
+        };
+        with_comment(&mut out, &format!("{key} = {value}"), note);
+    }
     out
+}
+
+fn band(b: [f64; 2]) -> String {
+    format!(
+        "[{}, {}]",
+        toml::Value::Float(b[0]),
+        toml::Value::Float(b[1])
+    )
 }
