@@ -12,7 +12,8 @@ import sys
 import h5py
 import numpy as np
 
-EVENT_KINDS = {"onset", "offset", "tremor_alarm_start", "tremor_alarm_end", "gap", "marker"}
+EVENT_KINDS = {"onset", "offset", "tremor_alarm_start", "tremor_alarm_end", "gap", "marker",
+               "annotation"}
 COUNTERS = ("frames_received", "frames_missing", "frames_corrupt", "bytes_skipped",
             "ring_overruns")
 
@@ -53,6 +54,14 @@ def check_root(f):
     created = f.attrs["created_utc"]
     need(len(created) == 20 and created.endswith("Z") and created[10] == "T",
          f"/: created_utc {created!r} is not ISO 8601 UTC")
+    # Part 2: what an imported file says about itself, each when known.
+    for name in ("recorded_utc", "subject", "source_format"):
+        if name in f.attrs:
+            text_attr(f, name, "/")
+    if "recorded_utc" in f.attrs:
+        recorded = f.attrs["recorded_utc"]
+        need(len(recorded) >= 19 and recorded[4] == "-" and recorded[10] == "T",
+             f"/: recorded_utc {recorded!r} is not ISO 8601")
 
 
 def check_raw(f):
@@ -69,6 +78,10 @@ def check_raw(f):
         need(is_utf8_vlen(attr_id.dtype), f"/raw/samples: {name} is not UTF-8 strings")
         need(len(ds.attrs[name]) == n_ch, f"/raw/samples: {name} does not name {n_ch} columns")
     need(set(ds.attrs["kinds"]) <= {"emg", "force", "accel", "other"}, "/raw/samples: bad kinds")
+    if "source_rates_hz" in ds.attrs:
+        rates = np.asarray(ds.attrs["source_rates_hz"])
+        need(rates.shape == (n_ch,) and (rates > 0).all(),
+             "/raw/samples: source_rates_hz is not one positive rate per column")
     raw = f["raw"]
     if "protocol" in raw.attrs or "gaps" in raw:
         for name in COUNTERS:
@@ -112,6 +125,13 @@ def check_events(f):
     need(len(kinds) == n and e["channel"].shape[0] == n and e["value"].shape[0] == n,
          "/events: columns differ in length")
     need(set(kinds) <= EVENT_KINDS, f"/events/kind: unknown kinds {set(kinds) - EVENT_KINDS}")
+    if "text" in e:
+        texts = text_dataset(e["text"], "/events/text")
+        need(len(texts) == n, "/events/text: not one per event")
+        need(all(t == "" for t, k in zip(texts, kinds) if k != "annotation"),
+             "/events/text: text on an event that is not an annotation")
+    else:
+        need("annotation" not in kinds, "/events: annotations without /events/text")
 
 
 def check_summary(f):

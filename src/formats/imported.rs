@@ -58,7 +58,9 @@ pub struct Transfer {
 /// A note from the file: an EDF+ annotation, a C3D event, a marker.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Annotation {
-    /// Seconds from the start of the recording (the first sample).
+    /// Seconds from the start of the recording (the first sample) on the recording's
+    /// clock: in a file with gaps (EDF+D) the time missing before it counts, as it does in
+    /// the recording once the gaps are filled.
     pub time_s: f64,
     /// How long it lasts, NaN when the file gives no duration.
     pub duration_s: f64,

@@ -114,7 +114,7 @@ pub fn session(file_name: &str, c: &Context) -> Section {
             format!(
                 "; signals at {} brought to {} Hz",
                 listed.join(", "),
-                number(c.sample_rate_hz())
+                c.sample_rate_hz()
             )
         } else {
             String::new()
