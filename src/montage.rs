@@ -198,6 +198,17 @@ pub struct Montage {
 }
 
 impl Montage {
+    /// Names of the channels with a device scaling (`scale` ≠ 1 or `offset` ≠ 0): it
+    /// applies to device counts only, so readers of files in physical units say they
+    /// leave it out.
+    pub fn scaled_channels(&self) -> Vec<&str> {
+        self.channels
+            .iter()
+            .filter(|c| c.scale != 1.0 || c.offset != 0.0)
+            .map(|c| c.name.as_str())
+            .collect()
+    }
+
     /// Index of the channel called `name`.
     pub fn channel_index(&self, name: &str) -> Option<usize> {
         self.channels.iter().position(|c| c.name == name)

@@ -60,15 +60,7 @@ pub fn describe_input(name: &str, input: &Input) -> String {
     let format = rec.metadata.source_format.as_deref().unwrap_or("CSV");
     let _ = writeln!(w, "  format    {format}");
     metadata_lines(w, rec);
-    let _ = writeln!(
-        w,
-        "  samples   {} × {} channels at {} Hz = {:.3} s   (mains {} Hz)",
-        rec.samples.nrows(),
-        rec.samples.ncols(),
-        rec.sample_rate_hz(),
-        rec.duration_s(),
-        m.mains_hz
-    );
+    samples_line(w, rec);
     let rates = rec.metadata.source_rates_hz.as_deref();
     let _ = writeln!(
         w,
@@ -139,6 +131,19 @@ pub fn describe_input(name: &str, input: &Input) -> String {
         let _ = writeln!(w, "  warning: {warning}");
     }
     out
+}
+
+/// Rows × channels at the rate, the duration and the mains frequency.
+fn samples_line(w: &mut String, rec: &Recording) {
+    let _ = writeln!(
+        w,
+        "  samples   {} × {} channels at {} Hz = {:.3} s   (mains {} Hz)",
+        rec.samples.nrows(),
+        rec.samples.ncols(),
+        rec.sample_rate_hz(),
+        rec.duration_s(),
+        rec.montage.mains_hz
+    );
 }
 
 /// Start time, subject and source format lines, for those that are known.
@@ -217,15 +222,7 @@ pub fn describe(name: &str, f: &StoredFile) -> String {
             "  note      the file was not closed: a recording in progress or interrupted"
         );
     }
-    let _ = writeln!(
-        w,
-        "  samples   {} × {} channels at {} Hz = {:.3} s   (mains {} Hz)",
-        rec.samples.nrows(),
-        rec.samples.ncols(),
-        rec.sample_rate_hz(),
-        rec.duration_s(),
-        m.mains_hz
-    );
+    samples_line(w, rec);
     let _ = writeln!(w, "\n  channel            kind   unit   side   mvc");
     for c in &m.channels {
         let mvc = c.mvc.map(num).unwrap_or_else(|| "-".into());

@@ -19,6 +19,7 @@ mod error;
 mod imported;
 pub mod openbci;
 pub mod opensignals;
+mod text;
 pub mod wfdb;
 
 pub use error::FormatError;

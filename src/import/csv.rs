@@ -37,24 +37,8 @@ pub fn read_guessing(path: &Path, rate_hz: Option<f64>) -> Result<Import, Import
     let read = read_csv(path, &first)?;
     let mut recording = read.recording;
     let fs = recording.sample_rate_hz();
-    let emg: Vec<Vec<f64>> = recording
-        .montage
-        .channels
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.kind == Kind::Emg)
-        .map(|(i, _)| {
-            let n = ((mains::GUESS_S * fs).round() as usize).min(recording.samples.nrows());
-            recording
-                .samples
-                .column(i)
-                .iter()
-                .take(n)
-                .map(|&v| f64::from(v))
-                .collect()
-        })
-        .collect();
-    let (mains_hz, mains_from) = mains::guess_mains(&emg, fs);
+    let kinds: Vec<Kind> = recording.montage.channels.iter().map(|c| c.kind).collect();
+    let (mains_hz, mains_from) = mains::guess_from(&recording.samples, &kinds, fs);
     let g = guess(&described, fs, mains_hz, &mains_from);
     recording.montage = g
         .montage()

@@ -5,12 +5,34 @@
 //! largest ratio of any window counts. A clean recording says nothing, and then the guess
 //! is 50 Hz with a comment saying so.
 
+use ndarray::Array2;
+
 use crate::engine::plan::{line_ratio, AUTO_NOTCH_RATIO};
+use crate::montage::Kind;
 
 /// Seconds from the start of each channel the guess looks at.
 pub const GUESS_S: f64 = 60.0;
 /// Length of each window whose line ratio is measured (three 2 s Welch segments).
 const WINDOW_S: f64 = 4.0;
+
+/// The mains frequency and why, from the EMG columns (by `kinds`) of `samples` at `fs`.
+pub fn guess_from(samples: &Array2<f32>, kinds: &[Kind], fs: f64) -> (u32, String) {
+    let n = ((GUESS_S * fs).round() as usize).min(samples.nrows());
+    let emg: Vec<Vec<f64>> = kinds
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| **k == Kind::Emg)
+        .map(|(c, _)| {
+            samples
+                .column(c)
+                .iter()
+                .take(n)
+                .map(|&v| f64::from(v))
+                .collect()
+        })
+        .collect();
+    guess_mains(&emg, fs)
+}
 
 /// The mains frequency and why, from EMG channels (columns of physical values) at `fs`.
 pub fn guess_mains(emg: &[Vec<f64>], fs: f64) -> (u32, String) {

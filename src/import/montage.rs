@@ -29,12 +29,7 @@ pub(super) fn given(
         }
         ch.unit = unit.clone();
     }
-    let scaled: Vec<&str> = m
-        .channels
-        .iter()
-        .filter(|c| c.scale != 1.0 || c.offset != 0.0)
-        .map(|c| c.name.as_str())
-        .collect();
+    let scaled = m.scaled_channels();
     if !scaled.is_empty() {
         warnings.push(format!(
             "{path}: the montage's scale and offset of {} are not applied; the file holds physical units",
@@ -58,21 +53,7 @@ pub(super) fn guessed(
     fs: f64,
     path: &str,
 ) -> Result<(Montage, Guess), ImportError> {
-    let n = ((mains::GUESS_S * fs).round() as usize).min(samples.nrows());
-    let emg: Vec<Vec<f64>> = kinds
-        .iter()
-        .enumerate()
-        .filter(|(_, k)| **k == Kind::Emg)
-        .map(|(c, _)| {
-            samples
-                .column(c)
-                .iter()
-                .take(n)
-                .map(|&v| f64::from(v))
-                .collect()
-        })
-        .collect();
-    let (mains_hz, mains_from) = mains::guess_mains(&emg, fs);
+    let (mains_hz, mains_from) = mains::guess_from(samples, kinds, fs);
     let g = guess(described, fs, mains_hz, &mains_from);
     let mut m = g.montage();
     for (ch, unit) in m.channels.iter_mut().zip(stored) {

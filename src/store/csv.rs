@@ -237,12 +237,7 @@ pub fn read_csv(path: &Path, montage: &Montage) -> Result<CsvRead, CsvError> {
             path: shown.clone(),
             error,
         })?;
-    let scaled: Vec<&str> = montage
-        .channels
-        .iter()
-        .filter(|c| c.scale != 1.0 || c.offset != 0.0)
-        .map(|c| c.name.as_str())
-        .collect();
+    let scaled = montage.scaled_channels();
     if !scaled.is_empty() {
         warnings.push(format!(
             "CSV {shown}: the montage's scale and offset of {} are not applied; CSV values are read as physical units",

@@ -207,16 +207,6 @@ fn more_than_65535_frames() {
     assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
 }
 
-fn data_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: {} is absent", dir.display());
-        None
-    }
-}
-
 /// The reference CSV: header names, then rows of physical values.
 fn reference_csv(path: &Path) -> (Vec<String>, Vec<Vec<f64>>) {
     let text = std::fs::read_to_string(path).unwrap();
@@ -306,7 +296,9 @@ fn check_real(
 /// Every encoding of a c3d.org trial gives the same values, equal to py-c3d's.
 #[test]
 fn c3d_org_samples_in_six_encodings() {
-    let Some(data) = data_dir() else { return };
+    let Some(data) = crate::fixtures::shared_data() else {
+        return;
+    };
     for folder in ["c3d_org_eb015", "c3d_org_sample02"] {
         let dir = data.join(folder);
         let meta: Value =
@@ -340,7 +332,9 @@ fn c3d_org_samples_in_six_encodings() {
 /// times from the first frame, four-character labels.
 #[test]
 fn c3d_org_header_events() {
-    let Some(data) = data_dir() else { return };
+    let Some(data) = crate::fixtures::shared_data() else {
+        return;
+    };
     for file in ["Eb015pi.c3d", "Eb015si.c3d", "Eb015vr.c3d"] {
         let imported = read(&data.join("c3d_org_eb015/original").join(file));
         let got: Vec<(f32, &str)> = imported
@@ -354,7 +348,9 @@ fn c3d_org_header_events() {
 
 #[test]
 fn cometa_emg() {
-    let Some(data) = data_dir() else { return };
+    let Some(data) = crate::fixtures::shared_data() else {
+        return;
+    };
     let dir = data.join("c3d_cometa_emg");
     let meta: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("meta.json")).unwrap()).unwrap();

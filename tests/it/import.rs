@@ -69,16 +69,6 @@ fn correlation(a: &[f64], b: &[f64]) -> f64 {
     sab / (saa * sbb).sqrt()
 }
 
-fn data_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: {} is absent", dir.display());
-        None
-    }
-}
-
 fn myobalance(args: &[&str]) -> Output {
     crate::fixtures::command(env!("CARGO_BIN_EXE_myobalance"))
         .args(args)
@@ -259,7 +249,7 @@ fn process_inspect_montage_and_report_on_imported_files() {
         fixture("c3d/events.c3d"),
         fixture("wfdb/emg16.hea"),
     ];
-    if let Some(data) = data_dir() {
+    if let Some(data) = crate::fixtures::shared_data() {
         inputs.push(data.join("c3d_cometa_emg/original/cometa_emg.c3d"));
         inputs.push(data.join(
             "openbci_cyton_gui_v6_sample/original/OpenBCI_GUI-v6-blinks-jawClench-alpha.txt",
@@ -469,7 +459,9 @@ fn a_csv_without_time_needs_a_rate() {
 
 #[test]
 fn opensignals_text_and_hdf5_twins_agree_and_emg_is_in_microvolts() {
-    let Some(data) = data_dir() else { return };
+    let Some(data) = crate::fixtures::shared_data() else {
+        return;
+    };
     let folder = data.join("bitalino_opensignals_emg");
     let meta = json(&folder.join("meta.json"));
     let text = import(&folder.join("original/SampleEMG.txt")).recording;
@@ -526,7 +518,9 @@ fn opensignals_text_and_hdf5_twins_agree_and_emg_is_in_microvolts() {
 
 #[test]
 fn real_files_carry_their_values_units_and_guessed_montage() {
-    let Some(data) = data_dir() else { return };
+    let Some(data) = crate::fixtures::shared_data() else {
+        return;
+    };
     // Cometa: six EMG (µV) and their accelerometers (g), labels with spaces and dots.
     let r = import(&data.join("c3d_cometa_emg/original/cometa_emg.c3d")).recording;
     let kinds = |k: Kind| r.montage.channels.iter().filter(|c| c.kind == k).count();

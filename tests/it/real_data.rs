@@ -25,16 +25,6 @@ const MDF_TOL_HZ: f64 = 1e-6;
 /// Welch band power and FW from identical definitions: rounding only.
 const SAME_DEFINITION_TOL: f64 = 1e-9;
 
-fn data_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: {} is absent", dir.display());
-        None
-    }
-}
-
 /// The recordings given as `signals.csv` with a sample rate in `meta.json` (the folders of
 /// files in other formats are the importers' tests).
 fn datasets(dir: &Path) -> Vec<(PathBuf, Value)> {
@@ -157,7 +147,9 @@ fn csv_f64(path: &Path) -> (Vec<String>, Vec<Vec<f64>>) {
 
 #[test]
 fn the_pipeline_runs_on_every_real_recording() {
-    let Some(dir) = data_dir() else { return };
+    let Some(dir) = crate::fixtures::shared_data() else {
+        return;
+    };
     for (path, meta) in datasets(&dir) {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let montage =
@@ -186,7 +178,9 @@ fn the_pipeline_runs_on_every_real_recording() {
 
 #[test]
 fn dsp_kernels_match_the_references_where_definitions_coincide() {
-    let Some(dir) = data_dir() else { return };
+    let Some(dir) = crate::fixtures::shared_data() else {
+        return;
+    };
     for (path, meta) in datasets(&dir) {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let fs = meta["fs_hz"].as_f64().unwrap();
@@ -311,7 +305,9 @@ fn dsp_kernels_match_the_references_where_definitions_coincide() {
 #[test]
 fn rest_tremor_is_found_at_its_frequency() {
     // pdkit's smartphone recording of a rest tremor: peak ≈ 5 Hz (data/README.md).
-    let Some(dir) = data_dir() else { return };
+    let Some(dir) = crate::fixtures::shared_data() else {
+        return;
+    };
     let path = dir.join("pdkit_cloudupdrs_rest_tremor_left_hand");
     let meta: Value =
         serde_json::from_str(&std::fs::read_to_string(path.join("meta.json")).unwrap()).unwrap();

@@ -541,20 +541,6 @@ fn is_c3d_by_content() {
     assert!(is_c3d(&[2, 0x50, 0, 0]));
 }
 
-/// xorshift64*: a fixed, dependency-free random sequence.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 /// Thousands of mutated and truncated copies: any result, never a panic.
 #[test]
 fn mutations_never_panic() {
@@ -564,7 +550,7 @@ fn mutations_never_panic() {
         sample(86, false).bytes(),
         include_bytes!("../../../fixtures/import/c3d/events.c3d").to_vec(),
     ];
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = crate::formats::text::Rng(0x9E37_79B9_7F4A_7C15);
     let mut parsed = 0;
     for round in 0..4000 {
         let mut b = seeds[round % seeds.len()].clone();

@@ -13,16 +13,7 @@ pub(super) fn parse_number(field: &str) -> Option<f64> {
     field.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-/// A field quoted back in an error, cut to a readable length.
-pub(super) fn shorten(field: &str) -> String {
-    const SHOWN: usize = 40;
-    if field.chars().count() <= SHOWN {
-        field.to_string()
-    } else {
-        let cut: String = field.chars().take(SHOWN).collect();
-        format!("{cut}…")
-    }
-}
+pub(super) use crate::formats::text::shorten;
 
 /// Lines of a byte buffer, numbered from 1, each checked to be UTF-8 and stripped of its
 /// line ending.

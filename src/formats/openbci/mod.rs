@@ -585,21 +585,6 @@ mod tests {
         assert!(e.message.contains("twice"), "{e}");
     }
 
-    /// A small deterministic generator (SplitMix64) for the mutation loop.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n.max(1) as u64) as usize
-        }
-    }
-
     #[test]
     fn mutated_files_never_panic() {
         let indices: Vec<u32> = (0..30).map(|i| (i * 7) % 256).collect();
@@ -607,7 +592,7 @@ mod tests {
         s += &v6_row(3, 5, 1_557_936_053_329);
         let base = s.into_bytes();
         let alphabet = b"0123456789,.-%\n\r eE+NaHz=\xFF";
-        let mut rng = Rng(0x0BC1);
+        let mut rng = crate::formats::text::Rng(0x0BC1);
         for _ in 0..3000 {
             let mut bytes = base.clone();
             for _ in 0..1 + rng.below(8) {

@@ -22,6 +22,7 @@ pub mod transfer;
 
 use std::collections::HashMap;
 
+use crate::formats::text::{self, digits, shorten};
 use crate::formats::{FormatError, Gap, Imported, SequenceCounts, Signal};
 use header::{parse_devices, Device};
 use transfer::counts_to_signal;
@@ -338,54 +339,20 @@ pub fn iso_local(date: &str, time: &str) -> Option<String> {
     if d.next().is_some() {
         return None;
     }
-    let y: u32 = digits(y)?;
-    let m: u32 = digits(m)?;
-    let day: u32 = digits(day)?;
-    if !(1..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&day) {
-        return None;
-    }
     let mut t = time.trim().split(':');
     let (h, min, s) = (t.next()?, t.next()?, t.next()?);
     if t.next().is_some() {
         return None;
     }
     let (s, fraction) = match s.split_once('.') {
-        Some((s, f)) if !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()) => (s, Some(f)),
-        Some(_) => return None,
+        Some((s, f)) => (s, Some(f)),
         None => (s, None),
     };
-    let h: u32 = digits(h)?;
-    let min: u32 = digits(min)?;
-    let s: u32 = digits(s)?;
-    if h > 23 || min > 59 || s > 60 {
-        return None;
-    }
-    let mut iso = format!("{y:04}-{m:02}-{day:02}T{h:02}:{min:02}:{s:02}");
-    if let Some(f) = fraction {
-        // Milliseconds, the resolution of both formats' clocks: pad or cut to 3 digits.
-        iso.push('.');
-        iso.extend(f.chars().chain(std::iter::repeat('0')).take(3));
-    }
-    Some(iso)
-}
-
-/// A short run of ASCII digits as a number.
-fn digits(s: &str) -> Option<u32> {
-    if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
-}
-
-/// A field quoted back in an error, cut to a readable length.
-fn shorten(field: &str) -> String {
-    const SHOWN: usize = 40;
-    if field.chars().count() <= SHOWN {
-        field.to_string()
-    } else {
-        let cut: String = field.chars().take(SHOWN).collect();
-        format!("{cut}…")
-    }
+    text::iso_local(
+        [digits(y)?, digits(m)?, digits(day)?],
+        [digits(h)?, digits(min)?, digits(s)?],
+        fraction,
+    )
 }
 
 /// Lines numbered from 1, each checked to be UTF-8, without their line ending.
@@ -564,27 +531,12 @@ mod tests {
         assert_eq!(parse(&bytes, "bad.txt").unwrap_err().location, "line 2");
     }
 
-    /// SplitMix64, for the mutation loop.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n.max(1) as u64) as usize
-        }
-    }
-
     #[test]
     fn mutated_files_never_panic() {
         let rows: Vec<(u64, u32, u32)> = (0..40).map(|i| (i % 16, 500 + i as u32, 512)).collect();
         let base = file(&rows).into_bytes();
         let alphabet = b"0123456789\t\n #{}[]\",:-.e\xFF";
-        let mut rng = Rng(0x05E6);
+        let mut rng = crate::formats::text::Rng(0x05E6);
         for _ in 0..3000 {
             let mut bytes = base.clone();
             for _ in 0..1 + rng.below(8) {

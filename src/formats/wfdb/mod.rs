@@ -25,6 +25,7 @@ pub use header::{parse_header, Header, SignalSpec};
 
 use std::collections::HashMap;
 
+use crate::formats::text::{self, digits};
 use crate::formats::{FormatError, Imported, Signal};
 use header::FORMAT;
 
@@ -250,7 +251,7 @@ fn iso_start(date: &str, time: &str) -> Option<String> {
     if d.next().is_some() {
         return None;
     }
-    let (day, month, year) = (number(day)?, number(month)?, number(year)?);
+    let (day, month, year) = (digits(day)?, digits(month)?, digits(year)?);
     if !(1..=31).contains(&day) || !(1..=12).contains(&month) || !(1..=9999).contains(&year) {
         return None;
     }
@@ -265,27 +266,9 @@ fn iso_start(date: &str, time: &str) -> Option<String> {
     }
     let mut hms = [0u32; 3];
     for (slot, part) in hms[3 - parts.len()..].iter_mut().zip(&parts) {
-        *slot = number(part)?;
+        *slot = digits(part)?;
     }
-    let [h, m, s] = hms;
-    if h > 23 || m > 59 || s > 60 {
-        return None;
-    }
-    let mut iso = format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}");
-    if let Some(f) = fraction {
-        // Milliseconds, the resolution of both formats' clocks: pad or cut to 3 digits.
-        iso.push('.');
-        iso.extend(f.chars().chain(std::iter::repeat('0')).take(3));
-    }
-    Some(iso)
-}
-
-/// A short run of ASCII digits as a number.
-fn number(s: &str) -> Option<u32> {
-    if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
+    text::iso_local([year, month, day], hms, fraction)
 }
 
 #[cfg(test)]
@@ -379,21 +362,6 @@ mod tests {
         assert_eq!(iso_start("2003-02-01", "0:0:0"), None);
     }
 
-    /// SplitMix64, for the mutation loop.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n.max(1) as u64) as usize
-        }
-    }
-
     #[test]
     fn mutated_records_never_panic() {
         let head = "r 2 250 20 10:00:00 01/01/2020\nr.dat 212x2:1+3 200(5)/mV 12 0 0 0 0 A\n\
@@ -402,7 +370,7 @@ mod tests {
             .to_vec();
         let data: Vec<u8> = (0..93u32).map(|i| (i * 37 % 256) as u8).collect();
         let alphabet = b"0123456789 x:+()/\n#-.~e";
-        let mut rng = Rng(0x3FDB);
+        let mut rng = crate::formats::text::Rng(0x3FDB);
         for _ in 0..3000 {
             let (mut h, mut d) = (head.clone(), data.clone());
             for _ in 0..1 + rng.below(6) {
