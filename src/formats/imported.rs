@@ -48,6 +48,51 @@ pub struct Signal {
     pub emg_transfer: Option<Transfer>,
 }
 
+impl Signal {
+    /// Replaces samples that are not finite (NaN, infinite, or beyond f32 once computed) by
+    /// linear interpolation between the finite samples either side (the nearest one at the
+    /// ends; zeros when none is finite); returns how many were replaced.
+    ///
+    /// ```
+    /// use myobalance::formats::Signal;
+    ///
+    /// let mut s = Signal { samples: vec![f32::NAN, 1.0, f32::INFINITY, 3.0, f32::NAN], ..Signal::default() };
+    /// assert_eq!(s.interpolate_non_finite(), 3);
+    /// assert_eq!(s.samples, vec![1.0, 1.0, 2.0, 3.0, 3.0]);
+    /// ```
+    pub fn interpolate_non_finite(&mut self) -> usize {
+        let x = &mut self.samples;
+        let mut replaced = 0;
+        let mut last: Option<usize> = None;
+        let mut i = 0;
+        while i < x.len() {
+            if x[i].is_finite() {
+                last = Some(i);
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < x.len() && !x[i].is_finite() {
+                i += 1;
+            }
+            replaced += i - start;
+            let before = last.map(|k| x[k]);
+            let after = x.get(i).copied();
+            let (a, b) = match (before, after) {
+                (Some(a), Some(b)) => (a, b),
+                (Some(a), None) => (a, a),
+                (None, Some(b)) => (b, b),
+                (None, None) => (0.0, 0.0),
+            };
+            let n = (i - start + 1) as f32;
+            for (k, v) in x[start..i].iter_mut().enumerate() {
+                *v = a + (b - a) * ((k + 1) as f32 / n);
+            }
+        }
+        replaced
+    }
+}
+
 /// An affine map from a signal's stored values to physical units.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Transfer {

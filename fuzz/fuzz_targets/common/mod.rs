@@ -1,7 +1,8 @@
 //! What every format parser must do with any bytes: return, never panic; on success give
 //! values a recording can be made of (positive finite rates, finite samples, annotations
-//! and gaps at finite times), no more samples than the bytes can hold, and a recording
-//! the importer can make (or a named error); on failure, an error naming the file.
+//! and gaps at finite times) and no more samples than the bytes can hold; on failure, an
+//! error naming the file. `import` (a target of its own, slower) also turns what parsed
+//! into a recording.
 
 use myobalance::formats::{FormatError, Imported};
 use myobalance::import::{to_recording, Settings};
@@ -10,13 +11,17 @@ use myobalance::import::{to_recording, Settings};
 pub const FILE: &str = "fuzz.input";
 
 /// Checks one parse of `len` input bytes; `samples_per_byte` bounds the samples the
-/// format can decode from one byte.
-pub fn check(result: Result<Imported, FormatError>, len: usize, samples_per_byte: usize) {
+/// format can decode from one byte. Returns what parsed.
+pub fn check(
+    result: Result<Imported, FormatError>,
+    len: usize,
+    samples_per_byte: usize,
+) -> Option<Imported> {
     let imported = match result {
         Err(e) => {
             assert_eq!(e.file, FILE);
             assert!(!e.message.is_empty(), "an error says what is wrong: {e:?}");
-            return;
+            return None;
         }
         Ok(imported) => imported,
     };
@@ -38,7 +43,12 @@ pub fn check(result: Result<Imported, FormatError>, len: usize, samples_per_byte
         assert!(g.at_s.is_finite() && g.at_s >= 0.0, "gap at {}", g.at_s);
         assert!(g.missing_s.is_finite() && g.missing_s > 0.0, "gap of {}", g.missing_s);
     }
-    // The importer turns whatever parsed into a recording or a named error.
+    Some(imported)
+}
+
+/// The importer turns whatever parsed into a recording or a named error.
+#[allow(dead_code)] // used by the `import` target only
+pub fn check_import(imported: Imported) {
     match to_recording(imported, FILE, &Settings::default()) {
         Ok(import) => {
             let r = import.recording;

@@ -111,13 +111,31 @@ fn read(bytes: &[u8]) -> Result<Imported, Fault> {
         signals = table
             .into_iter()
             .zip(samples)
-            .map(|(channel, samples)| Signal {
-                label: channel.label,
-                unit: channel.unit,
-                rate_hz: layout.analog_rate_hz,
-                samples,
-                detail: channel.detail,
-                emg_transfer: None,
+            .map(|(channel, samples)| {
+                let mut signal = Signal {
+                    label: channel.label,
+                    unit: channel.unit,
+                    rate_hz: layout.analog_rate_hz,
+                    samples,
+                    detail: channel.detail,
+                    emg_transfer: None,
+                };
+                // Float data may hold NaN (a vendor's "no value") or values whose
+                // scaling overflows: interpolated, and said.
+                let replaced = signal.interpolate_non_finite();
+                if replaced > 0 {
+                    let count = if replaced == 1 {
+                        "1 value was".to_string()
+                    } else {
+                        format!("{replaced} values were")
+                    };
+                    warnings.push(format!(
+                        "analog channel \"{}\": {count} not a finite number (NaN, infinite or \
+                         beyond ±3.4·10³⁸): interpolated between the neighbours",
+                        signal.label
+                    ));
+                }
+                signal
             })
             .collect();
     }

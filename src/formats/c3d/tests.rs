@@ -583,3 +583,27 @@ fn mutations_never_panic() {
     // Most small mutations leave a readable file: the loop really exercised the reader.
     assert!(parsed > 500, "{parsed}");
 }
+
+#[test]
+fn float_data_that_is_not_a_number_is_interpolated_and_said() {
+    let mut b = sample(84, true);
+    // Channel 0's third sample (frame 1, first analog sample of that frame) is NaN.
+    b.analog[2 * b.used] = f32::NAN;
+    let imported = parse_ok(&b.bytes());
+    let s = &imported.signals[0].samples;
+    assert!(s.iter().all(|v| v.is_finite()));
+    let mid = (expected(1, 0) + expected(3, 0)) / 2.0;
+    assert!(
+        (s[2] - mid).abs() <= 1e-3 * mid.abs().max(1.0),
+        "{} vs {mid}",
+        s[2]
+    );
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.contains("EMG L BB") && w.contains("1 value was")),
+        "{:?}",
+        imported.warnings
+    );
+}

@@ -259,6 +259,20 @@ fn read_signal(
                  would read the same value"
             )));
         }
+        // The widest stored values (24-bit, BDF) must calibrate into what an f32 holds.
+        let gain = (physical_max - physical_min) / (digital_max - digital_min) as f64;
+        let offset = physical_min - digital_min as f64 * gain;
+        let widest = [-8_388_608.0, 8_388_607.0f64]
+            .map(|d| (d * gain + offset).abs())
+            .into_iter()
+            .fold(0.0, f64::max);
+        if !(widest <= f64::from(f32::MAX)) {
+            return Err(at(SignalField::PhysicalMax).problem(format!(
+                "the physical range {physical_min} to {physical_max} over the digital range \
+                 {digital_min} to {digital_max} makes values beyond ±3.4·10³⁸, more than \
+                 myobalance stores; the range is corrupt"
+            )));
+        }
         if record_duration_s > 0.0 {
             let rate_hz = samples as f64 / record_duration_s;
             if rate_hz > MAX_RATE_HZ {

@@ -566,3 +566,18 @@ fn mutated_files_never_panic() {
         let _ = parse(&bytes, "fuzz.edf");
     }
 }
+
+#[test]
+fn a_range_that_overflows_what_is_stored_is_refused() {
+    let mut s = sig("EMG", "1");
+    s.pmin = "-9e+38";
+    s.pmax = "9e+38";
+    s.dmin = "0";
+    s.dmax = "1";
+    let e = error(&edf(vec![s]).with_data(&[]));
+    assert!(
+        e.location.contains("\"physical maximum\" of signal 1"),
+        "{e}"
+    );
+    assert!(e.message.contains("±3.4·10³⁸"), "{e}");
+}

@@ -8,9 +8,12 @@ pub(super) fn split_fields(line: &str) -> impl Iterator<Item = &str> + '_ {
     line.split(',').map(str::trim)
 }
 
-/// A finite number, or None.
+/// A finite number that an f32 holds (what myobalance stores), or None.
 pub(super) fn parse_number(field: &str) -> Option<f64> {
-    field.parse::<f64>().ok().filter(|v| v.is_finite())
+    field
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && v.abs() <= f64::from(f32::MAX))
 }
 
 pub(super) use crate::formats::text::shorten;

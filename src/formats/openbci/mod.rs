@@ -535,9 +535,11 @@ mod tests {
         let e = error(&format!("{head}0, 1.0, 2.0\n1, 1.0, abc\n"));
         assert_eq!(e.location, "line 6, column 3 (\"EXG Channel 1\")");
         assert!(e.message.contains("\"abc\" is not a finite number"), "{e}");
-        // NaN is not accepted either.
+        // NaN is not accepted either, nor a number beyond what an f32 holds.
         let e = error(&format!("{head}0, NaN, 2.0\n"));
         assert_eq!(e.location, "line 5, column 2 (\"EXG Channel 0\")");
+        let e = error(&format!("{head}0, 1.0, 2.0\n1, 1e39, 2.0\n"));
+        assert_eq!(e.location, "line 6, column 2 (\"EXG Channel 0\")");
         // Wrong field count.
         let e = error(&format!("{head}0, 1.0, 2.0\n1, 1.0\n"));
         assert_eq!(e.location, "line 6");

@@ -296,8 +296,13 @@ fn parse_value(field: &str, range: Option<u64>) -> Result<f64, String> {
         None => field
             .parse::<f64>()
             .ok()
-            .filter(|v| v.is_finite())
-            .ok_or_else(|| format!("\"{}\" is not a number", shorten(field))),
+            .filter(|v| v.is_finite() && v.abs() <= f64::from(f32::MAX))
+            .ok_or_else(|| {
+                format!(
+                    "\"{}\" is not a number myobalance stores (finite, within ±3.4·10³⁸)",
+                    shorten(field)
+                )
+            }),
     }
 }
 

@@ -278,6 +278,19 @@ fn parse_signal_line(line: &str, number: usize) -> Result<SignalSpec, (String, S
         Some(g) if g != 0.0 => g,
         _ => DEFAULT_GAIN,
     };
+    let baseline = baseline.unwrap_or(adc_zero);
+    // Stored values of every supported format are within ±2³¹, so this bounds every
+    // physical value (d − baseline)/gain.
+    let widest = ((1i64 << 31) as f64 + (baseline as f64).abs()) / gain.abs();
+    if !(widest <= f64::from(f32::MAX)) {
+        return Err(field_err(
+            "ADC gain",
+            format!(
+                "a gain of {gain} makes physical values beyond ±3.4·10³⁸, more than myobalance \
+                 stores; the gain is corrupt"
+            ),
+        ));
+    }
     Ok(SignalSpec {
         file_name,
         format,
@@ -285,7 +298,7 @@ fn parse_signal_line(line: &str, number: usize) -> Result<SignalSpec, (String, S
         skew,
         byte_offset,
         gain,
-        baseline: baseline.unwrap_or(adc_zero),
+        baseline,
         units: units.unwrap_or_else(|| DEFAULT_UNITS.to_string()),
         adc_resolution,
         adc_zero,
@@ -498,6 +511,8 @@ mod tests {
         assert!(e.message.contains("no signals"), "{e}");
         let e = error("rec 1 fast\nr.dat 16\n");
         assert!(e.message.contains("sampling frequency"), "{e}");
+        let e = error("rec 1 360\nr.dat 16 1e-40/mV\n");
+        assert!(e.message.contains("±3.4·10³⁸"), "{e}");
         let e = error("rec 1 -5\nr.dat 16\n");
         assert!(e.message.contains("outside"), "{e}");
         let e = error("rec 1 360 lots\nr.dat 16\n");
