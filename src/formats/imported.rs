@@ -59,6 +59,10 @@ impl Signal {
     /// let mut s = Signal { samples: vec![f32::NAN, 1.0, f32::INFINITY, 3.0, f32::NAN], ..Signal::default() };
     /// assert_eq!(s.interpolate_non_finite(), 3);
     /// assert_eq!(s.samples, vec![1.0, 1.0, 2.0, 3.0, 3.0]);
+    ///
+    /// let mut wide = Signal { samples: vec![-f32::MAX, f32::NAN, f32::MAX], ..Signal::default() };
+    /// wide.interpolate_non_finite();
+    /// assert_eq!(wide.samples[1], 0.0);
     /// ```
     pub fn interpolate_non_finite(&mut self) -> usize {
         let x = &mut self.samples;
@@ -84,9 +88,12 @@ impl Signal {
                 (None, Some(b)) => (b, b),
                 (None, None) => (0.0, 0.0),
             };
-            let n = (i - start + 1) as f32;
+            // In f64: b − a of two finite f32 values may overflow f32; the result, between
+            // them, does not.
+            let (a, b) = (f64::from(a), f64::from(b));
+            let n = (i - start + 1) as f64;
             for (k, v) in x[start..i].iter_mut().enumerate() {
-                *v = a + (b - a) * ((k + 1) as f32 / n);
+                *v = (a + (b - a) * ((k + 1) as f64 / n)) as f32;
             }
         }
         replaced

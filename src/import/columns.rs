@@ -72,9 +72,17 @@ fn column(
             (stored, factor, 0.0)
         }
     };
+    let out_of_range = || ImportError::Range {
+        path: path.to_string(),
+        label: label.clone(),
+        unit: stored.clone(),
+    };
     if scale != 1.0 || offset != 0.0 {
         for v in &mut samples {
             *v = (f64::from(*v) * scale + offset) as f32;
+        }
+        if samples.iter().any(|v| !v.is_finite()) {
+            return Err(out_of_range());
         }
     }
     if (rate_hz - fs).abs() <= SAME_RATE * fs {
@@ -94,5 +102,10 @@ fn column(
         )));
     }
     let resampled = resample::resample(&samples, rate_hz, fs, rows).map_err(problem)?;
+    // A band-limited resampler overshoots near steps: at the edge of what f32 holds, that
+    // is beyond it.
+    if resampled.iter().any(|v| !v.is_finite()) {
+        return Err(out_of_range());
+    }
     Ok((resampled, stored))
 }

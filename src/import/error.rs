@@ -53,6 +53,15 @@ pub enum ImportError {
         to_hz: f64,
         problem: String,
     },
+    #[error(
+        "{path}: {label} holds values that, in {unit}, are beyond ±3.4·10³⁸ (what myobalance \
+         stores): its unit or calibration is wrong"
+    )]
+    Range {
+        path: String,
+        label: String,
+        unit: String,
+    },
     /// The montage does not fit the file (its windows at the file's rate, its rate).
     #[error("{path}: {error}")]
     Montage { path: String, error: MontageError },

@@ -54,8 +54,10 @@ fn filled(column: &[f32], gaps: &[RowGap]) -> Vec<f32> {
             (None, Some(a)) => (a, a),
             (None, None) => (0.0, 0.0),
         };
-        let n = g.missing as f32 + 1.0;
-        out.extend((1..=g.missing).map(|k| before + (after - before) * (k as f32 / n)));
+        // In f64: the difference of two finite f32 values may overflow f32.
+        let (before, after) = (f64::from(before), f64::from(after));
+        let n = g.missing as f64 + 1.0;
+        out.extend((1..=g.missing).map(|k| (before + (after - before) * (k as f64 / n)) as f32));
     }
     out.extend_from_slice(&column[from..]);
     out
