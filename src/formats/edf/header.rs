@@ -266,7 +266,7 @@ fn read_signal(
             .map(|d| (d * gain + offset).abs())
             .into_iter()
             .fold(0.0, f64::max);
-        if !(widest <= f64::from(f32::MAX)) {
+        if widest.is_nan() || widest > f64::from(f32::MAX) {
             return Err(at(SignalField::PhysicalMax).problem(format!(
                 "the physical range {physical_min} to {physical_max} over the digital range \
                  {digital_min} to {digital_max} makes values beyond ±3.4·10³⁸, more than \

@@ -282,7 +282,7 @@ fn parse_signal_line(line: &str, number: usize) -> Result<SignalSpec, (String, S
     // Stored values of every supported format are within ±2³¹, so this bounds every
     // physical value (d − baseline)/gain.
     let widest = ((1i64 << 31) as f64 + (baseline as f64).abs()) / gain.abs();
-    if !(widest <= f64::from(f32::MAX)) {
+    if widest.is_nan() || widest > f64::from(f32::MAX) {
         return Err(field_err(
             "ADC gain",
             format!(
