@@ -243,16 +243,22 @@ pub fn describe(name: &str, f: &StoredFile) -> String {
         groups.push("/raw/timing".into());
         let missing: i64 = a.gaps.iter().map(|g| g[1]).sum();
         if a.port.is_empty() {
-            let _ = writeln!(w, "\n  acquisition  {}", a.protocol);
+            // Imported from a file: its gaps, and its sequence counter's counts.
+            let _ = writeln!(w, "\n  imported  gaps from {}", a.protocol);
+            let _ = writeln!(
+                w,
+                "    sample instants received {}, missing {} in {} gaps ({missing} rows interpolated)",
+                a.frames_received, a.frames_missing, a.gaps.len()
+            );
         } else {
             let _ = writeln!(w, "\n  acquisition  protocol {} on {}", a.protocol, a.port);
+            let _ = writeln!(
+                w,
+                "    frames received {}, missing {} in {} gaps ({missing} rows interpolated), corrupt {}, bytes skipped {}, ring overruns {}",
+                a.frames_received, a.frames_missing, a.gaps.len(), a.frames_corrupt, a.bytes_skipped, a.ring_overruns
+            );
+            let _ = writeln!(w, "    timing rows {}", a.timing.len());
         }
-        let _ = writeln!(
-            w,
-            "    frames received {}, missing {} in {} gaps ({missing} rows interpolated), corrupt {}, bytes skipped {}, ring overruns {}",
-            a.frames_received, a.frames_missing, a.gaps.len(), a.frames_corrupt, a.bytes_skipped, a.ring_overruns
-        );
-        let _ = writeln!(w, "    timing rows {}", a.timing.len());
     }
     if let Some(results) = &f.results {
         for g in &results.features {

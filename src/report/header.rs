@@ -176,6 +176,31 @@ pub fn session(file_name: &str, c: &Context) -> Section {
 
     body.push_str("<h3>Data quality</h3>\n");
     match &rec.acquisition {
+        // Imported from a file: its gaps and its sequence counter's counts.
+        Some(a) if a.port.is_empty() => {
+            let interpolated: i64 = a.gaps.iter().map(|g| g[1].max(0)).sum();
+            body.push_str(&facts(&[
+                ("Gaps from", a.protocol.clone()),
+                ("Sample instants received", a.frames_received.to_string()),
+                (
+                    "Sample instants missing",
+                    format!(
+                        "{} in {} gaps ({} rows filled by linear interpolation)",
+                        a.frames_missing,
+                        a.gaps.len(),
+                        interpolated
+                    ),
+                ),
+            ]));
+            body.push_str(&if a.gaps.is_empty() && a.frames_missing == 0 {
+                paragraph("note", "The file has no gap.")
+            } else {
+                paragraph(
+                    "warn",
+                    "The file has gaps: features near them are less reliable.",
+                )
+            });
+        }
         Some(a) => {
             let interpolated: i64 = a.gaps.iter().map(|g| g[1].max(0)).sum();
             body.push_str(&facts(&[
@@ -209,8 +234,8 @@ pub fn session(file_name: &str, c: &Context) -> Section {
         }
         None => body.push_str(&paragraph(
             "note",
-            "Not recorded from a device (simulated or imported data): there are no \
-             acquisition counters, gaps or corrupt frames to report.",
+            "Not recorded from a device and no gaps in the file (simulated or imported data): \
+             there are no acquisition counters, gaps or corrupt frames to report.",
         )),
     }
     Section {
