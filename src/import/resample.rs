@@ -77,7 +77,7 @@ pub fn resample(x: &[f32], from_hz: f64, to_hz: f64, n_out: usize) -> Result<Vec
 }
 
 /// `ratio` as p/q in lowest terms, from its continued fraction, when some q ≤
-/// [`MAX_DENOMINATOR`] gives it to [`RATIO_TOLERANCE`].
+/// [`MAX_DENOMINATOR`] gives it to one part in 10¹⁰.
 pub fn fraction(ratio: f64) -> Option<(u64, u64)> {
     if !(ratio.is_finite() && ratio > 0.0) {
         return None;
