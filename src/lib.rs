@@ -32,6 +32,7 @@ pub mod import;
 pub mod ingest;
 pub mod live_view;
 pub mod montage;
+pub mod recorder;
 pub mod recording;
 pub mod report;
 pub mod results;

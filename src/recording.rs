@@ -72,6 +72,9 @@ pub struct Acquisition {
     pub frames_corrupt: u64,
     pub bytes_skipped: u64,
     pub ring_overruns: u64,
+    /// The device's frame rate measured on the host clock (recordings long enough to
+    /// measure it).
+    pub measured_rate_hz: Option<f64>,
     /// `[first_missing_row, missing_count]`.
     pub gaps: Vec<[i64; 2]>,
     /// `[sample_index, host_seconds]`, one row per received block.

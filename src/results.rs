@@ -25,6 +25,104 @@ pub struct FeatureTable {
     pub values: Array2<f64>,
 }
 
+/// The feature groups the engine computes, as typed names (the strings are the HDF5 group
+/// names of format v1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GroupId {
+    Activation,
+    Fatigue,
+    Cocontraction,
+    Tremor,
+}
+
+impl GroupId {
+    /// Every group, in the order the engine lays them out.
+    pub const ALL: [GroupId; 4] = [
+        GroupId::Activation,
+        GroupId::Fatigue,
+        GroupId::Cocontraction,
+        GroupId::Tremor,
+    ];
+
+    /// The name under `/features`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupId::Activation => "activation",
+            GroupId::Fatigue => "fatigue",
+            GroupId::Cocontraction => "cocontraction",
+            GroupId::Tremor => "tremor",
+        }
+    }
+
+    /// The group called `name`, if it is one of the engine's.
+    pub fn parse(name: &str) -> Option<GroupId> {
+        GroupId::ALL.into_iter().find(|g| g.as_str() == name)
+    }
+}
+
+/// The feature tables the engine computes, as typed names (the dataset names of format v1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TableId {
+    /// Activation RMS per EMG channel.
+    Rms,
+    /// Activation as % of the channel's MVC.
+    PctMvc,
+    /// Median frequency per fatigue epoch.
+    MdfHz,
+    /// Mean frequency per fatigue epoch.
+    MnfHz,
+    /// Falconer–Winter co-contraction index per pair.
+    Fw,
+    /// Rudolph co-contraction index per pair.
+    Rudolph,
+    /// Tremor band power per channel.
+    BandPower,
+    /// Tremor band power over 1–30 Hz power.
+    RelativePower,
+    /// Peak frequency in the tremor band.
+    PeakHz,
+}
+
+impl TableId {
+    /// Every table, group by group.
+    pub const ALL: [TableId; 9] = [
+        TableId::Rms,
+        TableId::PctMvc,
+        TableId::MdfHz,
+        TableId::MnfHz,
+        TableId::Fw,
+        TableId::Rudolph,
+        TableId::BandPower,
+        TableId::RelativePower,
+        TableId::PeakHz,
+    ];
+
+    /// The dataset name in its group.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TableId::Rms => "rms",
+            TableId::PctMvc => "pct_mvc",
+            TableId::MdfHz => "mdf_hz",
+            TableId::MnfHz => "mnf_hz",
+            TableId::Fw => "fw",
+            TableId::Rudolph => "rudolph",
+            TableId::BandPower => "band_power",
+            TableId::RelativePower => "relative_power",
+            TableId::PeakHz => "peak_hz",
+        }
+    }
+
+    /// The group the table belongs to.
+    pub fn group(self) -> GroupId {
+        match self {
+            TableId::Rms | TableId::PctMvc => GroupId::Activation,
+            TableId::MdfHz | TableId::MnfHz => GroupId::Fatigue,
+            TableId::Fw | TableId::Rudolph => GroupId::Cocontraction,
+            TableId::BandPower | TableId::RelativePower | TableId::PeakHz => GroupId::Tremor,
+        }
+    }
+}
+
 /// A group under `/features`, e.g. `activation` with tables `rms` and `pct_mvc`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeatureGroup {
@@ -40,6 +138,30 @@ impl FeatureGroup {
     /// The table called `name`.
     pub fn table(&self, name: &str) -> Option<&FeatureTable> {
         self.tables.iter().find(|t| t.name == name)
+    }
+
+    /// The engine's group this is, if it is one.
+    pub fn id(&self) -> Option<GroupId> {
+        GroupId::parse(&self.name)
+    }
+
+    /// The group with its rows from `from` on (none when `from` is past the end).
+    pub fn rows_from(&self, from: usize) -> FeatureGroup {
+        let from = from.min(self.time_s.len());
+        FeatureGroup {
+            name: self.name.clone(),
+            time_s: self.time_s[from..].to_vec(),
+            tables: self
+                .tables
+                .iter()
+                .map(|t| FeatureTable {
+                    name: t.name.clone(),
+                    columns: t.columns.clone(),
+                    values: t.values.slice(ndarray::s![from.., ..]).to_owned(),
+                })
+                .collect(),
+            params: self.params.clone(),
+        }
     }
 }
 
@@ -139,6 +261,12 @@ impl Results {
     /// The feature group called `name`.
     pub fn group(&self, name: &str) -> Option<&FeatureGroup> {
         self.features.iter().find(|g| g.name == name)
+    }
+
+    /// The table `id` (of its group), if present.
+    pub fn table(&self, id: TableId) -> Option<&FeatureTable> {
+        self.group(id.group().as_str())
+            .and_then(|g| g.table(id.as_str()))
     }
 
     /// The summary group called `name`.

@@ -22,6 +22,7 @@ use super::{Outcome, UsageError};
 use crate::engine::analyze;
 use crate::features::mvc::{mvc_reference, rows_per_mvc_window, MVC_WINDOW_S};
 use crate::montage::{Kind, Montage, MontageError};
+use crate::results::TableId;
 
 /// Significant digits of the values printed and written: far finer than trial-to-trial
 /// variation (several per cent), short enough to read in the montage file.
@@ -149,8 +150,7 @@ pub fn references(
         let results = analyze(recording, false)
             .with_context(|| format!("{}: analysis failed", trial.display()))?;
         let rms = results
-            .group("activation")
-            .and_then(|g| g.table("rms"))
+            .table(TableId::Rms)
             .with_context(|| format!("{}: the analysis gave no activation RMS", trial.display()))?;
         let fs = recording.sample_rate_hz();
         let a = &recording.montage.analysis;

@@ -13,7 +13,8 @@ use crate::features::stats::mean_finite;
 use crate::features::symmetry::symmetry;
 use crate::montage::Kind;
 use crate::results::{
-    AttrValue, Event, EventKind, FeatureGroup, FeatureTable, Results, SummaryGroup, SummaryValues,
+    AttrValue, Event, EventKind, FeatureGroup, FeatureTable, GroupId, Results, SummaryGroup,
+    SummaryValues, TableId,
 };
 
 use super::emg::{EmgOutput, TremorPart};
@@ -47,21 +48,30 @@ pub struct RowCounts {
 }
 
 impl RowCounts {
-    /// The count of feature group `group`, if it is one of the counted groups.
-    pub fn of_mut(&mut self, group: &str) -> Option<&mut usize> {
+    /// The count of feature group `group`.
+    pub fn of_mut(&mut self, group: GroupId) -> &mut usize {
         match group {
-            "activation" => Some(&mut self.activation),
-            "fatigue" => Some(&mut self.fatigue),
-            "cocontraction" => Some(&mut self.cocontraction),
-            "tremor" => Some(&mut self.tremor),
-            _ => None,
+            GroupId::Activation => &mut self.activation,
+            GroupId::Fatigue => &mut self.fatigue,
+            GroupId::Cocontraction => &mut self.cocontraction,
+            GroupId::Tremor => &mut self.tremor,
+        }
+    }
+
+    /// The count of feature group `group`.
+    pub fn of(&self, group: GroupId) -> usize {
+        match group {
+            GroupId::Activation => self.activation,
+            GroupId::Fatigue => self.fatigue,
+            GroupId::Cocontraction => self.cocontraction,
+            GroupId::Tremor => self.tremor,
         }
     }
 }
 
 /// A table of rows `rows` (absolute row numbers passed to `value`).
 fn table(
-    name: &str,
+    id: TableId,
     columns: Vec<String>,
     rows: Range<usize>,
     value: impl Fn(usize, usize) -> f64,
@@ -69,7 +79,7 @@ fn table(
     let cols = columns.len();
     let first = rows.start;
     FeatureTable {
-        name: name.to_string(),
+        name: id.as_str().to_string(),
         values: Array2::from_shape_fn((rows.len(), cols), |(r, c)| value(first + r, c)),
         columns,
     }
@@ -137,11 +147,13 @@ pub fn feature_groups(c: &Collected, from: RowCounts) -> Vec<FeatureGroup> {
         let rows = span(from.activation, rows);
         let rms = |r: usize, k: usize| c.emg[k].1.windows.rms_rows[r];
         groups.push(FeatureGroup {
-            name: "activation".into(),
+            name: GroupId::Activation.as_str().into(),
             time_s: rows.clone().map(|k| plan.rms.centre_s(k)).collect(),
             tables: vec![
-                table("rms", emg_names.clone(), rows.clone(), rms),
-                table("pct_mvc", emg_names.clone(), rows, |r, k| pct(k, rms(r, k))),
+                table(TableId::Rms, emg_names.clone(), rows.clone(), rms),
+                table(TableId::PctMvc, emg_names.clone(), rows, |r, k| {
+                    pct(k, rms(r, k))
+                }),
             ],
             params: vec![
                 ("window_s".into(), seconds(plan.rms.window, plan)),
@@ -165,13 +177,13 @@ pub fn feature_groups(c: &Collected, from: RowCounts) -> Vec<FeatureGroup> {
         let rows = span(from.fatigue, rows);
         let row = |r: usize, k: usize| c.emg[k].1.windows.fatigue_rows[r];
         groups.push(FeatureGroup {
-            name: "fatigue".into(),
+            name: GroupId::Fatigue.as_str().into(),
             time_s: rows.clone().map(|k| plan.fatigue.centre_s(k)).collect(),
             tables: vec![
-                table("mdf_hz", emg_names.clone(), rows.clone(), |r, k| {
+                table(TableId::MdfHz, emg_names.clone(), rows.clone(), |r, k| {
                     row(r, k).mdf_hz
                 }),
-                table("mnf_hz", emg_names.clone(), rows.clone(), |r, k| {
+                table(TableId::MnfHz, emg_names.clone(), rows.clone(), |r, k| {
                     row(r, k).mnf_hz
                 }),
             ],
@@ -191,13 +203,13 @@ pub fn feature_groups(c: &Collected, from: RowCounts) -> Vec<FeatureGroup> {
         let rows = c.pairs.iter().map(|p| p.rows.len()).min().unwrap_or(0);
         let rows = span(from.cocontraction, rows);
         groups.push(FeatureGroup {
-            name: "cocontraction".into(),
+            name: GroupId::Cocontraction.as_str().into(),
             time_s: rows.clone().map(|k| plan.cci.centre_s(k)).collect(),
             tables: vec![
-                table("fw", names.clone(), rows.clone(), |r, k| {
+                table(TableId::Fw, names.clone(), rows.clone(), |r, k| {
                     c.pairs[k].rows[r].fw
                 }),
-                table("rudolph", names, rows.clone(), |r, k| {
+                table(TableId::Rudolph, names, rows.clone(), |r, k| {
                     c.pairs[k].rows[r].rudolph
                 }),
             ],
@@ -231,19 +243,24 @@ pub fn feature_groups(c: &Collected, from: RowCounts) -> Vec<FeatureGroup> {
         let rows = span(from.tremor, rows);
         let row = |r: usize, k: usize| c.tremor[k].1.rows[r].1;
         groups.push(FeatureGroup {
-            name: "tremor".into(),
+            name: GroupId::Tremor.as_str().into(),
             time_s: rows
                 .clone()
                 .map(|k| plan.tremor.windows.centre_s(k))
                 .collect(),
             tables: vec![
-                table("band_power", names.clone(), rows.clone(), |r, k| {
+                table(TableId::BandPower, names.clone(), rows.clone(), |r, k| {
                     row(r, k).band_power
                 }),
-                table("relative_power", names.clone(), rows.clone(), |r, k| {
-                    row(r, k).relative_power
+                table(
+                    TableId::RelativePower,
+                    names.clone(),
+                    rows.clone(),
+                    |r, k| row(r, k).relative_power,
+                ),
+                table(TableId::PeakHz, names, rows.clone(), |r, k| {
+                    row(r, k).peak_hz
                 }),
-                table("peak_hz", names, rows.clone(), |r, k| row(r, k).peak_hz),
             ],
             params: vec![
                 (
@@ -341,7 +358,7 @@ fn summary(c: &Collected, emg_names: &[String], mvc: &[Option<f64>]) -> Vec<Summ
         .collect();
     if !c.emg.is_empty() {
         groups.push(SummaryGroup {
-            name: "activation".into(),
+            name: GroupId::Activation.as_str().into(),
             names: emg_names.to_vec(),
             columns: vec![
                 numbers("rms_mean", rms_mean.clone()),
@@ -380,7 +397,7 @@ fn summary(c: &Collected, emg_names: &[String], mvc: &[Option<f64>]) -> Vec<Summ
         }
         let [initial, slope, pct, r2, epochs] = columns;
         groups.push(SummaryGroup {
-            name: "fatigue".into(),
+            name: GroupId::Fatigue.as_str().into(),
             names: emg_names.to_vec(),
             columns: vec![
                 numbers("mdf_initial_hz", initial),
@@ -393,7 +410,7 @@ fn summary(c: &Collected, emg_names: &[String], mvc: &[Option<f64>]) -> Vec<Summ
     }
     if !c.pairs.is_empty() {
         groups.push(SummaryGroup {
-            name: "cocontraction".into(),
+            name: GroupId::Cocontraction.as_str().into(),
             names: plan.pairs.iter().map(|p| p.name.clone()).collect(),
             columns: vec![
                 numbers(
@@ -476,7 +493,7 @@ fn summary(c: &Collected, emg_names: &[String], mvc: &[Option<f64>]) -> Vec<Summ
                 .collect()
         };
         groups.push(SummaryGroup {
-            name: "tremor".into(),
+            name: GroupId::Tremor.as_str().into(),
             names: c
                 .tremor
                 .iter()

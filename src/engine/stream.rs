@@ -37,6 +37,9 @@ pub struct StreamEngine {
     frames: usize,
     gaps: Vec<[i64; 2]>,
     markers: Vec<Event>,
+    /// Rows per group already handed out by [`StreamEngine::new_rows`]: the one count of
+    /// what a live consumer has.
+    emitted: RowCounts,
     /// Process channels on the rayon pool (results are the same either way).
     parallel: bool,
 }
@@ -83,6 +86,7 @@ impl StreamEngine {
             frames: 0,
             gaps: Vec::new(),
             markers: Vec::new(),
+            emitted: RowCounts::default(),
             parallel: true,
         })
     }
@@ -217,6 +221,24 @@ impl StreamEngine {
     /// what a live writer appends after each push. Cheap: no summary is computed.
     pub fn features_since(&self, from: RowCounts) -> Vec<FeatureGroup> {
         feature_groups(&self.collect(false), from)
+    }
+
+    /// The feature rows completed since the last call (every group, with its columns and
+    /// parameters, even with no new rows): what a live recorder hands on after each push.
+    /// Cheap when nothing completed.
+    pub fn new_rows(&mut self) -> Vec<FeatureGroup> {
+        let now = self.row_counts();
+        if now == self.emitted {
+            return Vec::new();
+        }
+        let groups = feature_groups(&self.collect(false), self.emitted);
+        self.emitted = now;
+        groups
+    }
+
+    /// Rows per group handed out by [`StreamEngine::new_rows`] so far.
+    pub fn emitted(&self) -> RowCounts {
+        self.emitted
     }
 
     /// Tremor alarm changes so far, per tremor channel (montage index, `(time_s, change)`

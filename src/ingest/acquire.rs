@@ -168,7 +168,8 @@ impl Assembler {
 pub struct SharedStats(Mutex<DecoderStats>);
 
 impl SharedStats {
-    fn publish(&self, stats: DecoderStats) {
+    /// Publishes `stats` (the reader thread, after each read).
+    pub fn publish(&self, stats: DecoderStats) {
         *self.0.lock().unwrap_or_else(|e| e.into_inner()) = stats;
     }
 

@@ -32,6 +32,7 @@ pub mod cyton;
 pub mod device;
 pub mod frame;
 pub mod ports;
+pub mod protocol;
 pub mod serial;
 pub mod text;
 

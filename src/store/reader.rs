@@ -297,6 +297,7 @@ fn read_acquisition(raw: &Group, path: &Path) -> Result<Option<Acquisition>, Sto
         frames_corrupt: count("frames_corrupt")?,
         bytes_skipped: count("bytes_skipped")?,
         ring_overruns: count("ring_overruns")?,
+        measured_rate_hz: get_f64(raw, path, "measured_rate_hz")?,
         gaps: Vec::new(),
         timing: Vec::new(),
     };

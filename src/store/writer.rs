@@ -218,6 +218,9 @@ pub(crate) fn write_acquisition(
     ] {
         put_i64(raw, path, name, i64::try_from(value).unwrap_or(i64::MAX))?;
     }
+    if let Some(hz) = a.measured_rate_hz {
+        put_f64(raw, path, "measured_rate_hz", hz)?;
+    }
     if with_tables {
         let gaps = Array2::from_shape_fn((a.gaps.len(), 2), |(r, c)| a.gaps[r][c]);
         raw.new_dataset_builder()

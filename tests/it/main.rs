@@ -28,6 +28,7 @@ mod montage;
 mod montage_guess;
 mod real_data;
 mod record;
+mod recorder;
 mod report;
 mod sim;
 mod store;

@@ -444,6 +444,7 @@ fn odd_file() -> StoredFile {
                 frames_corrupt: 2,
                 bytes_skipped: 40,
                 ring_overruns: 1,
+                measured_rate_hz: None,
                 gaps: vec![[100, 10]],
                 timing: vec![],
             }),

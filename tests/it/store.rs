@@ -83,6 +83,7 @@ fn recording() -> Recording {
             frames_corrupt: 1,
             bytes_skipped: 17,
             ring_overruns: 0,
+            measured_rate_hz: Some(1999.7),
             gaps: vec![[100, 3]],
             timing: vec![[0.0, 0.0], [2000.0, 1.0001]],
         }),

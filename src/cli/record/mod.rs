@@ -2,36 +2,36 @@
 //! frame|cyton|text] [--baud N] --out FILE.h5 [--duration SECONDS] [--live]`: a live
 //! recording.
 //!
-//! Three threads: the reader (port → decoder → scaling and gap filling → ring), the
-//! consumer on the main thread (ring → file and causal engine, status line or live view),
-//! and, with `--simulate`, the simulated device writing frames into a pseudo-terminal.
-//! The file is a valid format v1 file while it grows (SWMR, flushed at least every
-//! 0.5 s); a clean stop completes it with counters, events and summary.
+//! This module turns the flags into a source (a serial device, or the simulated device) and
+//! the terminal's sink (the status line, or the full-screen live view), runs the recorder
+//! (`crate::recorder`) and turns its report into lines on stderr and an exit code.
 //!
 //! Stops: `--duration` reached, Ctrl-C / SIGTERM / SIGHUP, `q` in the live view (exit 0);
 //! the device unplugged or the port failing (exit 1, file complete for what arrived).
 
-mod run;
-mod session;
+mod live;
 mod signals;
-mod source;
-mod status;
+mod terminal;
 mod view;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 
 use super::{Outcome, UsageError};
-use crate::ingest::cyton::CHANNELS as CYTON_CHANNELS;
+use crate::ingest::ports::{latency_hint, latency_timer_ms, PortInfo};
+use crate::ingest::protocol::Protocol;
+use crate::live_view::stdout_is_terminal;
 use crate::montage::Montage;
+use crate::recorder::source::{SerialSource, SimulatedSource};
+use crate::recorder::{self, report::percentile, Control, Report, Sinks, Source};
+use crate::sim::SimSettings;
 
-/// Cyton boards stream at this rate (DESIGN.md "Serial protocols").
-pub const CYTON_RATE_HZ: f64 = 250.0;
-
-/// The serial protocols a device may speak.
+/// The serial protocols, as the command line names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Protocol {
+pub enum ProtocolArg {
     /// myobalance frames: sync, sequence number, i32 counts, CRC-16.
     Frame,
     /// OpenBCI Cyton packets (8 channels, 250 Hz).
@@ -40,20 +40,12 @@ pub enum Protocol {
     Text,
 }
 
-impl Protocol {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Protocol::Frame => "frame",
-            Protocol::Cyton => "cyton",
-            Protocol::Text => "text",
-        }
-    }
-
-    /// The usual speed of a device speaking this protocol.
-    pub fn default_baud(self) -> u32 {
-        match self {
-            Protocol::Frame => 921_600,
-            Protocol::Cyton | Protocol::Text => 115_200,
+impl From<ProtocolArg> for Protocol {
+    fn from(p: ProtocolArg) -> Protocol {
+        match p {
+            ProtocolArg::Frame => Protocol::Frame,
+            ProtocolArg::Cyton => Protocol::Cyton,
+            ProtocolArg::Text => Protocol::Text,
         }
     }
 }
@@ -76,8 +68,8 @@ pub struct RecordArgs {
     #[arg(long)]
     pub simulate: bool,
     /// The device's protocol.
-    #[arg(long, value_enum, default_value_t = Protocol::Frame)]
-    pub protocol: Protocol,
+    #[arg(long, value_enum, default_value_t = ProtocolArg::Frame)]
+    pub protocol: ProtocolArg,
     /// Baud rate (default: 921600 for frame, 115200 for cyton and text).
     #[arg(long, value_name = "N")]
     pub baud: Option<u32>,
@@ -163,9 +155,10 @@ impl RecordArgs {
                 )));
             }
         }
+        let protocol = Protocol::from(self.protocol);
         let source = match (self.simulate, self.port) {
             (true, _) => {
-                if self.protocol != Protocol::Frame {
+                if protocol != Protocol::Frame {
                     return Err(usage(
                         "--simulate: the simulated device speaks the frame protocol only".into(),
                     ));
@@ -185,7 +178,7 @@ impl RecordArgs {
                 let file = self
                     .montage
                     .ok_or_else(|| usage("--port needs --montage M.toml".into()))?;
-                let montage = port_montage(&file, self.protocol)?;
+                let montage = port_montage(&file, protocol)?;
                 SourceChoice::Port {
                     path,
                     montage: Box::new(montage),
@@ -199,8 +192,10 @@ impl RecordArgs {
         };
         Ok(RecordSettings {
             source,
-            protocol: self.protocol,
-            baud: self.baud.unwrap_or(self.protocol.default_baud()),
+            protocol,
+            baud: self
+                .baud
+                .unwrap_or(Protocol::from(self.protocol).default_baud()),
             out: self.out,
             duration_s: self.duration,
             live: self.live,
@@ -208,40 +203,169 @@ impl RecordArgs {
     }
 }
 
-/// Loads the montage of a device on a port and checks it against the protocol.
+/// Loads the montage of a device on a port and checks it against what the protocol fixes.
 fn port_montage(file: &std::path::Path, protocol: Protocol) -> anyhow::Result<Montage> {
     let mut montage = Montage::load(file)?;
     let shown = file.display();
-    if protocol == Protocol::Cyton {
-        if montage.channels.len() != CYTON_CHANNELS {
+    if let Some(channels) = protocol.fixed_channels() {
+        if montage.channels.len() != channels {
             return Err(UsageError(format!(
-                "{shown}: a Cyton sends {CYTON_CHANNELS} channels, the montage has {}",
+                "{shown}: a {} device sends {channels} channels, the montage has {}",
+                protocol.as_str(),
                 montage.channels.len()
             ))
             .into());
         }
-        match montage.sample_rate_hz {
-            None => montage.sample_rate_hz = Some(CYTON_RATE_HZ),
-            Some(r) if (r - CYTON_RATE_HZ).abs() > 1e-9 => {
-                return Err(UsageError(format!(
-                    "{shown}: sample_rate_hz = {r}, but a Cyton streams at {CYTON_RATE_HZ} Hz"
-                ))
-                .into())
-            }
-            Some(_) => {}
+    }
+    match (protocol.fixed_rate_hz(), montage.sample_rate_hz) {
+        (Some(fixed), None) => montage.sample_rate_hz = Some(fixed),
+        (Some(fixed), Some(r)) if (r - fixed).abs() > 1e-9 => {
+            return Err(UsageError(format!(
+                "{shown}: sample_rate_hz = {r}, but a {} device streams at {fixed} Hz",
+                protocol.as_str()
+            ))
+            .into())
         }
-    } else if montage.sample_rate_hz.is_none() {
-        return Err(UsageError(format!(
-            "{shown}: sample_rate_hz is required for a device on a port (the {} protocol does \
-             not carry it)",
-            protocol.as_str()
-        ))
-        .into());
+        (Some(_), Some(_)) => {}
+        (None, None) => {
+            return Err(UsageError(format!(
+                "{shown}: sample_rate_hz is required for a device on a port (the {} protocol \
+                 does not carry it)",
+                protocol.as_str()
+            ))
+            .into())
+        }
+        (None, Some(_)) => {}
     }
     Ok(montage)
 }
 
+/// Opens the source the settings ask for.
+fn open_source(settings: &RecordSettings) -> anyhow::Result<Box<dyn Source>> {
+    Ok(match &settings.source {
+        SourceChoice::Simulate { rate_hz, seed } => {
+            let scenario = SimSettings::new(settings.duration_s.unwrap_or(3600.0), *rate_hz, *seed);
+            Box::new(SimulatedSource::start(scenario)?)
+        }
+        SourceChoice::Port { path, montage } => {
+            if let Some(hint) = latency_hint(&PortInfo {
+                name: path.clone(),
+                description: String::new(),
+                latency_timer_ms: latency_timer_ms(path),
+            }) {
+                eprintln!("hint: {hint}");
+            }
+            Box::new(SerialSource::open(
+                path,
+                settings.baud,
+                settings.protocol,
+                Montage::clone(montage),
+                path.clone(),
+            )?)
+        }
+    })
+}
+
+/// The terminal's sink: the full-screen live view when asked for and possible, else the
+/// status line.
+fn terminal_sinks(settings: &RecordSettings, control: &Arc<Control>) -> anyhow::Result<Sinks> {
+    let mut sinks = Sinks::default();
+    if settings.live {
+        if !stdout_is_terminal() {
+            eprintln!("--live: standard output is not a terminal, so there is no live view; showing the status line instead");
+        } else {
+            match live::LiveView::enter(Arc::clone(control)) {
+                Ok(view) => {
+                    sinks.queued("live-view", Box::new(view))?;
+                    return Ok(sinks);
+                }
+                Err(e) => eprintln!(
+                    "--live: cannot draw on this terminal ({e}); showing the status line instead"
+                ),
+            }
+        }
+    }
+    sinks.queued("status-line", Box::new(terminal::StatusLine::new()))?;
+    Ok(sinks)
+}
+
 /// Runs a recording.
 pub fn run(args: RecordArgs) -> anyhow::Result<Outcome> {
-    run::record(args.settings()?)
+    let settings = args.settings()?;
+    let control = Arc::new(Control::default());
+    signals::stop_on_signals(&control).context("installing the Ctrl-C handler")?;
+    let source = open_source(&settings)?;
+    let info = source.info();
+    eprintln!(
+        "recording {} channels at {} Hz from {} into {}{}",
+        info.montage.channels.len(),
+        info.montage.sample_rate_hz.unwrap_or(f64::NAN),
+        info.description,
+        settings.out.display(),
+        match settings.duration_s {
+            Some(d) => format!(" for {d} s"),
+            None => " until Ctrl-C".to_string(),
+        }
+    );
+    let sinks = terminal_sinks(&settings, &control)?;
+    let report = recorder::record(
+        source,
+        sinks,
+        &recorder::Settings {
+            out: settings.out.clone(),
+            duration_s: settings.duration_s,
+        },
+        control,
+    )?;
+    print_report(&report, &settings.out.display().to_string());
+    match &report.stop {
+        stop if stop.requested() => Ok(Outcome::Success),
+        other => anyhow::bail!("{other}; the file holds everything received before"),
+    }
+}
+
+/// The end of a recording, on stderr.
+fn print_report(r: &Report, out: &str) {
+    if r.markers > 0 {
+        eprintln!("{} markers added", r.markers);
+    }
+    eprintln!(
+        "recorded {:.2} s ({} frames) into {out}: received {}, lost {} in {} gaps, \
+         corrupt {}, bytes skipped {}, ring overruns {}",
+        r.rows as f64 / r.sample_rate_hz,
+        r.rows,
+        r.received,
+        r.missing,
+        r.gaps,
+        r.corrupt,
+        r.bytes_skipped,
+        r.ring_overruns,
+    );
+    if let Some(hz) = r.measured_rate_hz {
+        eprintln!(
+            "the device sent {hz:.1} frames/s (nominal {} Hz)",
+            r.sample_rate_hz
+        );
+    }
+    if r.discarded > 0 {
+        eprintln!(
+            "{} frames read after the end of the recording were not kept",
+            r.discarded
+        );
+    }
+    for (sink, dropped) in &r.dropped {
+        if *dropped > 0 {
+            eprintln!("the {sink} skipped {dropped} updates to keep up");
+        }
+    }
+    if !r.latencies_ms.is_empty() {
+        eprintln!(
+            "feature rows: {}, out {:.2} ms (p50), {:.2} ms (p99), {:.2} ms (max) after \
+             their last sample was read",
+            r.latencies_ms.len(),
+            percentile(&r.latencies_ms, 50.0),
+            percentile(&r.latencies_ms, 99.0),
+            percentile(&r.latencies_ms, 100.0),
+        );
+    }
 }

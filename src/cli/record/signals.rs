@@ -1,18 +1,20 @@
-//! Ctrl-C (SIGINT), SIGTERM and SIGHUP end a recording cleanly: the handlers only set a
-//! flag, which the recorder polls; the file is then completed as on any other stop.
+//! Ctrl-C (SIGINT), SIGTERM and SIGHUP end a recording cleanly: the handlers only set the
+//! recorder's stop flag, which it polls; the file is then completed as on any other stop.
 
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
-/// A flag set when the user asks the recording to stop. A second request while the first
-/// is being handled ends the program at once (exit code 1; the file keeps every flushed row).
-pub fn stop_requests() -> std::io::Result<Arc<AtomicBool>> {
-    let flag = Arc::new(AtomicBool::new(false));
+use crate::recorder::Control;
+
+/// Makes the signals request a stop of `control`'s recording. A second signal while the
+/// first is being handled ends the program at once (exit code 1; the file keeps every
+/// flushed row).
+pub fn stop_on_signals(control: &Arc<Control>) -> std::io::Result<()> {
+    let flag = control.stop_flag();
     for signal in [SIGINT, SIGTERM, SIGHUP] {
         signal_hook::flag::register_conditional_shutdown(signal, 1, Arc::clone(&flag))?;
         signal_hook::flag::register(signal, Arc::clone(&flag))?;
     }
-    Ok(flag)
+    Ok(())
 }

@@ -1,49 +1,46 @@
-//! What the live view shows, taken from the session's latest feature rows (the view itself
-//! computes nothing).
+//! What the live view shows, taken from the latest feature rows the recorder sent (the view
+//! itself computes nothing but the balance of two sides' latest activation).
 
-use super::session::Session;
-use super::status::Status;
+use super::live::Latest;
 use crate::features::symmetry::symmetry;
 use crate::live_view::{Activation, Balance, CoContraction, Snapshot, Tremor};
 use crate::montage::Kind;
+use crate::recorder::{Started, Status};
+use crate::results::TableId;
 
 /// The picture of the recording now.
-pub fn snapshot(session: &Session, status: &Status, source: &str, markers: usize) -> Snapshot {
-    let plan = session.engine().plan();
-    let montage = &plan.montage;
-    let latest = session.latest();
+pub fn snapshot(started: &Started, latest: &Latest, status: &Status) -> Snapshot {
+    let montage = &started.montage;
     let activation: Vec<Activation> = montage
         .channels
         .iter()
         .filter(|c| c.kind == Kind::Emg)
         .map(|c| Activation {
             name: c.name.clone(),
-            rms: latest.value("activation", "rms", &c.name),
+            rms: latest.value(TableId::Rms, &c.name),
             unit: c.unit.clone(),
-            pct_mvc: c
-                .mvc
-                .map(|_| latest.value("activation", "pct_mvc", &c.name)),
+            pct_mvc: c.mvc.map(|_| latest.value(TableId::PctMvc, &c.name)),
         })
         .collect();
-    let cocontraction = plan
+    let cocontraction = montage
         .pairs
         .iter()
         .map(|p| CoContraction {
             name: p.name.clone(),
-            fw_percent: latest.value("cocontraction", "fw", &p.name),
+            fw_percent: latest.value(TableId::Fw, &p.name),
         })
         .collect();
-    let tremor = latest
-        .alarms
+    let tremor = started
+        .tremor_channels
         .iter()
-        .map(|&(i, alarm, _)| {
+        .map(|&i| {
             let name = &montage.channels[i].name;
             Tremor {
                 name: name.clone(),
-                band_power: latest.value("tremor", "band_power", name),
-                relative_power: latest.value("tremor", "relative_power", name),
-                peak_hz: latest.value("tremor", "peak_hz", name),
-                alarm,
+                band_power: latest.value(TableId::BandPower, name),
+                relative_power: latest.value(TableId::RelativePower, name),
+                peak_hz: latest.value(TableId::PeakHz, name),
+                alarm: latest.alarms.get(&i).is_some_and(|a| a.0),
             }
         })
         .collect();
@@ -88,14 +85,14 @@ pub fn snapshot(session: &Session, status: &Status, source: &str, markers: usize
         })
         .collect();
     Snapshot {
-        source: source.to_string(),
+        source: started.description.clone(),
         elapsed_s: status.elapsed_s,
         frames_per_s: status.frames_per_s,
         frames_received: status.stats.frames_received,
         frames_missing: status.stats.frames_missing,
         frames_corrupt: status.stats.frames_corrupt,
         ring_fill: status.ring_fill,
-        markers,
+        markers: status.markers,
         activation,
         cocontraction,
         tremor,

@@ -1,0 +1,238 @@
+//! The recorder's consumer side: each block from the ring goes to the streaming file writer
+//! and to the causal engine; every feature row the engine completes is appended to the file
+//! and handed to the sinks at once, with the tremor alarms it started or ended. Raw samples
+//! are never held back for features, and nothing here waits on a sink.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::sink::Sinks;
+use super::update::{AlarmNotice, Update};
+use crate::engine::{RowCounts, StreamEngine};
+use crate::features::alarm::AlarmChange;
+use crate::recording::{Acquisition, Truth};
+use crate::results::{Event, EventKind, Results};
+use crate::ring::Block;
+use crate::store::live::{FeatureLayout, LiveWriter};
+use crate::store::StoreError;
+
+/// `/raw/samples` rows per chunk: about 0.25 s of samples, at least 64 rows.
+pub fn chunk_rows(sample_rate_hz: f64) -> usize {
+    ((sample_rate_hz * 0.25).round() as usize).max(64)
+}
+
+/// Consumer state of one recording.
+pub struct Session {
+    engine: StreamEngine,
+    writer: LiveWriter,
+    /// Rows of `/raw/samples` to keep (`--duration`), if limited.
+    limit: Option<u64>,
+    rows: u64,
+    /// Rows filled by interpolation (lost frames) among `rows`.
+    filled: u64,
+    /// Alarm changes already told, per tremor channel.
+    alarms_seen: Vec<usize>,
+    markers: usize,
+    /// Milliseconds from a block's arrival to each feature row it completed being out
+    /// (handed to the sinks and to the file writer).
+    latencies_ms: Vec<f64>,
+    clock: Instant,
+}
+
+impl Session {
+    /// Creates the file at `path` (SWMR, every live feature group laid out) for `engine`'s
+    /// montage.
+    pub fn create(
+        path: &Path,
+        engine: StreamEngine,
+        source: &str,
+        limit: Option<u64>,
+        clock: Instant,
+    ) -> Result<Session, StoreError> {
+        // Before any sample every group is there with no rows: its layout.
+        let layouts: Vec<FeatureLayout> = engine
+            .features_since(RowCounts::default())
+            .into_iter()
+            .map(|g| FeatureLayout {
+                tables: g
+                    .tables
+                    .iter()
+                    .map(|t| (t.name.clone(), t.columns.clone()))
+                    .collect(),
+                group: g.name,
+                params: g.params,
+            })
+            .collect();
+        let plan = engine.plan();
+        let writer = LiveWriter::create(
+            path,
+            &plan.montage,
+            source,
+            chunk_rows(plan.sample_rate_hz),
+            &layouts,
+        )?;
+        let alarms = plan.tremor_channels.len();
+        Ok(Session {
+            alarms_seen: vec![0; alarms],
+            engine,
+            writer,
+            limit,
+            rows: 0,
+            filled: 0,
+            markers: 0,
+            latencies_ms: Vec::new(),
+            clock,
+        })
+    }
+
+    /// Rows recorded so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Rows filled in for lost frames so far.
+    pub fn filled(&self) -> u64 {
+        self.filled
+    }
+
+    /// Markers added so far.
+    pub fn markers(&self) -> usize {
+        self.markers
+    }
+
+    /// Whether the duration limit has been reached.
+    pub fn done(&self) -> bool {
+        self.limit.is_some_and(|l| self.rows >= l)
+    }
+
+    /// The engine's sample rate.
+    pub fn sample_rate_hz(&self) -> f64 {
+        self.engine.plan().sample_rate_hz
+    }
+
+    /// Feature-row latencies so far, in milliseconds.
+    pub fn latencies_ms(&self) -> &[f64] {
+        &self.latencies_ms
+    }
+
+    /// Stores and analyses one block; its new feature rows and alarm changes go to `sinks`.
+    pub fn handle(&mut self, mut block: Block, sinks: &mut Sinks) -> Result<(), StoreError> {
+        let n = self.engine.plan().montage.channels.len().max(1);
+        if let Some(limit) = self.limit {
+            let keep = limit.saturating_sub(self.rows) as usize;
+            block.frames.truncate(keep * n);
+            block.gaps.retain(|g| g[0] < limit);
+            for g in &mut block.gaps {
+                g[1] = g[1].min(limit - g[0]);
+            }
+        }
+        let rows = block.frames.len() / n;
+        if rows == 0 {
+            return Ok(());
+        }
+        for g in &block.gaps {
+            let (row, count) = (g[0] as i64, g[1] as i64);
+            self.writer.append_gap(row, count);
+            self.filled += g[1];
+            self.engine.add_gap(row, count);
+        }
+        self.rows += rows as u64;
+        self.writer
+            .append_timing((self.rows - 1) as f64, block.host_s);
+        // Feature rows go out before the raw samples are handed to the writer: completing a
+        // raw chunk means compressing it, which takes milliseconds, and chunk ends often
+        // fall on window ends.
+        self.engine.push(&block.frames);
+        let new_rows = self.hand_on_rows(sinks);
+        let now_ms = self.clock.elapsed().as_secs_f64() * 1e3;
+        self.writer.append(&block.frames)?;
+        self.latencies_ms
+            .extend(std::iter::repeat_n(now_ms - block.host_s * 1e3, new_rows));
+        self.hand_on_alarms(sinks);
+        Ok(())
+    }
+
+    /// Appends the rows the engine completed and tells the sinks; returns how many.
+    fn hand_on_rows(&mut self, sinks: &mut Sinks) -> usize {
+        let mut count = 0;
+        for (index, g) in self.engine.new_rows().into_iter().enumerate() {
+            if g.time_s.is_empty() {
+                continue;
+            }
+            count += g.time_s.len();
+            let views: Vec<_> = g.tables.iter().map(|t| t.values.view()).collect();
+            self.writer.append_features(index, &g.time_s, &views);
+            sinks.send(&Update::Rows(Arc::new(g)));
+        }
+        count
+    }
+
+    fn hand_on_alarms(&mut self, sinks: &mut Sinks) {
+        let names = &self.engine.plan().montage.channels;
+        for (k, (channel, changes)) in self.engine.alarm_changes().enumerate() {
+            for (time_s, change) in &changes[self.alarms_seen[k]..] {
+                let peak_hz = match change {
+                    AlarmChange::Start { peak_hz } => Some(*peak_hz),
+                    AlarmChange::End => None,
+                };
+                sinks.send(&Update::Alarm(AlarmNotice {
+                    index: channel,
+                    channel: names[channel].name.clone(),
+                    time_s: *time_s,
+                    peak_hz,
+                }));
+            }
+            self.alarms_seen[k] = changes.len();
+        }
+    }
+
+    /// Adds a `marker` event at the current end of the recording.
+    pub fn mark(&mut self, sinks: &mut Sinks) {
+        let event = Event {
+            time_s: self.rows as f64 / self.sample_rate_hz(),
+            kind: EventKind::Marker,
+            channel: String::new(),
+            value: f64::NAN,
+            text: String::new(),
+        };
+        self.markers += 1;
+        sinks.send(&Update::Event(event.clone()));
+        self.engine.add_event(event);
+    }
+
+    /// Flushes when the writer's flush interval has passed.
+    pub fn flush_if_due(&mut self) -> Result<(), StoreError> {
+        self.writer.flush_if_due()
+    }
+
+    /// Ends the recording: the engine's held-back rows are appended (and told), and the
+    /// file is completed with the acquisition counters, events and summary.
+    pub fn finish(
+        self,
+        acquisition: &Acquisition,
+        truth: Option<&Truth>,
+        sinks: &mut Sinks,
+    ) -> Result<Results, StoreError> {
+        let Session {
+            engine, mut writer, ..
+        } = self;
+        let emitted = engine.emitted();
+        let results = engine.finish();
+        for (index, g) in results.features.iter().enumerate() {
+            let Some(id) = g.id() else { continue };
+            let from = emitted.of(id).min(g.time_s.len());
+            if from < g.time_s.len() {
+                let views: Vec<_> = g
+                    .tables
+                    .iter()
+                    .map(|t| t.values.slice(ndarray::s![from.., ..]))
+                    .collect();
+                writer.append_features(index, &g.time_s[from..], &views);
+                sinks.send(&Update::Rows(Arc::new(g.rows_from(from))));
+            }
+        }
+        writer.finish(acquisition, &results, truth)?;
+        Ok(results)
+    }
+}
