@@ -1,0 +1,68 @@
+//! The events of a run: onsets and offsets, tremor alarms starting and ending, gaps and
+//! markers, in time order.
+
+use super::Collected;
+use crate::features::alarm::AlarmChange;
+use crate::features::onsets::Transition;
+use crate::results::{Event, EventKind};
+
+/// Every event of the run, in time order.
+pub fn events(c: &Collected) -> Vec<Event> {
+    let plan = c.plan;
+    let fs = plan.sample_rate_hz;
+    let name = |i: usize| plan.montage.channels[i].name.clone();
+    let mut events = Vec::new();
+    for (i, o) in &c.emg {
+        for t in &o.transitions {
+            let (kind, at) = match *t {
+                Transition::Onset(at) => (EventKind::Onset, at),
+                Transition::Offset(at) => (EventKind::Offset, at),
+            };
+            events.push(Event {
+                time_s: at as f64 / fs,
+                kind,
+                channel: name(*i),
+                value: f64::NAN,
+                text: String::new(),
+            });
+        }
+    }
+    for (i, m) in &c.force {
+        for o in &m.onsets {
+            events.push(Event {
+                time_s: o.onset as f64 / fs,
+                kind: EventKind::Onset,
+                channel: name(*i),
+                value: o.rfd[1],
+                text: String::new(),
+            });
+        }
+    }
+    for (i, t) in &c.tremor {
+        for (time, change) in &t.changes {
+            let (kind, value) = match *change {
+                AlarmChange::Start { peak_hz } => (EventKind::TremorAlarmStart, peak_hz),
+                AlarmChange::End => (EventKind::TremorAlarmEnd, f64::NAN),
+            };
+            events.push(Event {
+                time_s: *time,
+                kind,
+                channel: name(*i),
+                value,
+                text: String::new(),
+            });
+        }
+    }
+    for g in c.gaps {
+        events.push(Event {
+            time_s: g[0] as f64 / fs,
+            kind: EventKind::Gap,
+            channel: String::new(),
+            value: g[1] as f64,
+            text: String::new(),
+        });
+    }
+    events.extend(c.markers.iter().cloned());
+    events.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
+    events
+}

@@ -1,0 +1,249 @@
+//! The summary of a run (`/summary`), one function per group: mean activation, the fatigue
+//! line over active epochs, mean co-contraction, symmetry of each bilateral pair, tremor
+//! over the whole recording, and the force metrics.
+
+use super::{numbers, Collected, MIN_FATIGUE_EPOCHS};
+use crate::features::force::ForceMetrics;
+use crate::features::line_fit::fit_line;
+use crate::features::stats::mean_finite;
+use crate::features::symmetry::symmetry;
+use crate::features::tremor::TremorRow;
+use crate::montage::Kind;
+use crate::results::{GroupId, SummaryGroup, SummaryValues};
+
+/// Every summary group the run has.
+pub fn summary(c: &Collected, emg_names: &[String], mvc: &[Option<f64>]) -> Vec<SummaryGroup> {
+    let means = EmgMeans::of(c, mvc);
+    let mut groups = Vec::new();
+    if !c.emg.is_empty() {
+        groups.push(activation(emg_names, &means));
+        groups.push(fatigue(c, emg_names, mvc));
+    }
+    if !c.pairs.is_empty() {
+        groups.push(cocontraction(c));
+    }
+    if !c.plan.bilateral.is_empty() {
+        groups.push(symmetry_group(c, &means));
+    }
+    if !c.tremor.is_empty() {
+        groups.push(tremor(c));
+    }
+    if !c.force.is_empty() {
+        groups.push(force(c));
+    }
+    groups
+}
+
+/// Mean activation per EMG channel over the recording: RMS, and %MVC where there is one.
+struct EmgMeans {
+    rms: Vec<f64>,
+    pct_mvc: Vec<f64>,
+}
+
+impl EmgMeans {
+    fn of(c: &Collected, mvc: &[Option<f64>]) -> EmgMeans {
+        let rms: Vec<f64> = c
+            .emg
+            .iter()
+            .map(|(_, o)| mean_finite(o.windows.rms_rows.iter().copied()))
+            .collect();
+        let pct_mvc = rms
+            .iter()
+            .zip(mvc)
+            .map(|(r, m)| m.map_or(f64::NAN, |m| 100.0 * r / m))
+            .collect();
+        EmgMeans { rms, pct_mvc }
+    }
+}
+
+fn activation(emg_names: &[String], means: &EmgMeans) -> SummaryGroup {
+    SummaryGroup {
+        name: GroupId::Activation.as_str().into(),
+        names: emg_names.to_vec(),
+        columns: vec![
+            numbers("rms_mean", means.rms.clone()),
+            numbers("pct_mvc_mean", means.pct_mvc.clone()),
+        ],
+    }
+}
+
+/// The least-squares line through the median frequency of the active epochs (METHODS.md
+/// D), per EMG channel.
+fn fatigue(c: &Collected, emg_names: &[String], mvc: &[Option<f64>]) -> SummaryGroup {
+    let plan = c.plan;
+    let mut columns: [Vec<f64>; 5] = Default::default();
+    for (k, (_, o)) in c.emg.iter().enumerate() {
+        let (times, mdf): (Vec<f64>, Vec<f64>) = o
+            .windows
+            .fatigue_rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.mdf_hz.is_finite()
+                    && mvc[k].is_none_or(|m| {
+                        100.0 * r.rms / m >= plan.montage.analysis.fatigue_min_pct_mvc
+                    })
+            })
+            .map(|(e, r)| (plan.fatigue.centre_s(e), r.mdf_hz))
+            .unzip();
+        let line = (times.len() >= MIN_FATIGUE_EPOCHS)
+            .then(|| fit_line(&times, &mdf))
+            .flatten();
+        let initial = line.map_or(f64::NAN, |l| l.at(times[0]));
+        let slope = line.map_or(f64::NAN, |l| l.slope);
+        for (col, v) in columns.iter_mut().zip([
+            initial,
+            slope,
+            100.0 * slope / initial,
+            line.map_or(f64::NAN, |l| l.r2),
+            times.len() as f64,
+        ]) {
+            col.push(v);
+        }
+    }
+    let [initial, slope, pct, r2, epochs] = columns;
+    SummaryGroup {
+        name: GroupId::Fatigue.as_str().into(),
+        names: emg_names.to_vec(),
+        columns: vec![
+            numbers("mdf_initial_hz", initial),
+            numbers("mdf_slope_hz_per_s", slope),
+            numbers("mdf_slope_pct_per_s", pct),
+            numbers("r2", r2),
+            numbers("active_epochs", epochs),
+        ],
+    }
+}
+
+fn cocontraction(c: &Collected) -> SummaryGroup {
+    SummaryGroup {
+        name: GroupId::Cocontraction.as_str().into(),
+        names: c.plan.pairs.iter().map(|p| p.name.clone()).collect(),
+        columns: vec![
+            numbers(
+                "fw_mean",
+                c.pairs
+                    .iter()
+                    .map(|p| mean_finite(p.rows.iter().map(|r| r.fw)))
+                    .collect(),
+            ),
+            numbers(
+                "rudolph_mean",
+                c.pairs
+                    .iter()
+                    .map(|p| mean_finite(p.rows.iter().map(|r| r.rudolph)))
+                    .collect(),
+            ),
+        ],
+    }
+}
+
+/// Per bilateral pair: EMG in %MVC when both sides have an MVC reference, else in RMS;
+/// force by its best 500 ms mean.
+fn symmetry_group(c: &Collected, means: &EmgMeans) -> SummaryGroup {
+    let plan = c.plan;
+    let emg_position = |i: usize| c.emg.iter().position(|(j, _)| *j == i);
+    let (mut si, mut lsi, mut weaker, mut measure) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for b in &plan.bilateral {
+        let both_mvc = plan.mvc(b.first).is_some() && plan.mvc(b.second).is_some();
+        let value = |i: usize| -> f64 {
+            match plan.montage.channels[i].kind {
+                Kind::Emg => emg_position(i).map_or(f64::NAN, |k| {
+                    if both_mvc {
+                        means.pct_mvc[k]
+                    } else {
+                        means.rms[k]
+                    }
+                }),
+                Kind::Force => c
+                    .force
+                    .iter()
+                    .find(|(j, _)| *j == i)
+                    .map_or(f64::NAN, |(_, m)| m.mvc_500ms),
+                _ => f64::NAN,
+            }
+        };
+        let what = match plan.montage.channels[b.first].kind {
+            Kind::Emg if both_mvc => "pct_mvc",
+            Kind::Emg => "rms",
+            Kind::Force => "mvc_500ms",
+            _ => "none",
+        };
+        let (l, r) = (value(b.first), value(b.second));
+        let s = symmetry(l, r);
+        si.push(s.si_percent);
+        lsi.push(s.lsi_percent);
+        weaker.push(if l.is_finite() && r.is_finite() {
+            s.weaker.as_str().to_string()
+        } else {
+            String::new()
+        });
+        measure.push(what.to_string());
+    }
+    SummaryGroup {
+        name: "symmetry".into(),
+        names: plan.bilateral.iter().map(|b| b.name.clone()).collect(),
+        columns: vec![
+            numbers("si_percent", si),
+            numbers("lsi_percent", lsi),
+            ("weaker".into(), SummaryValues::Texts(weaker)),
+            ("measure".into(), SummaryValues::Texts(measure)),
+        ],
+    }
+}
+
+/// Welch over the whole of each tremor channel, and the seconds its alarm was on.
+fn tremor(c: &Collected) -> SummaryGroup {
+    let plan = c.plan;
+    let hop_s = plan.tremor.windows.hop as f64 / plan.sample_rate_hz;
+    let whole: Vec<_> = c.tremor.iter().map(|(_, t)| t.tracker.summary()).collect();
+    let get = |f: fn(&TremorRow) -> f64| -> Vec<f64> {
+        whole
+            .iter()
+            .map(|w| w.as_ref().map_or(f64::NAN, f))
+            .collect()
+    };
+    SummaryGroup {
+        name: GroupId::Tremor.as_str().into(),
+        names: c
+            .tremor
+            .iter()
+            .map(|(i, _)| plan.montage.channels[*i].name.clone())
+            .collect(),
+        columns: vec![
+            numbers("peak_hz", get(|r| r.peak_hz)),
+            numbers("band_power", get(|r| r.band_power)),
+            numbers("relative_power", get(|r| r.relative_power)),
+            numbers(
+                "alarm_seconds",
+                c.tremor
+                    .iter()
+                    .map(|(_, t)| t.alarm.updates_on() as f64 * hop_s)
+                    .collect(),
+            ),
+        ],
+    }
+}
+
+fn force(c: &Collected) -> SummaryGroup {
+    let col = |f: fn(&ForceMetrics) -> f64| c.force.iter().map(|(_, m)| f(m)).collect::<Vec<f64>>();
+    SummaryGroup {
+        name: "force".into(),
+        names: c
+            .force
+            .iter()
+            .map(|(i, _)| c.plan.montage.channels[*i].name.clone())
+            .collect(),
+        columns: vec![
+            numbers("peak", col(|m| m.peak)),
+            numbers("mvc_500ms", col(|m| m.mvc_500ms)),
+            numbers("rfd_50", col(|m| m.rfd[0])),
+            numbers("rfd_100", col(|m| m.rfd[1])),
+            numbers("rfd_200", col(|m| m.rfd[2])),
+            numbers("rfd_peak", col(|m| m.rfd_peak)),
+            numbers("steadiness_cv", col(|m| m.steadiness_cv)),
+            numbers("onsets", col(|m| m.onsets.len() as f64)),
+        ],
+    }
+}
