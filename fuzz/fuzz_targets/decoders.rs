@@ -1,10 +1,11 @@
-//! Coverage-guided fuzzing of the three protocol decoders: any bytes, split anywhere, must
+//! Coverage-guided fuzzing of the protocol decoders: any bytes, split anywhere, must
 //! decode without a panic, give the same output however they are split, and keep the
 //! counters consistent with the output.
 //!
 //! The first input byte picks a mode:
 //! - even: **raw** — the next (up to) 16 bytes choose the split points, the rest is the
-//!   stream, fed to every decoder;
+//!   stream, fed to every decoder (the BITalino decoder with 1–6 channels, from the mode
+//!   byte's upper bits);
 //! - odd: **structured** — the rest is read as a list of operations that build a stream
 //!   from well-formed units (native frames with valid CRCs, Cyton packets, text lines)
 //!   mixed with garbage, bit flips and long byte runs. Random bytes almost never carry two
@@ -24,6 +25,7 @@
 
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
+use myobalance::ingest::bitalino::BitalinoDecoder;
 use myobalance::ingest::cyton::{encode_cyton_packet, CytonDecoder, PACKET_LEN};
 use myobalance::ingest::frame::{encode_frame_into, frame_len, FrameDecoder};
 use myobalance::ingest::text::{TextDecoder, MAX_LINE_BYTES};
@@ -310,6 +312,12 @@ fuzz_target!(|data: &[u8]| {
         let split = data.len().min(16);
         let (cuts, bytes) = data.split_at(split);
         check_all(bytes, cuts);
+        let channels = usize::from(mode >> 1) % 6 + 1;
+        check(
+            || Box::new(BitalinoDecoder::new(channels).expect("1 to 6 channels")),
+            bytes,
+            cuts,
+        );
     } else {
         structured(data);
     }

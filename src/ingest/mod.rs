@@ -1,5 +1,6 @@
 //! Decoders for the serial protocols of DESIGN.md ("Serial protocols"): [`frame`] (the
-//! native binary format), [`cyton`] (OpenBCI Cyton packets) and [`text`] (ASCII lines).
+//! native binary format), [`cyton`] (OpenBCI Cyton packets), [`text`] (ASCII lines) and
+//! [`bitalino`] (BITalino (r)evolution frames; [`bitalino_device`] simulates the board).
 //!
 //! Every decoder is pure and incremental: bytes go in exactly as a port delivers them,
 //! split anywhere, and decoded sample instants come out, appended to a caller-owned
@@ -28,6 +29,9 @@
 //! ```
 
 pub mod acquire;
+pub mod bitalino;
+pub mod bitalino_device;
+pub mod bitalino_link;
 pub mod cyton;
 pub mod device;
 pub mod frame;

@@ -84,18 +84,12 @@ impl SerialSource {
     ) -> Result<SerialSource, PortError> {
         let mut port = serial::open(path, baud)?;
         let mut notes = Vec::new();
-        if let Some(banner) = protocol.start(&mut port, path)? {
+        if let Some(banner) = protocol.start(&mut port, path, &montage)? {
             if let Some(first) = banner.lines().next().filter(|l| !l.is_empty()) {
                 notes.push(format!("{path}: {first}"));
             }
         }
-        let per_count = protocol.unit_per_count();
-        let scale = montage
-            .channels
-            .iter()
-            .map(|c| c.scale * per_count)
-            .collect();
-        let offset = montage.channels.iter().map(|c| c.offset).collect();
+        let (scale, offset) = protocol.scaling(&montage);
         let fs = montage.sample_rate_hz.unwrap_or(1.0);
         Ok(SerialSource {
             decoder: protocol.decoder(montage.channels.len()),

@@ -2,6 +2,7 @@
 
 mod fixtures;
 
+mod bitalino;
 mod cli_process;
 mod cli_simulate;
 mod csv;

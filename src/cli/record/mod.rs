@@ -1,5 +1,5 @@
 //! `myobalance record (--port PATH --montage M.toml | --simulate) [--protocol
-//! frame|cyton|text] [--baud N] --out FILE.h5 [--duration SECONDS] [--live]`: a live
+//! frame|cyton|text|bitalino] [--baud N] --out FILE.h5 [--duration SECONDS] [--live]`: a live
 //! recording.
 //!
 //! This module turns the flags into a source (a serial device, or the simulated device) and
@@ -38,6 +38,8 @@ pub enum ProtocolArg {
     Cyton,
     /// ASCII lines of numbers, one sample instant per line.
     Text,
+    /// BITalino (r)evolution (1–6 analog inputs at 1, 10, 100 or 1000 Hz).
+    Bitalino,
 }
 
 impl From<ProtocolArg> for Protocol {
@@ -46,6 +48,7 @@ impl From<ProtocolArg> for Protocol {
             ProtocolArg::Frame => Protocol::Frame,
             ProtocolArg::Cyton => Protocol::Cyton,
             ProtocolArg::Text => Protocol::Text,
+            ProtocolArg::Bitalino => Protocol::Bitalino,
         }
     }
 }
@@ -207,36 +210,20 @@ impl RecordArgs {
 fn port_montage(file: &std::path::Path, protocol: Protocol) -> anyhow::Result<Montage> {
     let mut montage = Montage::load(file)?;
     let shown = file.display();
-    if let Some(channels) = protocol.fixed_channels() {
-        if montage.channels.len() != channels {
-            return Err(UsageError(format!(
-                "{shown}: a {} device sends {channels} channels, the montage has {}",
-                protocol.as_str(),
-                montage.channels.len()
-            ))
-            .into());
-        }
+    if montage.sample_rate_hz.is_none() {
+        montage.sample_rate_hz = protocol.fixed_rate_hz();
     }
-    match (protocol.fixed_rate_hz(), montage.sample_rate_hz) {
-        (Some(fixed), None) => montage.sample_rate_hz = Some(fixed),
-        (Some(fixed), Some(r)) if (r - fixed).abs() > 1e-9 => {
-            return Err(UsageError(format!(
-                "{shown}: sample_rate_hz = {r}, but a {} device streams at {fixed} Hz",
-                protocol.as_str()
-            ))
-            .into())
-        }
-        (Some(_), Some(_)) => {}
-        (None, None) => {
-            return Err(UsageError(format!(
-                "{shown}: sample_rate_hz is required for a device on a port (the {} protocol \
-                 does not carry it)",
-                protocol.as_str()
-            ))
-            .into())
-        }
-        (None, Some(_)) => {}
-    }
+    let Some(rate) = montage.sample_rate_hz else {
+        return Err(UsageError(format!(
+            "{shown}: sample_rate_hz is required for a device on a port (the {} protocol \
+             does not carry it)",
+            protocol.as_str()
+        ))
+        .into());
+    };
+    protocol
+        .fits(montage.channels.len(), rate)
+        .map_err(|why| UsageError(format!("{shown}: {why}")))?;
     Ok(montage)
 }
 
