@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 use super::bitalino::{sampling_rate_command, start_command, stop_command, version_command};
-use super::serial::{transient, PortError};
+use super::serial::{read_until, transient, PortError};
 
 /// How long the board has to answer the version request.
 pub const VERSION_TIMEOUT: Duration = Duration::from_secs(3);
@@ -49,32 +49,28 @@ pub fn bitalino_start<P: Read + Write>(
 
     port.write_all(&[version_command()]).map_err(io)?;
     port.flush().ok();
-    let asked = Instant::now();
-    let mut answer: Vec<u8> = Vec::new();
-    let version = loop {
-        if let Some(at) = answer.windows(8).position(|w| w == b"BITalino") {
-            if let Some(end) = answer[at..].iter().position(|&b| b == b'\n') {
-                break String::from_utf8_lossy(&answer[at..at + end])
-                    .trim()
-                    .to_string();
-            }
-        }
-        if asked.elapsed() >= VERSION_TIMEOUT {
-            return Err(refused(format!(
-                "no version line from the board within {} s (is it a BITalino, switched on, \
-                 at 115200 baud?)",
-                VERSION_TIMEOUT.as_secs()
-            )));
-        }
-        match port.read(&mut buf) {
-            Ok(n) => answer.extend_from_slice(&buf[..n]),
-            Err(e) if transient(&e) => {}
-            Err(e) => return Err(io(e)),
-        }
-        if answer.len() > 64 * 1024 {
-            answer.drain(..answer.len() - 1024);
-        }
+    // The API discards anything before `BITalino`; the line ends with a newline.
+    let found = |a: &[u8]| {
+        a.windows(8)
+            .position(|w| w == b"BITalino")
+            .is_some_and(|at| a[at..].contains(&b'\n'))
     };
+    let Some(answer) = read_until(port, name, VERSION_TIMEOUT, found)? else {
+        return Err(refused(format!(
+            "no version line from the board within {} s (is it a BITalino, switched on, \
+             at 115200 baud?)",
+            VERSION_TIMEOUT.as_secs()
+        )));
+    };
+    let at = answer
+        .windows(8)
+        .position(|w| w == b"BITalino")
+        .unwrap_or(0);
+    let end = answer[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(answer.len(), |e| at + e);
+    let version = String::from_utf8_lossy(&answer[at..end]).trim().to_string();
     port.write_all(&[rate]).map_err(io)?;
     port.write_all(&[start]).map_err(io)?;
     port.flush().ok();

@@ -48,29 +48,17 @@ pub fn cyton_start<P: Read + Write>(port: &mut P, name: &str) -> Result<String, 
     port.write_all(b"s").map_err(io)?;
     port.write_all(b"v").map_err(io)?;
     port.flush().ok();
-    let start = Instant::now();
-    let mut answer = Vec::new();
-    let mut buf = [0u8; 256];
-    while !answer.windows(3).any(|w| w == b"$$$") {
-        if start.elapsed() >= CYTON_HANDSHAKE_TIMEOUT {
-            return Err(PortError::Handshake {
-                port: name.to_string(),
-                problem: format!(
-                    "no `$$$` from the board within {} s of `v` (is it a Cyton, switched \
-                     on, at 115200 baud?)",
-                    CYTON_HANDSHAKE_TIMEOUT.as_secs()
-                ),
-            });
-        }
-        match port.read(&mut buf) {
-            Ok(n) => answer.extend_from_slice(&buf[..n]),
-            Err(e) if transient(&e) => {}
-            Err(e) => return Err(io(e)),
-        }
-        if answer.len() > 64 * 1024 {
-            answer.drain(..answer.len() - 1024);
-        }
-    }
+    let found = |a: &[u8]| a.windows(3).any(|w| w == b"$$$");
+    let Some(answer) = read_until(port, name, CYTON_HANDSHAKE_TIMEOUT, found)? else {
+        return Err(PortError::Handshake {
+            port: name.to_string(),
+            problem: format!(
+                "no `$$$` from the board within {} s of `v` (is it a Cyton, switched \
+                 on, at 115200 baud?)",
+                CYTON_HANDSHAKE_TIMEOUT.as_secs()
+            ),
+        });
+    };
     port.write_all(b"b").map_err(io)?;
     port.flush().ok();
     let end = answer
@@ -78,6 +66,38 @@ pub fn cyton_start<P: Read + Write>(port: &mut P, name: &str) -> Result<String, 
         .position(|w| w == b"$$$")
         .unwrap_or(answer.len());
     Ok(String::from_utf8_lossy(&answer[..end]).trim().to_string())
+}
+
+/// What `port` sends until `found` holds for it, or `None` when `timeout` passes first.
+/// Keeps the last 64 KiB at most (a device already streaming fills it fast).
+pub fn read_until<P: Read>(
+    port: &mut P,
+    name: &str,
+    timeout: Duration,
+    found: impl Fn(&[u8]) -> bool,
+) -> Result<Option<Vec<u8>>, PortError> {
+    let start = Instant::now();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 256];
+    while !found(&answer) {
+        if start.elapsed() >= timeout {
+            return Ok(None);
+        }
+        match port.read(&mut buf) {
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+            Err(e) if transient(&e) => {}
+            Err(cause) => {
+                return Err(PortError::Io {
+                    port: name.to_string(),
+                    cause,
+                })
+            }
+        }
+        if answer.len() > 64 * 1024 {
+            answer.drain(..answer.len() - 1024);
+        }
+    }
+    Ok(Some(answer))
 }
 
 /// Stops a Cyton's stream (`s`). Errors are ignored: the board may be gone.
