@@ -75,10 +75,34 @@ pub struct Acquisition {
     /// The device's frame rate measured on the host clock (recordings long enough to
     /// measure it).
     pub measured_rate_hz: Option<f64>,
-    /// `[first_missing_row, missing_count]`.
-    pub gaps: Vec<[i64; 2]>,
+    /// Rows filled for lost samples, in order.
+    pub gaps: Vec<Gap>,
     /// `[sample_index, host_seconds]`, one row per received block.
     pub timing: Vec<[f64; 2]>,
+}
+
+/// Rows of a recording filled by linear interpolation because their samples were lost
+/// (`/raw/gaps`, one `[first_row, rows]` row each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Gap {
+    pub first_row: u64,
+    pub rows: u64,
+}
+
+impl Gap {
+    /// Total rows filled by `gaps`.
+    pub fn total_rows(gaps: &[Gap]) -> u64 {
+        gaps.iter().map(|g| g.rows).sum()
+    }
+}
+
+/// Sample instants missing from data as received (a decoder's output, a file's stored
+/// samples): `count` instants belong before row `row` of that data. Filling them in
+/// turns each into a [`Gap`] of the recording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Missing {
+    pub row: u64,
+    pub count: u64,
 }
 
 /// The simulator's ground truth: named values, each documented, stored under `/truth`.

@@ -144,25 +144,6 @@ impl FeatureGroup {
     pub fn id(&self) -> Option<GroupId> {
         GroupId::parse(&self.name)
     }
-
-    /// The group with its rows from `from` on (none when `from` is past the end).
-    pub fn rows_from(&self, from: usize) -> FeatureGroup {
-        let from = from.min(self.time_s.len());
-        FeatureGroup {
-            name: self.name.clone(),
-            time_s: self.time_s[from..].to_vec(),
-            tables: self
-                .tables
-                .iter()
-                .map(|t| FeatureTable {
-                    name: t.name.clone(),
-                    columns: t.columns.clone(),
-                    values: t.values.slice(ndarray::s![from.., ..]).to_owned(),
-                })
-                .collect(),
-            params: self.params.clone(),
-        }
-    }
 }
 
 /// What happened at a moment of the recording.

@@ -10,15 +10,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::recording::Gap;
+
 /// Decoded frames from the device, as the reader hands them on.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Block {
     /// Row of the first frame (sequence number − first sequence number).
     pub first_row: u64,
     /// Interleaved frames in physical units, gaps already filled.
     pub frames: Vec<f32>,
-    /// Rows that were lost and filled, as `[first_row, count]`.
-    pub gaps: Vec<[u64; 2]>,
+    /// Rows that were lost and filled.
+    pub gaps: Vec<Gap>,
     /// Host monotonic clock (seconds from the start) when the block was read.
     pub host_s: f64,
 }
@@ -33,25 +35,35 @@ struct Shared {
 /// The reader's end.
 pub struct Sender {
     producer: rtrb::Producer<Block>,
+    /// Blocks the engine is done with, to be filled again.
+    returned: rtrb::Consumer<Block>,
     shared: Arc<Shared>,
 }
 
 /// The engine's end.
 pub struct Receiver {
     consumer: rtrb::Consumer<Block>,
+    recycled: rtrb::Producer<Block>,
     shared: Arc<Shared>,
 }
 
-/// A ring of `capacity` blocks.
+/// A ring of `capacity` blocks, with a second ring that carries used blocks back to the
+/// reader, so a recording in its steady state allocates no block.
 pub fn ring(capacity: usize) -> (Sender, Receiver) {
     let (producer, consumer) = rtrb::RingBuffer::new(capacity.max(1));
+    let (recycled, returned) = rtrb::RingBuffer::new(capacity.max(1));
     let shared = Arc::new(Shared::default());
     (
         Sender {
             producer,
+            returned,
             shared: Arc::clone(&shared),
         },
-        Receiver { consumer, shared },
+        Receiver {
+            consumer,
+            recycled,
+            shared,
+        },
     )
 }
 
@@ -66,6 +78,11 @@ pub enum SendError {
 }
 
 impl Sender {
+    /// An empty block to fill: one the engine gave back, else a new one.
+    pub fn spare(&mut self) -> Block {
+        self.returned.pop().unwrap_or_default()
+    }
+
     /// Hands a block on, waiting for a free slot for at most `timeout`. A wait counts as
     /// one overrun.
     pub fn send(&mut self, block: Block, timeout: Duration) -> Result<(), SendError> {
@@ -109,6 +126,14 @@ impl Sender {
 }
 
 impl Receiver {
+    /// Gives a block the engine is done with back to the reader (dropped when the way
+    /// back is full).
+    pub fn recycle(&mut self, mut block: Block) {
+        block.frames.clear();
+        block.gaps.clear();
+        let _ = self.recycled.push(block);
+    }
+
     /// The next block, if one is waiting.
     pub fn try_recv(&mut self) -> Option<Block> {
         self.consumer.pop().ok()

@@ -29,7 +29,7 @@ use myobalance::ingest::bitalino::BitalinoDecoder;
 use myobalance::ingest::cyton::{encode_cyton_packet, CytonDecoder, PACKET_LEN};
 use myobalance::ingest::frame::{encode_frame_into, frame_len, FrameDecoder};
 use myobalance::ingest::text::{TextDecoder, MAX_LINE_BYTES};
-use myobalance::ingest::{Decoded, Decoder, DecoderStats, Gap};
+use myobalance::ingest::{Decoded, Decoder, DecoderStats, Missing};
 
 /// Decodes `bytes` whole and in pieces whose lengths come from `cuts`; both must agree.
 /// Returns the whole-stream output and counters.
@@ -59,9 +59,9 @@ fn check(
     assert_eq!(whole.stats(), pieces.stats());
     let stats = whole.stats();
     assert_eq!(stats.frames_received, a.frames as u64);
-    assert_eq!(stats.frames_missing, a.gaps.iter().map(|g| g.missing).sum::<u64>());
+    assert_eq!(stats.frames_missing, a.gaps.iter().map(|g| g.count).sum::<u64>());
     assert!(a.gaps.windows(2).all(|w| w[0].row < w[1].row), "gaps out of order");
-    assert!(a.gaps.iter().all(|g| g.missing > 0 && g.row <= a.frames as u64));
+    assert!(a.gaps.iter().all(|g| g.count > 0 && g.row <= a.frames as u64));
     if let Some(c) = whole.channels() {
         assert_eq!(a.samples.len(), a.frames * c);
     }
@@ -218,7 +218,7 @@ fn build(u: &mut Unstructured) -> Result<Plan> {
 /// A stream of native frames only, all with the same channel count.
 fn expect_frames(p: &Plan, out: &Decoded, s: &DecoderStats) {
     let mut samples = Vec::new();
-    let mut gaps: Vec<Gap> = Vec::new();
+    let mut gaps: Vec<Missing> = Vec::new();
     let (mut corrupt, mut restarts, mut missing, mut rows) = (0u64, 0u64, 0u64, 0u64);
     let mut last: Option<u32> = None;
     for (seq, counts) in &p.frames {
@@ -234,8 +234,8 @@ fn expect_frames(p: &Plan, out: &Decoded, s: &DecoderStats) {
                 let m = u64::from(delta - 1);
                 missing += m;
                 match gaps.last_mut() {
-                    Some(g) if g.row == rows => g.missing += m,
-                    _ => gaps.push(Gap { row: rows, missing: m }),
+                    Some(g) if g.row == rows => g.count += m,
+                    _ => gaps.push(Missing { row: rows, count: m }),
                 }
             }
         }
@@ -263,7 +263,7 @@ fn expect_cyton(p: &Plan, out: &Decoded, s: &DecoderStats) {
     for (row, w) in p.packets.windows(2).enumerate() {
         let m = u64::from(w[1].0.wrapping_sub(w[0].0).wrapping_sub(1));
         if m > 0 {
-            gaps.push(Gap { row: row as u64 + 1, missing: m });
+            gaps.push(Missing { row: row as u64 + 1, count: m });
         }
     }
     assert_eq!(out.samples, samples, "cyton samples");

@@ -15,7 +15,7 @@ use super::input::{load, Input};
 use super::Outcome;
 use crate::import::open::{detect, Detected};
 use crate::montage::{Montage, Side};
-use crate::recording::Recording;
+use crate::recording::{Gap, Recording};
 use crate::results::{EventKind, SummaryValues};
 use crate::store::{read_file, StoredFile};
 
@@ -82,7 +82,7 @@ pub fn describe_input(name: &str, input: &Input) -> String {
     }
     pair_lines(w, m);
     if let Some(a) = &rec.acquisition {
-        let rows: i64 = a.gaps.iter().map(|g| g[1]).sum();
+        let rows = Gap::total_rows(&a.gaps);
         let _ = writeln!(
             w,
             "\n  gaps      {} ({rows} rows filled by interpolation); sample instants received {}, missing {}",
@@ -241,7 +241,7 @@ pub fn describe(name: &str, f: &StoredFile) -> String {
     if let Some(a) = &rec.acquisition {
         groups.push("/raw/gaps".into());
         groups.push("/raw/timing".into());
-        let missing: i64 = a.gaps.iter().map(|g| g[1]).sum();
+        let missing = Gap::total_rows(&a.gaps);
         if a.port.is_empty() {
             // Imported from a file: its gaps, and its sequence counter's counts.
             let _ = writeln!(w, "\n  imported  gaps from {}", a.protocol);

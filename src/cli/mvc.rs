@@ -19,7 +19,7 @@ use clap::Args;
 
 use super::input::{load, MontageArg};
 use super::{Outcome, UsageError};
-use crate::engine::analyze;
+use crate::engine::{analyze, Filtering};
 use crate::features::mvc::{mvc_reference, rows_per_mvc_window, MVC_WINDOW_S};
 use crate::montage::{Kind, Montage, MontageError};
 use crate::results::TableId;
@@ -147,7 +147,7 @@ pub fn references(
             eprintln!("warning: {warning}");
         }
         let recording = &input.recording;
-        let results = analyze(recording, false)
+        let results = analyze(recording, Filtering::ZeroPhase)
             .with_context(|| format!("{}: analysis failed", trial.display()))?;
         let rms = results
             .table(TableId::Rms)

@@ -23,7 +23,7 @@ use super::input::{guess_line, load, MontageArg};
 use super::outputs::{output_paths, Destination};
 use super::progress::Progress;
 use super::{Outcome, UsageError};
-use crate::engine::analyze;
+use crate::engine::{analyze, Filtering};
 use crate::montage::Montage;
 use crate::store::{write_file, WriteOptions};
 
@@ -69,8 +69,8 @@ pub struct ProcessSettings {
     pub destination: Destination,
     /// The `--montage`, loaded and validated.
     pub montage: Option<MontageArg>,
-    /// Causal instead of zero-phase filtering.
-    pub causal: bool,
+    /// Causal (`--causal`) or zero-phase filtering.
+    pub filtering: Filtering,
     /// Size of the thread pool.
     pub jobs: usize,
     /// `--rate`.
@@ -114,7 +114,11 @@ impl ProcessArgs {
             outputs,
             destination,
             montage,
-            causal: self.causal,
+            filtering: if self.causal {
+                Filtering::Causal
+            } else {
+                Filtering::ZeroPhase
+            },
             jobs,
             rate_hz: self.rate,
         })
@@ -196,7 +200,7 @@ fn process_one(
     for warning in &loaded.warnings {
         progress.note(&format!("warning: {warning}"));
     }
-    let results = analyze(&loaded.recording, settings.causal)
+    let results = analyze(&loaded.recording, settings.filtering)
         .with_context(|| format!("{}: analysis failed", input.display()))?;
     // An HDF5 input read with its own montage holds exactly the samples written out: its
     // compressed chunks are copied instead of being encoded again.

@@ -12,13 +12,14 @@ use rayon::prelude::*;
 use crate::dsp::error::DspError;
 use crate::features::force::ForceMetrics;
 use crate::montage::Kind;
+use crate::recording::Gap;
 use crate::results::{Event, Results};
 
-use super::assemble::{assemble, Collected};
+use super::assemble::{assemble, Collected, RowCounts};
 use super::emg::{emg_zero_phase, EmgOutput, TremorPart};
 use super::mechanical::mechanical_zero_phase;
 use super::pairs::PairCci;
-use super::plan::Plan;
+use super::plan::{Plan, Threads};
 
 enum Output {
     Emg(Box<EmgOutput>),
@@ -117,11 +118,11 @@ fn run_group(
 pub fn analyze_zero_phase(
     plan: &Plan,
     samples: ArrayView2<f32>,
-    gaps: &[[i64; 2]],
-    parallel: bool,
+    gaps: &[Gap],
+    threads: Threads,
 ) -> Result<Results, DspError> {
     let groups = groups(plan);
-    let done: Vec<GroupResult> = if parallel {
+    let done: Vec<GroupResult> = if threads == Threads::Pool {
         groups
             .par_iter()
             .map(|g| run_group(plan, samples, g))
@@ -160,15 +161,18 @@ pub fn analyze_zero_phase(
         }
     }
     let markers: Vec<Event> = Vec::new();
-    Ok(assemble(Collected {
-        plan,
-        emg,
-        tremor,
-        force,
-        pairs: &pairs,
-        gaps,
-        markers: &markers,
-    }))
+    Ok(assemble(
+        Collected {
+            plan,
+            emg,
+            tremor,
+            force,
+            pairs: &pairs,
+            gaps,
+            markers: &markers,
+        },
+        RowCounts::default(),
+    ))
 }
 
 #[cfg(test)]
@@ -176,7 +180,7 @@ mod tests {
     #[test]
     fn pairs_link_channels_into_groups() {
         let rec = crate::sim::simulate(&crate::sim::SimSettings::new(1.0, 1000.0, 1)).unwrap();
-        let plan = super::Plan::new(&rec.montage, false).unwrap();
+        let plan = super::Plan::new(&rec.montage, super::super::Filtering::ZeroPhase).unwrap();
         // biceps_l/triceps_l, biceps_r/triceps_r, then the two force channels alone.
         assert_eq!(
             super::groups(&plan),

@@ -12,13 +12,16 @@ use crate::dsp::rms::rms;
 use crate::dsp::sosfilt::SosFilter;
 use crate::dsp::spectral::{mean_frequency, median_frequency};
 use crate::dsp::welch::{Detrend, Welch};
+use crate::dsp::windows::WindowSpec;
 use crate::features::alarm::{AlarmChange, AlarmTracker};
 use crate::features::onsets::Transition;
+use crate::features::stats::FiniteMean;
 use crate::features::tremor::{TremorRow, TremorTracker};
 
 use super::moving_mean::{centred_mean, TrailingMean};
 use super::onset_stage::{detect_whole, OnsetStage};
 use super::plan::{Plan, AUTO_NOTCH_S};
+use super::rows::Rows;
 use super::windows::WindowStream;
 
 /// One fatigue epoch.
@@ -34,7 +37,9 @@ pub struct FatigueRow {
 pub struct TremorPart {
     pub tracker: TremorTracker,
     pub alarm: AlarmTracker,
-    pub rows: Vec<(f64, TremorRow)>,
+    pub rows: Rows<(f64, TremorRow)>,
+    /// The rows of the current push (reused).
+    fresh: Vec<(f64, TremorRow)>,
     pub changes: Vec<(f64, AlarmChange)>,
 }
 
@@ -43,36 +48,47 @@ impl TremorPart {
         Ok(TremorPart {
             tracker: TremorTracker::new(plan.tremor.clone())?,
             alarm: AlarmTracker::new(plan.alarm),
-            rows: Vec::new(),
+            rows: Rows::default(),
+            fresh: Vec::new(),
             changes: Vec::new(),
         })
     }
 
     /// Feeds the tremor input (force, acceleration, or |y|).
     pub fn push(&mut self, x: &[f64]) {
-        let before = self.rows.len();
-        self.tracker.push(x, &mut self.rows);
-        for (time, row) in &self.rows[before..] {
-            if let Some(change) = self.alarm.update(row) {
-                self.changes.push((*time, change));
+        self.fresh.clear();
+        self.tracker.push(x, &mut self.fresh);
+        for &(time, row) in &self.fresh {
+            if let Some(change) = self.alarm.update(&row) {
+                self.changes.push((time, change));
             }
+            self.rows.push((time, row));
         }
     }
 }
 
-/// Features of y computed window by window.
+/// Features of y computed window by window, and the running totals the summary needs.
 pub struct EmgWindows {
     rms: WindowStream,
     fatigue: WindowStream,
     periodogram: Welch,
     psd: Vec<f64>,
     band_hz: [f64; 2],
-    pub rms_rows: Vec<f64>,
-    pub fatigue_rows: Vec<FatigueRow>,
+    pub rms_rows: Rows<f64>,
+    pub fatigue_rows: Rows<FatigueRow>,
+    /// Mean RMS over every window.
+    pub rms_mean: FiniteMean,
+    /// `(epoch centre, MDF)` of the active epochs: those with an MDF and, with an MVC
+    /// reference, RMS at or above the fatigue threshold (METHODS.md D).
+    pub active_epochs: Vec<(f64, f64)>,
+    /// The activity rule: the channel's MVC and the threshold in %MVC.
+    mvc: Option<f64>,
+    min_pct_mvc: f64,
+    epochs: WindowSpec,
 }
 
 impl EmgWindows {
-    pub fn new(plan: &Plan) -> Result<EmgWindows, DspError> {
+    pub fn new(plan: &Plan, channel: usize) -> Result<EmgWindows, DspError> {
         let periodogram =
             Welch::periodogram(plan.fatigue.window, Detrend::Constant, plan.sample_rate_hz)?;
         Ok(EmgWindows {
@@ -81,29 +97,52 @@ impl EmgWindows {
             psd: vec![0.0; periodogram.bins()],
             periodogram,
             band_hz: plan.band_hz,
-            rms_rows: Vec::new(),
-            fatigue_rows: Vec::new(),
+            rms_rows: Rows::default(),
+            fatigue_rows: Rows::default(),
+            rms_mean: FiniteMean::default(),
+            active_epochs: Vec::new(),
+            mvc: plan.mvc(channel),
+            min_pct_mvc: plan.montage.analysis.fatigue_min_pct_mvc,
+            epochs: plan.fatigue,
         })
     }
 
     pub fn push(&mut self, y: &[f64]) {
-        let rows = &mut self.rms_rows;
-        self.rms.push(&[y], |_, w| rows.push(rms(w[0])));
-        let (p, psd, band, rows) = (
+        let (rows, mean) = (&mut self.rms_rows, &mut self.rms_mean);
+        self.rms.push(&[y], |_, w| {
+            let v = rms(w[0]);
+            mean.add(v);
+            rows.push(v);
+        });
+        let (p, psd, band, rows, active) = (
             &mut self.periodogram,
             &mut self.psd,
             self.band_hz,
             &mut self.fatigue_rows,
+            &mut self.active_epochs,
         );
+        let (mvc, min_pct, epochs) = (self.mvc, self.min_pct_mvc, self.epochs);
         self.fatigue.push(&[y], |_, w| {
             p.psd(w[0], psd);
             let df = p.resolution_hz();
-            rows.push(FatigueRow {
+            let row = FatigueRow {
                 mdf_hz: median_frequency(psd, df, band[0], band[1]),
                 mnf_hz: mean_frequency(psd, df, band[0], band[1]),
                 rms: rms(w[0]),
-            });
+            };
+            let is_active =
+                row.mdf_hz.is_finite() && mvc.is_none_or(|m| 100.0 * row.rms / m >= min_pct);
+            if is_active {
+                active.push((epochs.centre_s(rows.len()), row.mdf_hz));
+            }
+            rows.push(row);
         });
+    }
+
+    /// Forgets the rows before `activation` and `fatigue` (handed on already).
+    pub fn forget_before(&mut self, activation: usize, fatigue: usize) {
+        self.rms_rows.forget_before(activation);
+        self.fatigue_rows.forget_before(fatigue);
     }
 }
 
@@ -150,7 +189,7 @@ impl EmgCausal {
             channel,
             undecided: auto.then(Vec::new),
             output: EmgOutput {
-                windows: EmgWindows::new(plan)?,
+                windows: EmgWindows::new(plan, channel)?,
                 tremor: TremorPart::new(plan)?,
                 transitions: Vec::new(),
                 notched: notch.is_some(),
@@ -273,7 +312,7 @@ pub fn emg_zero_phase(
     };
     let mut y = zero_phase(&plan.bandpass, &x)?;
     drop(x);
-    let mut windows = EmgWindows::new(plan)?;
+    let mut windows = EmgWindows::new(plan, channel)?;
     windows.push(&y);
     // y is not needed again: rectify it in place.
     for v in &mut y {

@@ -20,11 +20,13 @@ mod moving_mean;
 mod onset_stage;
 pub mod pairs;
 pub mod plan;
+pub mod rows;
 pub mod stream;
+pub mod trace;
 mod windows;
 
-pub use plan::Plan;
-pub use stream::{RowCounts, StreamEngine};
+pub use plan::{Filtering, Plan, Threads};
+pub use stream::{KeptRows, RowCounts, StreamEngine};
 
 use crate::dsp::error::DspError;
 use crate::recording::Recording;
@@ -34,31 +36,28 @@ use crate::results::Results;
 pub const CAUSAL_BLOCK_FRAMES: usize = 8192;
 
 /// Analyses a whole recording: zero-phase, or causal exactly as a live run would.
-pub fn analyze(recording: &Recording, causal: bool) -> Result<Results, DspError> {
-    analyze_with(recording, causal, true)
+pub fn analyze(recording: &Recording, filtering: Filtering) -> Result<Results, DspError> {
+    analyze_with(recording, filtering, Threads::Pool)
 }
 
-/// As [`analyze`], choosing whether channels run in parallel.
+/// As [`analyze`], choosing where the channels run.
 pub fn analyze_with(
     recording: &Recording,
-    causal: bool,
-    parallel: bool,
+    filtering: Filtering,
+    threads: Threads,
 ) -> Result<Results, DspError> {
-    let plan = Plan::new(&recording.montage, causal)?;
+    let plan = Plan::new(&recording.montage, filtering)?;
     let gaps = recording
         .acquisition
         .as_ref()
         .map(|a| a.gaps.clone())
         .unwrap_or_default();
-    if !causal {
-        return batch::analyze_zero_phase(&plan, recording.samples.view(), &gaps, parallel);
+    if filtering == Filtering::ZeroPhase {
+        return batch::analyze_zero_phase(&plan, recording.samples.view(), &gaps, threads);
     }
-    let mut engine = StreamEngine::new(plan)?;
-    if !parallel {
-        engine = engine.single_threaded();
-    }
-    for [first, count] in gaps {
-        engine.add_gap(first, count);
+    let mut engine = StreamEngine::new(plan)?.on(threads);
+    for gap in gaps {
+        engine.add_gap(gap);
     }
     let flat = recording.samples.as_standard_layout();
     let data = flat.as_slice().unwrap_or(&[]);

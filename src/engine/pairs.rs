@@ -2,7 +2,9 @@
 //! from the two envelopes as they arrive.
 
 use crate::features::cocontraction::{falconer_winter, inactive, rudolph};
+use crate::features::stats::FiniteMean;
 
+use super::rows::Rows;
 use super::windows::WindowStream;
 use crate::dsp::windows::WindowSpec;
 
@@ -19,7 +21,10 @@ pub struct PairCci {
     /// Both channels have MVC references: envelopes are in %MVC and the inactivity rule
     /// applies with this threshold.
     inactive_pct_mvc: Option<f64>,
-    pub rows: Vec<CciRow>,
+    pub rows: Rows<CciRow>,
+    /// Means over every window.
+    pub fw_mean: FiniteMean,
+    pub rudolph_mean: FiniteMean,
 }
 
 impl PairCci {
@@ -27,18 +32,21 @@ impl PairCci {
         PairCci {
             windows: WindowStream::new(spec, 2),
             inactive_pct_mvc,
-            rows: Vec::new(),
+            rows: Rows::default(),
+            fw_mean: FiniteMean::default(),
+            rudolph_mean: FiniteMean::default(),
         }
     }
 
     /// Feeds the next samples of both envelopes (equal lengths).
     pub fn push(&mut self, agonist: &[f64], antagonist: &[f64]) {
         let (rows, threshold) = (&mut self.rows, self.inactive_pct_mvc);
+        let (fw_mean, rudolph_mean) = (&mut self.fw_mean, &mut self.rudolph_mean);
         self.windows.push(&[agonist, antagonist], |_, w| {
             let (a, b) = (w[0], w[1]);
             let mean = |x: &[f64]| x.iter().sum::<f64>() / x.len() as f64;
             let quiet = threshold.is_some_and(|t| inactive(mean(a), mean(b), t));
-            rows.push(if quiet {
+            let row = if quiet {
                 CciRow {
                     fw: f64::NAN,
                     rudolph: f64::NAN,
@@ -48,7 +56,10 @@ impl PairCci {
                     fw: falconer_winter(a, b),
                     rudolph: rudolph(a, b),
                 }
-            });
+            };
+            fw_mean.add(row.fw);
+            rudolph_mean.add(row.rudolph);
+            rows.push(row);
         });
     }
 }

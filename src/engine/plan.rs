@@ -53,13 +53,31 @@ pub struct ChannelPair {
     pub second: usize,
 }
 
+/// How the filters run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filtering {
+    /// Forward only, as a live recording must: each output depends on the past alone.
+    Causal,
+    /// Forward and backward (filtfilt): no phase lag; for stored recordings.
+    ZeroPhase,
+}
+
+/// Where the channels of an analysis run (the results are the same either way).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threads {
+    /// Spread over the rayon pool.
+    Pool,
+    /// All on the calling thread.
+    One,
+}
+
 /// The validated analysis of one montage.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     pub montage: Montage,
     pub sample_rate_hz: f64,
     /// Causal filters (live, `--causal`) or zero-phase (offline default).
-    pub causal: bool,
+    pub filtering: Filtering,
     pub band_hz: [f64; 2],
     /// Empty when the montage has no EMG channel (nothing to band-pass).
     pub bandpass: Vec<Section>,
@@ -100,7 +118,7 @@ fn lowpass_below_limit(cutoff_hz: f64, fs: f64) -> Result<Option<Vec<Section>>, 
 
 impl Plan {
     /// The plan for `montage` (which must carry its sample rate), causal or zero-phase.
-    pub fn new(montage: &Montage, causal: bool) -> Result<Plan, DspError> {
+    pub fn new(montage: &Montage, filtering: Filtering) -> Result<Plan, DspError> {
         let fs = montage
             .sample_rate_hz
             .ok_or(DspError::BadSampleRate(f64::NAN))?;
@@ -157,7 +175,7 @@ impl Plan {
         };
         Ok(Plan {
             sample_rate_hz: fs,
-            causal,
+            filtering,
             band_hz,
             bandpass,
             notch,

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use crate::dsp::error::DspError;
 use crate::features::alarm::AlarmChange;
 use crate::montage::Kind;
+use crate::recording::Gap;
 use crate::results::{Event, FeatureGroup, Results};
 
 pub use super::assemble::RowCounts;
@@ -14,7 +15,8 @@ use super::assemble::{assemble, feature_groups, Collected};
 use super::emg::EmgCausal;
 use super::mechanical::MechanicalCausal;
 use super::pairs::PairCci;
-use super::plan::{ChannelPair, Plan};
+use super::plan::{ChannelPair, Plan, Threads};
+use super::trace::{in_memory, TraceMaker};
 
 /// Smallest push (in samples, all channels) worth spreading over threads: waking the pool
 /// for a few frames costs more than it saves, and a live recording pushes every
@@ -35,18 +37,39 @@ pub struct StreamEngine {
     columns: Vec<Vec<f64>>,
     envelopes: Vec<Vec<f64>>,
     frames: usize,
-    gaps: Vec<[i64; 2]>,
+    gaps: Vec<Gap>,
     markers: Vec<Event>,
     /// Rows per group already handed out by [`StreamEngine::new_rows`]: the one count of
     /// what a live consumer has.
     emitted: RowCounts,
-    /// Process channels on the rayon pool (results are the same either way).
-    parallel: bool,
+    /// Where channels run (results are the same either way).
+    threads: Threads,
+    kept: KeptRows,
+}
+
+/// Which feature rows an engine keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeptRows {
+    /// Every row: [`StreamEngine::finish`] returns them all.
+    All,
+    /// Only rows not yet handed out by [`StreamEngine::new_rows`]: a live recorder's
+    /// memory stays flat, and `finish` returns the rows still to hand out.
+    NotHandedOut,
 }
 
 impl StreamEngine {
-    /// An engine for `plan` (which should be causal) at sample 0.
+    /// An engine for `plan` (which should be causal) at sample 0, force signals kept in
+    /// memory for the force metrics.
     pub fn new(plan: Plan) -> Result<StreamEngine, DspError> {
+        StreamEngine::with_traces(plan, &mut in_memory)
+    }
+
+    /// An engine that keeps each force channel's low-passed signal in the trace
+    /// `make_trace` gives for it (see [`ForceTrace`](super::trace::ForceTrace)).
+    pub fn with_traces(
+        plan: Plan,
+        make_trace: &mut TraceMaker<'_>,
+    ) -> Result<StreamEngine, DspError> {
         let channels = plan
             .montage
             .channels
@@ -55,11 +78,12 @@ impl StreamEngine {
             .map(|(i, c)| {
                 Ok(match c.kind {
                     Kind::Emg => Channel::Emg(Box::new(EmgCausal::new(&plan, i)?)),
-                    Kind::Force => {
-                        Channel::Mechanical(Box::new(MechanicalCausal::new(&plan, true)?))
-                    }
+                    Kind::Force => Channel::Mechanical(Box::new(MechanicalCausal::new(
+                        &plan,
+                        Some(make_trace(i)),
+                    )?)),
                     Kind::Accel => {
-                        Channel::Mechanical(Box::new(MechanicalCausal::new(&plan, false)?))
+                        Channel::Mechanical(Box::new(MechanicalCausal::new(&plan, None)?))
                     }
                     Kind::Other => Channel::Ignored,
                 })
@@ -87,13 +111,20 @@ impl StreamEngine {
             gaps: Vec::new(),
             markers: Vec::new(),
             emitted: RowCounts::default(),
-            parallel: true,
+            threads: Threads::Pool,
+            kept: KeptRows::All,
         })
     }
 
-    /// Runs every channel on the calling thread (for checking that threads change nothing).
-    pub fn single_threaded(mut self) -> StreamEngine {
-        self.parallel = false;
+    /// Keeps the rows `kept` says.
+    pub fn keeping(mut self, kept: KeptRows) -> StreamEngine {
+        self.kept = kept;
+        self
+    }
+
+    /// Runs the channels where `threads` says (checks compare both).
+    pub fn on(mut self, threads: Threads) -> StreamEngine {
+        self.threads = threads;
         self
     }
 
@@ -119,7 +150,7 @@ impl StreamEngine {
             column.extend(frames.iter().skip(c).step_by(n).map(|v| f64::from(*v)));
         }
         self.frames += frames.len() / n.max(1);
-        let wide = self.parallel
+        let wide = self.threads == Threads::Pool
             && (frames.len() >= PARALLEL_MIN_SAMPLES
                 || self.completes_spectra(frames.len() / n.max(1)));
         let plan = &self.plan;
@@ -183,14 +214,25 @@ impl StreamEngine {
         }
     }
 
-    /// Records that `count` frames starting at row `first_row` were lost (interpolated).
-    pub fn add_gap(&mut self, first_row: i64, count: i64) {
-        self.gaps.push([first_row, count]);
+    /// Records rows that were lost (and interpolated).
+    pub fn add_gap(&mut self, gap: Gap) {
+        self.gaps.push(gap);
     }
 
     /// Adds an event the user marked.
     pub fn add_event(&mut self, event: Event) {
         self.markers.push(event);
+    }
+
+    /// EMG onsets and offsets found so far, over every channel.
+    pub fn transitions(&self) -> usize {
+        self.channels
+            .iter()
+            .map(|c| match c {
+                Channel::Emg(e) => e.output.transitions.len(),
+                _ => 0,
+            })
+            .sum()
     }
 
     /// Rows per feature group so far.
@@ -212,9 +254,14 @@ impl StreamEngine {
         }
     }
 
-    /// Results so far, summary included (a clean finish uses it).
+    /// Results so far, summary included (a clean finish uses it); the feature rows are
+    /// those the engine keeps.
     pub fn results(&self) -> Results {
-        assemble(self.collect(true))
+        let from = match self.kept {
+            KeptRows::All => RowCounts::default(),
+            KeptRows::NotHandedOut => self.emitted,
+        };
+        assemble(self.collect(true), from)
     }
 
     /// The feature groups with only their rows after `from` (see [`StreamEngine::row_counts`]):
@@ -233,7 +280,29 @@ impl StreamEngine {
         }
         let groups = feature_groups(&self.collect(false), self.emitted);
         self.emitted = now;
+        if self.kept == KeptRows::NotHandedOut {
+            self.forget_before(now);
+        }
         groups
+    }
+
+    /// Forgets the feature rows before `rows`.
+    fn forget_before(&mut self, rows: RowCounts) {
+        for channel in &mut self.channels {
+            match channel {
+                Channel::Emg(e) => {
+                    e.output
+                        .windows
+                        .forget_before(rows.activation, rows.fatigue);
+                    e.output.tremor.rows.forget_before(rows.tremor);
+                }
+                Channel::Mechanical(m) => m.tremor.rows.forget_before(rows.tremor),
+                Channel::Ignored => {}
+            }
+        }
+        for pair in &mut self.pairs {
+            pair.rows.forget_before(rows.cocontraction);
+        }
     }
 
     /// Rows per group handed out by [`StreamEngine::new_rows`] so far.
@@ -298,7 +367,7 @@ impl StreamEngine {
                 e.finish(plan, envelope);
             }
         }
-        self.feed_pairs(self.parallel);
+        self.feed_pairs(self.threads == Threads::Pool);
         self.results()
     }
 }

@@ -3,6 +3,10 @@
 
 use crate::dsp::windows::WindowSpec;
 
+/// Most lanes a stream cuts together (a pair's two envelopes): slices of them live on
+/// the stack, so a push allocates nothing.
+const MAX_LANES: usize = 2;
+
 /// Window cutter over one or more aligned streams ("lanes", e.g. the two envelopes of a
 /// pair).
 #[derive(Debug, Clone)]
@@ -16,7 +20,10 @@ pub struct WindowStream {
 }
 
 impl WindowStream {
+    /// # Panics
+    /// With more than two lanes.
     pub fn new(spec: WindowSpec, lanes: usize) -> WindowStream {
+        assert!(lanes <= MAX_LANES, "at most {MAX_LANES} lanes");
         WindowStream {
             spec,
             lanes: vec![Vec::new(); lanes],
@@ -35,12 +42,14 @@ impl WindowStream {
         let n = input.first().map_or(0, |x| x.len());
         let piece = (4 * self.spec.window).max(4096);
         let mut start = 0;
-        let mut parts: Vec<&[f64]> = Vec::with_capacity(input.len());
+        let lanes = input.len().min(MAX_LANES);
+        let mut parts: [&[f64]; MAX_LANES] = [&[]; MAX_LANES];
         while start < n {
             let end = (start + piece).min(n);
-            parts.clear();
-            parts.extend(input.iter().map(|x| &x[start..end]));
-            self.push_piece(&parts, &mut f);
+            for (part, x) in parts.iter_mut().zip(input) {
+                *part = &x[start..end];
+            }
+            self.push_piece(&parts[..lanes], &mut f);
             start = end;
         }
     }
@@ -52,12 +61,14 @@ impl WindowStream {
         }
         self.seen += n;
         let (w, h) = (self.spec.window, self.spec.hop);
-        let mut views: Vec<&[f64]> = Vec::with_capacity(self.lanes.len());
+        let lanes = self.lanes.len();
+        let mut views: [&[f64]; MAX_LANES] = [&[]; MAX_LANES];
         while self.next * h + w <= self.seen {
             let from = self.next * h - self.start;
-            views.clear();
-            views.extend(self.lanes.iter().map(|l| &l[from..from + w]));
-            f(self.next, &views);
+            for (view, lane) in views.iter_mut().zip(&self.lanes) {
+                *view = &lane[from..from + w];
+            }
+            f(self.next, &views[..lanes]);
             self.next += 1;
         }
         // Drop samples no future window covers, in large steps to keep pushes cheap.

@@ -17,7 +17,7 @@ pub struct Imported {
     pub annotations: Vec<Annotation>,
     /// Stretches where the file has no data (EDF+D discontinuities, sequence gaps), in
     /// time order.
-    pub gaps: Vec<Gap>,
+    pub gaps: Vec<TimeGap>,
     /// Counts from a per-sample sequence counter, for formats that have one.
     pub sequence: Option<SequenceCounts>,
     /// What the reader left out or worked around, one sentence each (without the file
@@ -123,7 +123,7 @@ pub struct Annotation {
 /// Data missing from the file: the samples after `at_s` seconds of stored data resume
 /// `missing_s` seconds later.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Gap {
+pub struct TimeGap {
     /// Seconds of samples stored before the gap (sample count / rate of any signal).
     pub at_s: f64,
     /// Length of the missing stretch in seconds (> 0).

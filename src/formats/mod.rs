@@ -23,4 +23,4 @@ mod text;
 pub mod wfdb;
 
 pub use error::FormatError;
-pub use imported::{Annotation, Gap, Imported, SequenceCounts, Signal, Transfer};
+pub use imported::{Annotation, Imported, SequenceCounts, Signal, TimeGap, Transfer};

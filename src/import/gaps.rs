@@ -1,10 +1,9 @@
 //! A file's gaps at the recording's rate, and the acquisition record that lists them
 //! (`/raw/gaps`, counters) as a device recording's lost frames are listed.
 
-use super::timeline::RowGap;
 use super::ImportError;
-use crate::formats::{Gap, SequenceCounts};
-use crate::recording::Acquisition;
+use crate::formats::{SequenceCounts, TimeGap};
+use crate::recording::{Acquisition, Gap, Missing};
 
 /// Gaps adding up to more than this are not filled: the file should be split there.
 /// Filling them takes memory for data that does not exist (an hour of 32 channels at 2 kHz
@@ -17,11 +16,11 @@ const MAX_FILLED_ROWS: usize = 1 << 27;
 
 /// `gaps` as rows at `fs`, in order, each at most at `data_rows` (the end of the data).
 pub(super) fn row_gaps(
-    gaps: &[Gap],
+    gaps: &[TimeGap],
     fs: f64,
     data_rows: usize,
     path: &str,
-) -> Result<Vec<RowGap>, ImportError> {
+) -> Result<Vec<Missing>, ImportError> {
     let mut rows = Vec::with_capacity(gaps.len());
     let (mut total_s, mut total_rows) = (0.0, 0usize);
     for g in gaps {
@@ -40,13 +39,13 @@ pub(super) fn row_gaps(
             });
         }
         if missing >= 1.0 {
-            rows.push(RowGap {
-                data_row: ((g.at_s * fs).round().max(0.0) as usize).min(data_rows),
-                missing: missing as usize,
+            rows.push(Missing {
+                row: ((g.at_s * fs).round().max(0.0) as u64).min(data_rows as u64),
+                count: missing as u64,
             });
         }
     }
-    rows.sort_by_key(|g| g.data_row);
+    rows.sort_by_key(|g| g.row);
     Ok(rows)
 }
 
@@ -56,14 +55,14 @@ pub(super) fn row_gaps(
 pub(super) fn acquisition(
     format: &str,
     sequence: Option<SequenceCounts>,
-    gaps: &[RowGap],
-    placed: Vec<[i64; 2]>,
+    gaps: &[Missing],
+    placed: Vec<Gap>,
     data_rows: usize,
 ) -> Option<Acquisition> {
     if sequence.is_none() && placed.is_empty() {
         return None;
     }
-    let filled: u64 = gaps.iter().map(|g| g.missing as u64).sum();
+    let filled: u64 = gaps.iter().map(|g| g.count).sum();
     let counts = sequence.unwrap_or(SequenceCounts {
         frames_received: data_rows as u64,
         frames_missing: filled,

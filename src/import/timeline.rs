@@ -6,27 +6,23 @@
 use ndarray::Array2;
 use rayon::prelude::*;
 
-/// A stretch of missing rows, at the recording's rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RowGap {
-    /// Rows of data stored before the gap (its position in the file's own samples).
-    pub data_row: usize,
-    /// Rows missing (> 0).
-    pub missing: usize,
-}
+use crate::recording::{Gap, Missing};
 
 /// Rows per block when columns are interleaved: a block of 32 channels (512 KiB of f32)
 /// stays in the cache while every column writes into it.
 const BLOCK_ROWS: usize = 4096;
 
-/// `columns` (equal lengths) with `gaps` (in order) filled, as `(rows, channels)`, and each
-/// gap's first row in the result.
-pub fn assemble(columns: Vec<Vec<f32>>, gaps: &[RowGap]) -> (Array2<f32>, Vec<[i64; 2]>) {
+/// `columns` (equal lengths) with the rows `gaps` (in order, at the recording's rate)
+/// says are missing filled, as `(rows, channels)`, and where each gap ended up.
+pub fn assemble(columns: Vec<Vec<f32>>, gaps: &[Missing]) -> (Array2<f32>, Vec<Gap>) {
     let mut placed = Vec::with_capacity(gaps.len());
-    let mut shift = 0usize;
+    let mut shift = 0u64;
     for g in gaps {
-        placed.push([(g.data_row + shift) as i64, g.missing as i64]);
-        shift += g.missing;
+        placed.push(Gap {
+            first_row: g.row + shift,
+            rows: g.count,
+        });
+        shift += g.count;
     }
     let columns: Vec<Vec<f32>> = if gaps.is_empty() {
         columns
@@ -38,12 +34,14 @@ pub fn assemble(columns: Vec<Vec<f32>>, gaps: &[RowGap]) -> (Array2<f32>, Vec<[i
 
 /// `column` with each gap's rows inserted, interpolated between the samples either side
 /// (the nearest one at the ends).
-fn filled(column: &[f32], gaps: &[RowGap]) -> Vec<f32> {
-    let missing: usize = gaps.iter().map(|g| g.missing).sum();
-    let mut out = Vec::with_capacity(column.len() + missing);
+fn filled(column: &[f32], gaps: &[Missing]) -> Vec<f32> {
+    let missing: u64 = gaps.iter().map(|g| g.count).sum();
+    let mut out = Vec::with_capacity(column.len() + missing as usize);
     let mut from = 0usize;
     for g in gaps {
-        let upto = g.data_row.clamp(from, column.len());
+        let upto = usize::try_from(g.row)
+            .unwrap_or(usize::MAX)
+            .clamp(from, column.len());
         out.extend_from_slice(&column[from..upto]);
         from = upto;
         let after = column.get(upto).copied();
@@ -56,8 +54,8 @@ fn filled(column: &[f32], gaps: &[RowGap]) -> Vec<f32> {
         };
         // In f64: the difference of two finite f32 values may overflow f32.
         let (before, after) = (f64::from(before), f64::from(after));
-        let n = g.missing as f64 + 1.0;
-        out.extend((1..=g.missing).map(|k| (before + (after - before) * (k as f64 / n)) as f32));
+        let n = g.count as f64 + 1.0;
+        out.extend((1..=g.count).map(|k| (before + (after - before) * (k as f64 / n)) as f32));
     }
     out.extend_from_slice(&column[from..]);
     out
@@ -93,18 +91,21 @@ mod tests {
     #[test]
     fn gaps_are_interpolated_and_placed() {
         let columns = vec![vec![0.0, 1.0, 4.0, 5.0], vec![10.0, 10.0, 10.0, 10.0]];
-        let gaps = [
-            RowGap {
-                data_row: 2,
-                missing: 2,
-            },
-            RowGap {
-                data_row: 4,
-                missing: 1,
-            },
-        ];
+        let gaps = [Missing { row: 2, count: 2 }, Missing { row: 4, count: 1 }];
         let (out, placed) = assemble(columns, &gaps);
-        assert_eq!(placed, vec![[2, 2], [6, 1]]);
+        assert_eq!(
+            placed,
+            vec![
+                Gap {
+                    first_row: 2,
+                    rows: 2
+                },
+                Gap {
+                    first_row: 6,
+                    rows: 1
+                }
+            ]
+        );
         assert_eq!(
             out.column(0).to_vec(),
             vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 5.0]
@@ -114,14 +115,14 @@ mod tests {
 
     #[test]
     fn a_gap_at_the_start_holds_the_first_value() {
-        let (out, placed) = assemble(
-            vec![vec![3.0, 4.0]],
-            &[RowGap {
-                data_row: 0,
-                missing: 2,
-            }],
+        let (out, placed) = assemble(vec![vec![3.0, 4.0]], &[Missing { row: 0, count: 2 }]);
+        assert_eq!(
+            placed,
+            vec![Gap {
+                first_row: 0,
+                rows: 2
+            }]
         );
-        assert_eq!(placed, vec![[0, 2]]);
         assert_eq!(out.column(0).to_vec(), vec![3.0, 3.0, 3.0, 4.0]);
     }
 }

@@ -12,7 +12,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::serial::transient;
-use super::{Decoded, Decoder, DecoderStats, Gap};
+use super::{Decoded, Decoder, DecoderStats, Missing};
+use crate::recording::Gap;
 use crate::ring::{Block, SendError, Sender};
 
 /// Pause after a short read, so that the next read takes what arrived meanwhile in one go.
@@ -41,7 +42,9 @@ pub struct Assembler {
     /// The previous frame, physical units (empty before the first).
     last: Vec<f32>,
     /// Gaps reported before the frame that follows them has arrived.
-    pending: Vec<Gap>,
+    pending: Vec<Missing>,
+    /// The frame being converted (reused).
+    frame: Vec<f32>,
 }
 
 impl Assembler {
@@ -57,6 +60,7 @@ impl Assembler {
             next_row: 0,
             last: Vec::new(),
             pending: Vec::new(),
+            frame: Vec::new(),
         }
     }
 
@@ -70,18 +74,25 @@ impl Assembler {
         self.next_row
     }
 
-    /// Turns what the decoder output since the last call into a block read at `host_s`.
-    /// `decoded.samples` must hold whole frames of [`Assembler::channels`] values.
-    pub fn assemble(&mut self, decoded: &Decoded, host_s: f64) -> Result<Block, GapTooLong> {
+    /// Turns what the decoder output since the last call into a block read at `host_s`,
+    /// filled into `block` (its contents are replaced; a block recycled from the ring
+    /// keeps its capacity, so the steady state allocates nothing). `decoded.samples` must
+    /// hold whole frames of [`Assembler::channels`] values.
+    pub fn assemble(
+        &mut self,
+        decoded: &Decoded,
+        host_s: f64,
+        mut block: Block,
+    ) -> Result<Block, GapTooLong> {
         let n = self.channels().max(1);
-        let mut block = Block {
-            first_row: self.next_row,
-            frames: Vec::with_capacity(decoded.samples.len()),
-            gaps: Vec::new(),
-            host_s,
-        };
+        block.first_row = self.next_row;
+        block.host_s = host_s;
+        block.frames.clear();
+        block.frames.reserve(decoded.samples.len());
+        block.gaps.clear();
         self.pending.extend_from_slice(&decoded.gaps);
-        let mut current = vec![0f32; n];
+        let mut current = std::mem::take(&mut self.frame);
+        current.resize(n, 0.0);
         for (f, counts) in decoded.samples.chunks_exact(n).enumerate() {
             let row = self.decoded + f as u64;
             for ((c, v), (s, o)) in current
@@ -95,7 +106,7 @@ impl Assembler {
                 .pending
                 .iter()
                 .filter(|g| g.row <= row)
-                .map(|g| g.missing)
+                .map(|g| g.count)
                 .sum();
             self.pending.retain(|g| g.row > row);
             if missing > 0 {
@@ -105,6 +116,7 @@ impl Assembler {
             self.last.clone_from(&current);
             self.next_row += 1;
         }
+        self.frame = current;
         self.decoded += (decoded.samples.len() / n) as u64;
         Ok(block)
     }
@@ -118,7 +130,7 @@ impl Assembler {
             gaps: Vec::new(),
             host_s,
         };
-        let missing: u64 = self.pending.drain(..).map(|g| g.missing).sum();
+        let missing: u64 = self.pending.drain(..).map(|g| g.count).sum();
         if missing > 0 && !self.last.is_empty() {
             self.fill(&mut block, missing, None)?;
         }
@@ -156,7 +168,10 @@ impl Assembler {
                     .map(|(a, b)| (f64::from(*a) + (f64::from(*b) - f64::from(*a)) * w) as f32),
             );
         }
-        block.gaps.push([self.next_row, missing]);
+        block.gaps.push(Gap {
+            first_row: self.next_row,
+            rows: missing,
+        });
         self.next_row += missing;
         Ok(())
     }
@@ -285,7 +300,7 @@ fn hand_on(
     if decoded.frames == 0 && decoded.gaps.is_empty() && !last {
         return None;
     }
-    let block = assembler.assemble(decoded, host_s);
+    let block = assembler.assemble(decoded, host_s, ring.spare());
     decoded.clear();
     let mut block = match block {
         Ok(b) => b,

@@ -95,7 +95,7 @@
 //! decoder.feed(&bytes, &mut out);
 //! assert_eq!(out.frames, 5);
 //! assert_eq!(&out.samples[..3], &[512.0, 13.0, 63.0]);
-//! assert_eq!((out.gaps[0].row, out.gaps[0].missing), (3, 2));
+//! assert_eq!((out.gaps[0].row, out.gaps[0].count), (3, 2));
 //! ```
 
 use super::{Decoded, Decoder, DecoderStats};

@@ -153,7 +153,7 @@ mod tests {
         let mut out = Decoded::default();
         d.feed(&bytes, &mut out);
         assert_eq!(out.frames, 4);
-        let gaps: Vec<(u64, u64)> = out.gaps.iter().map(|g| (g.row, g.missing)).collect();
+        let gaps: Vec<(u64, u64)> = out.gaps.iter().map(|g| (g.row, g.count)).collect();
         assert_eq!(gaps, vec![(2, 1), (3, 255)]);
         assert_eq!(d.stats().frames_missing, 256);
     }

@@ -281,7 +281,7 @@ mod tests {
         let mut out = Decoded::default();
         d.feed(&bytes, &mut out);
         assert_eq!(out.frames, 4);
-        assert_eq!(out.gaps, vec![super::super::Gap { row: 3, missing: 1 }]);
+        assert_eq!(out.gaps, vec![super::super::Missing { row: 3, count: 1 }]);
         assert_eq!(d.last_sequence(), Some(u64::from(u32::MAX) + 3));
     }
 

@@ -9,7 +9,7 @@
 //!
 //! Faults never panic and never stop a decoder: corrupt frames are dropped and counted,
 //! bytes between frames are skipped and counted, and missing sample instants become
-//! [`Gap`]s. Counters live in [`DecoderStats`].
+//! [`Missing`] entries. Counters live in [`DecoderStats`].
 //!
 //! ```
 //! use myobalance::ingest::frame::{encode_frame, FrameDecoder};
@@ -25,7 +25,7 @@
 //! assert_eq!(out.frames, 2);
 //! assert_eq!(out.samples, vec![1.0, -2.0, 3.0, -4.0]);
 //! assert_eq!(out.gaps[0].row, 1);
-//! assert_eq!(out.gaps[0].missing, 1);
+//! assert_eq!(out.gaps[0].count, 1);
 //! ```
 
 pub mod acquire;
@@ -40,15 +40,7 @@ pub mod protocol;
 pub mod serial;
 pub mod text;
 
-/// Sample instants lost in transmission, located in the decoded output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Gap {
-    /// Output row (frames counted from the start of the stream, over every `feed` call)
-    /// before which the missing instants belong: the row of the first frame after the gap.
-    pub row: u64,
-    /// How many sample instants are missing there.
-    pub missing: u64,
-}
+pub use crate::recording::Missing;
 
 /// Caller-owned output of a decoder: `feed` appends, the caller clears when it has taken
 /// what it needs (so a reused `Decoded` allocates nothing once its vectors have grown).
@@ -58,8 +50,9 @@ pub struct Decoded {
     pub samples: Vec<f64>,
     /// Frames appended since the last [`Decoded::clear`].
     pub frames: usize,
-    /// Gaps found since the last [`Decoded::clear`], in stream order.
-    pub gaps: Vec<Gap>,
+    /// Sample instants lost in transmission since the last [`Decoded::clear`], in stream
+    /// order, each before a row of the decoded output (counted over every `feed` call).
+    pub gaps: Vec<Missing>,
 }
 
 impl Decoded {
@@ -74,8 +67,11 @@ impl Decoded {
     /// gap when it sits at the same row.
     pub(crate) fn push_gap(&mut self, row: u64, missing: u64) {
         match self.gaps.last_mut() {
-            Some(last) if last.row == row => last.missing += missing,
-            _ => self.gaps.push(Gap { row, missing }),
+            Some(last) if last.row == row => last.count += missing,
+            _ => self.gaps.push(Missing {
+                row,
+                count: missing,
+            }),
         }
     }
 }

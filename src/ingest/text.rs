@@ -252,7 +252,7 @@ mod tests {
         let (d, out) = decode(text);
         assert_eq!(d.channels(), Some(2));
         assert_eq!(out.samples, vec![1.0, 2.0, 7.0, 8.0, 9.0, 10.0]);
-        let gaps: Vec<(u64, u64)> = out.gaps.iter().map(|g| (g.row, g.missing)).collect();
+        let gaps: Vec<(u64, u64)> = out.gaps.iter().map(|g| (g.row, g.count)).collect();
         assert_eq!(gaps, vec![(1, 2), (2, 1)]);
         let s = d.stats();
         assert_eq!((s.frames_corrupt, s.frames_missing), (3, 3));

@@ -24,11 +24,13 @@
 //! `ingest::acquire::Assembler` (physical units, row numbers, lost frames filled) → ring
 //! `Block` → [`session::Session::handle`] (file, engine) → sinks.
 
+pub mod latency;
 pub mod rate;
 pub mod report;
 pub mod session;
 pub mod sink;
 pub mod source;
+pub mod spill;
 pub mod stop;
 pub mod update;
 
@@ -44,7 +46,8 @@ pub use stop::{Control, Stop};
 pub use update::{AlarmNotice, Started, Status, Update};
 
 use crate::dsp::DspError;
-use crate::engine::{Plan, StreamEngine};
+use crate::engine::trace::in_memory;
+use crate::engine::{Filtering, Plan, StreamEngine};
 use crate::ingest::acquire::{ReaderEnd, SharedStats};
 use crate::recording::Acquisition;
 use crate::ring::{ring, Block, Receiver};
@@ -118,6 +121,8 @@ struct Recording {
     stop_reason: Option<Stop>,
     rate: Rate,
     rate_check: RateCheck,
+    /// Force traces that could not be kept on disk.
+    trace_problems: spill::Problems,
 }
 
 impl Recording {
@@ -129,10 +134,37 @@ impl Recording {
         control: Arc<Control>,
     ) -> Result<Recording, RecorderError> {
         let info = source.info().clone();
-        let plan = Plan::new(&info.montage, true)?;
+        let plan = Plan::new(&info.montage, Filtering::Causal)?;
         let fs = plan.sample_rate_hz;
         let tremor_channels = plan.tremor_channels.clone();
-        let engine = StreamEngine::new(plan)?;
+        let problems = spill::Problems::default();
+        let dir = match settings.out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let names: Vec<String> = info
+            .montage
+            .channels
+            .iter()
+            .map(|c| c.name.clone())
+            .collect();
+        let engine = StreamEngine::with_traces(
+            plan,
+            &mut |channel| match spill::DiskTrace::create(&dir, &names[channel], problems.clone()) {
+                Ok(trace) => Box::new(trace),
+                Err(e) => {
+                    problems
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push(format!(
+                            "no file for the force signal of {} in {} ({e}): it is kept in memory",
+                            names[channel],
+                            dir.display()
+                        ));
+                    in_memory(channel)
+                }
+            },
+        )?;
         let limit = settings
             .duration_s
             .map(|d| (d * fs).round().max(1.0) as u64);
@@ -149,6 +181,9 @@ impl Recording {
         })));
         for note in &info.notes {
             sinks.send(&Update::Notice(note.clone()));
+        }
+        for problem in problems.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
+            sinks.send(&Update::Notice(problem));
         }
         let (tx, rx) = ring(RING_BLOCKS);
         let stop = Arc::new(AtomicBool::new(false));
@@ -172,6 +207,7 @@ impl Recording {
             stop_reason: None,
             rate,
             rate_check: RateCheck::new(fs),
+            trace_problems: problems,
         })
     }
 
@@ -214,13 +250,16 @@ impl Recording {
     /// Stores and analyses every block waiting; whether there was any.
     fn take_blocks(&mut self) -> bool {
         let mut worked = false;
-        while let Some(block) = take_waiting(&mut self.rx) {
+        while let Some(mut block) = take_waiting(&mut self.rx) {
             worked = true;
             // After a fault the rest is drained unread; after a requested stop it is kept.
             if self.stop_reason.as_ref().is_some_and(|s| !s.requested()) {
+                self.rx.recycle(block);
                 continue;
             }
-            if let Err(e) = self.session.handle(block, &mut self.sinks) {
+            let handled = self.session.handle(&mut block, &mut self.sinks);
+            self.rx.recycle(block);
+            if let Err(e) = handled {
                 self.end(Stop::WriteFailed(e.to_string()));
             }
             if self.session.done() {
@@ -293,7 +332,7 @@ impl Recording {
             .as_ref()
             .and_then(|s| Simulator::new(s).ok())
             .map(|sim| sim.truth(rows));
-        let latencies_ms = self.session.latencies_ms().to_vec();
+        let latencies = self.session.latencies().clone();
         let markers = self.session.markers();
         let results = self
             .session
@@ -302,6 +341,15 @@ impl Recording {
                 path: path.clone(),
                 error,
             })?;
+        let problems = std::mem::take(
+            &mut *self
+                .trace_problems
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()),
+        );
+        for problem in problems {
+            self.sinks.send(&Update::Notice(problem));
+        }
         let dropped = self.sinks.finish();
         Ok(Report {
             stop,
@@ -320,7 +368,7 @@ impl Recording {
             discarded: stats.frames_received.saturating_sub(received),
             markers,
             measured_rate_hz,
-            latencies_ms,
+            latencies,
             dropped,
         })
     }
@@ -359,6 +407,7 @@ fn take_waiting(rx: &mut Receiver) -> Option<Block> {
         let Some(next) = rx.try_recv() else { break };
         block.frames.extend_from_slice(&next.frames);
         block.gaps.extend_from_slice(&next.gaps);
+        rx.recycle(next);
     }
     Some(block)
 }

@@ -7,9 +7,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::latency::Latencies;
 use super::sink::Sinks;
 use super::update::{AlarmNotice, Update};
-use crate::engine::{RowCounts, StreamEngine};
+use crate::engine::{KeptRows, RowCounts, StreamEngine};
 use crate::features::alarm::AlarmChange;
 use crate::recording::{Acquisition, Truth};
 use crate::results::{Event, EventKind, Results};
@@ -36,7 +37,7 @@ pub struct Session {
     markers: usize,
     /// Milliseconds from a block's arrival to each feature row it completed being out
     /// (handed to the sinks and to the file writer).
-    latencies_ms: Vec<f64>,
+    latencies: Latencies,
     clock: Instant,
 }
 
@@ -50,6 +51,8 @@ impl Session {
         limit: Option<u64>,
         clock: Instant,
     ) -> Result<Session, StoreError> {
+        // Rows handed on are in the file: the engine need not keep them.
+        let engine = engine.keeping(KeptRows::NotHandedOut);
         // Before any sample every group is there with no rows: its layout.
         let layouts: Vec<FeatureLayout> = engine
             .features_since(RowCounts::default())
@@ -81,7 +84,7 @@ impl Session {
             rows: 0,
             filled: 0,
             markers: 0,
-            latencies_ms: Vec::new(),
+            latencies: Latencies::default(),
             clock,
         })
     }
@@ -111,31 +114,30 @@ impl Session {
         self.engine.plan().sample_rate_hz
     }
 
-    /// Feature-row latencies so far, in milliseconds.
-    pub fn latencies_ms(&self) -> &[f64] {
-        &self.latencies_ms
+    /// Feature-row latencies so far.
+    pub fn latencies(&self) -> &Latencies {
+        &self.latencies
     }
 
     /// Stores and analyses one block; its new feature rows and alarm changes go to `sinks`.
-    pub fn handle(&mut self, mut block: Block, sinks: &mut Sinks) -> Result<(), StoreError> {
+    pub fn handle(&mut self, block: &mut Block, sinks: &mut Sinks) -> Result<(), StoreError> {
         let n = self.engine.plan().montage.channels.len().max(1);
         if let Some(limit) = self.limit {
             let keep = limit.saturating_sub(self.rows) as usize;
             block.frames.truncate(keep * n);
-            block.gaps.retain(|g| g[0] < limit);
+            block.gaps.retain(|g| g.first_row < limit);
             for g in &mut block.gaps {
-                g[1] = g[1].min(limit - g[0]);
+                g.rows = g.rows.min(limit - g.first_row);
             }
         }
         let rows = block.frames.len() / n;
         if rows == 0 {
             return Ok(());
         }
-        for g in &block.gaps {
-            let (row, count) = (g[0] as i64, g[1] as i64);
-            self.writer.append_gap(row, count);
-            self.filled += g[1];
-            self.engine.add_gap(row, count);
+        for &g in &block.gaps {
+            self.writer.append_gap(g);
+            self.filled += g.rows;
+            self.engine.add_gap(g);
         }
         self.rows += rows as u64;
         self.writer
@@ -147,8 +149,7 @@ impl Session {
         let new_rows = self.hand_on_rows(sinks);
         let now_ms = self.clock.elapsed().as_secs_f64() * 1e3;
         self.writer.append(&block.frames)?;
-        self.latencies_ms
-            .extend(std::iter::repeat_n(now_ms - block.host_s * 1e3, new_rows));
+        self.latencies.add(now_ms - block.host_s * 1e3, new_rows);
         self.hand_on_alarms(sinks);
         Ok(())
     }
@@ -207,7 +208,8 @@ impl Session {
     }
 
     /// Ends the recording: the engine's held-back rows are appended (and told), and the
-    /// file is completed with the acquisition counters, events and summary.
+    /// file is completed with the acquisition counters, events and summary. The results
+    /// returned hold those last rows only (every row is in the file).
     pub fn finish(
         self,
         acquisition: &Acquisition,
@@ -217,19 +219,13 @@ impl Session {
         let Session {
             engine, mut writer, ..
         } = self;
-        let emitted = engine.emitted();
+        // The engine keeps only rows it has not handed out: these are the last ones.
         let results = engine.finish();
         for (index, g) in results.features.iter().enumerate() {
-            let Some(id) = g.id() else { continue };
-            let from = emitted.of(id).min(g.time_s.len());
-            if from < g.time_s.len() {
-                let views: Vec<_> = g
-                    .tables
-                    .iter()
-                    .map(|t| t.values.slice(ndarray::s![from.., ..]))
-                    .collect();
-                writer.append_features(index, &g.time_s[from..], &views);
-                sinks.send(&Update::Rows(Arc::new(g.rows_from(from))));
+            if !g.time_s.is_empty() {
+                let views: Vec<_> = g.tables.iter().map(|t| t.values.view()).collect();
+                writer.append_features(index, &g.time_s, &views);
+                sinks.send(&Update::Rows(Arc::new(g.clone())));
             }
         }
         writer.finish(acquisition, &results, truth)?;

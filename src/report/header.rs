@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::montage::Side;
+use crate::recording::Gap;
 
 use super::html::{escape, num, number, paragraph, text, Table};
 use super::page::{Context, Section};
@@ -178,7 +179,7 @@ pub fn session(file_name: &str, c: &Context) -> Section {
     match &rec.acquisition {
         // Imported from a file: its gaps and its sequence counter's counts.
         Some(a) if a.port.is_empty() => {
-            let interpolated: i64 = a.gaps.iter().map(|g| g[1].max(0)).sum();
+            let interpolated = Gap::total_rows(&a.gaps);
             body.push_str(&facts(&[
                 ("Gaps from", a.protocol.clone()),
                 ("Sample instants received", a.frames_received.to_string()),
@@ -202,7 +203,7 @@ pub fn session(file_name: &str, c: &Context) -> Section {
             });
         }
         Some(a) => {
-            let interpolated: i64 = a.gaps.iter().map(|g| g[1].max(0)).sum();
+            let interpolated = Gap::total_rows(&a.gaps);
             body.push_str(&facts(&[
                 ("Device", format!("{} on {}", a.protocol, a.port)),
                 ("Frames received", a.frames_received.to_string()),

@@ -25,7 +25,7 @@ use super::writer::{
     describe_samples, write_acquisition, write_events, write_root, write_summary, write_truth,
 };
 use crate::montage::Montage;
-use crate::recording::{Acquisition, Truth};
+use crate::recording::{Acquisition, Gap, Truth};
 use crate::results::{AttrValue, Results};
 
 /// Longest time rows may wait in memory before they are flushed to the file.
@@ -290,9 +290,11 @@ impl LiveWriter {
         Ok(())
     }
 
-    /// Records that `count` rows starting at `first_row` were lost and interpolated.
-    pub fn append_gap(&mut self, first_row: i64, count: i64) {
-        self.pending_gaps.push([first_row, count]);
+    /// Records rows that were lost and interpolated.
+    pub fn append_gap(&mut self, gap: Gap) {
+        let stored = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        self.pending_gaps
+            .push([stored(gap.first_row), stored(gap.rows)]);
     }
 
     /// Maps a sample index to the host's monotonic clock (seconds from the start).

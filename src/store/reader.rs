@@ -16,7 +16,7 @@ use super::layout::{
     EVENTS, FEATURES, FORMAT, GAPS, RAW, SAMPLES, SUMMARY, TIMING, TRUTH, VERSION,
 };
 use crate::montage::{Channel, Kind, Montage, Side};
-use crate::recording::{Acquisition, Metadata, Recording, Truth, TruthEntry};
+use crate::recording::{Acquisition, Gap, Metadata, Recording, Truth, TruthEntry};
 use crate::results::{
     Event, EventKind, FeatureGroup, FeatureTable, Results, SummaryGroup, SummaryValues,
 };
@@ -302,8 +302,24 @@ fn read_acquisition(raw: &Group, path: &Path) -> Result<Option<Acquisition>, Sto
         timing: Vec::new(),
     };
     if raw.link_exists(GAPS) {
-        let gaps = read_pairs::<i64>(&raw.dataset(GAPS).at(path, "/raw/gaps")?, path, "/raw/gaps")?;
-        a.gaps = gaps;
+        let object = "/raw/gaps";
+        let pairs = read_pairs::<i64>(&raw.dataset(GAPS).at(path, object)?, path, object)?;
+        a.gaps = pairs
+            .into_iter()
+            .enumerate()
+            .map(
+                |(row, [first, rows])| match (u64::try_from(first), u64::try_from(rows)) {
+                    (Ok(first_row), Ok(rows)) => Ok(Gap { first_row, rows }),
+                    _ => Err(invalid(
+                        path,
+                        object,
+                        format!(
+                            "row {row} is [{first}, {rows}]: rows and counts are never negative"
+                        ),
+                    )),
+                },
+            )
+            .collect::<Result<_, _>>()?;
     }
     if raw.link_exists(TIMING) {
         a.timing = read_pairs::<f64>(

@@ -222,7 +222,10 @@ pub(crate) fn write_acquisition(
         put_f64(raw, path, "measured_rate_hz", hz)?;
     }
     if with_tables {
-        let gaps = Array2::from_shape_fn((a.gaps.len(), 2), |(r, c)| a.gaps[r][c]);
+        let gaps = Array2::from_shape_fn((a.gaps.len(), 2), |(r, c)| {
+            let g = a.gaps[r];
+            i64::try_from(if c == 0 { g.first_row } else { g.rows }).unwrap_or(i64::MAX)
+        });
         raw.new_dataset_builder()
             .with_data(&gaps)
             .create(GAPS)

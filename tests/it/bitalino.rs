@@ -68,7 +68,7 @@ fn decode_every_split(channels: usize, bytes: &[u8]) -> (Decoded, DecoderStats) 
 }
 
 fn gaps(out: &Decoded) -> Vec<(u64, u64)> {
-    out.gaps.iter().map(|g| (g.row, g.missing)).collect()
+    out.gaps.iter().map(|g| (g.row, g.count)).collect()
 }
 
 // ---- against the official API ----

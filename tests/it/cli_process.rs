@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use myobalance::dsp::windows::WindowSpec;
-use myobalance::engine::analyze;
+use myobalance::engine::{analyze, Filtering};
 use myobalance::features::mvc::{mvc_reference, rows_per_mvc_window};
 use myobalance::montage::{Kind, Montage};
 use myobalance::results::{AttrValue, Results, SummaryValues};
@@ -178,7 +178,7 @@ fn causal_output_equals_the_causal_engine() {
         text(&out),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let want = analyze(&read_file(&input).unwrap().recording, true).unwrap();
+    let want = analyze(&read_file(&input).unwrap().recording, Filtering::Causal).unwrap();
     let got = read_file(&out).unwrap().results.unwrap();
     let causal = got
         .group("activation")
@@ -355,7 +355,7 @@ fn rms_rows(trial: &Path, montage: &Montage, channel: &str) -> Vec<f64> {
     } else {
         read_file(trial).unwrap().recording
     };
-    let results = analyze(&recording, false).unwrap();
+    let results = analyze(&recording, Filtering::ZeroPhase).unwrap();
     let rms = results.group("activation").unwrap().table("rms").unwrap();
     let j = rms.columns.iter().position(|c| c == channel).unwrap();
     rms.values.column(j).to_vec()

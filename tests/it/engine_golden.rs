@@ -14,7 +14,7 @@
 use ndarray::Array2;
 use serde_json::Value;
 
-use myobalance::engine::analyze;
+use myobalance::engine::{analyze, Filtering};
 use myobalance::montage::Montage;
 use myobalance::recording::Recording;
 use myobalance::results::{Results, SummaryValues};
@@ -344,12 +344,12 @@ fn compare_events(c: &mut Comparison, label: &str, got: &Results, want: &Value) 
     }
 }
 
-fn check(mode: &str, causal: bool) {
+fn check(mode: &str, filtering: Filtering) {
     let fixture = load("features");
     let mut c = Comparison::default();
     for case in fixture["cases"].as_array().unwrap() {
         let label = format!("{} ({mode})", case["name"].as_str().unwrap());
-        let results = analyze(&recording(case), causal).unwrap();
+        let results = analyze(&recording(case), filtering).unwrap();
         let want = &case["results"][mode];
         compare_features(&mut c, &label, &results, &want["features"]);
         compare_summary(&mut c, &label, &results, &want["summary"]);
@@ -368,12 +368,12 @@ fn check(mode: &str, causal: bool) {
 
 #[test]
 fn zero_phase_matches_the_numpy_reference() {
-    check("zero_phase", false);
+    check("zero_phase", Filtering::ZeroPhase);
 }
 
 #[test]
 fn causal_matches_the_numpy_reference() {
-    check("causal", true);
+    check("causal", Filtering::Causal);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Engine invariants: `--causal` over a recording equals feeding it block by block (any
 //! block sizes), and one thread gives the same results as many, in both modes.
 
-use myobalance::engine::{analyze, analyze_with, Plan, StreamEngine};
+use myobalance::engine::{analyze, analyze_with, Filtering, Plan, StreamEngine, Threads};
 use myobalance::montage::NotchMode;
 use myobalance::recording::Recording;
 use myobalance::sim::{simulate, SimSettings};
@@ -16,7 +16,7 @@ fn text(results: &myobalance::results::Results) -> String {
 }
 
 fn feed(rec: &Recording, blocks: &[usize]) -> String {
-    let plan = Plan::new(&rec.montage, true).unwrap();
+    let plan = Plan::new(&rec.montage, Filtering::Causal).unwrap();
     let mut engine = StreamEngine::new(plan).unwrap();
     let width = rec.samples.ncols();
     let data = rec.samples.as_slice().unwrap();
@@ -35,7 +35,7 @@ fn causal_batch_equals_any_blocks() {
     let mut rec = recording(30.0, 2000.0, 5);
     for notch in [NotchMode::Off, NotchMode::Auto, NotchMode::On] {
         rec.montage.analysis.notch = notch;
-        let batch = text(&analyze(&rec, true).unwrap());
+        let batch = text(&analyze(&rec, Filtering::Causal).unwrap());
         for blocks in [&[1usize, 7, 333][..], &[40], &[5000, 17]] {
             assert!(
                 feed(&rec, blocks) == batch,
@@ -48,19 +48,19 @@ fn causal_batch_equals_any_blocks() {
 #[test]
 fn threads_change_nothing() {
     let rec = recording(20.0, 1000.0, 9);
-    for causal in [false, true] {
-        let many = text(&analyze_with(&rec, causal, true).unwrap());
-        let one = text(&analyze_with(&rec, causal, false).unwrap());
-        assert!(many == one, "causal = {causal}");
+    for filtering in [Filtering::ZeroPhase, Filtering::Causal] {
+        let many = text(&analyze_with(&rec, filtering, Threads::Pool).unwrap());
+        let one = text(&analyze_with(&rec, filtering, Threads::One).unwrap());
+        assert!(many == one, "{filtering:?}");
     }
 }
 
 #[test]
 fn every_group_has_rows_and_the_rule_spacing() {
     let rec = recording(25.0, 2048.0, 2);
-    for causal in [false, true] {
-        let r = analyze(&rec, causal).unwrap();
-        let plan = Plan::new(&rec.montage, causal).unwrap();
+    for filtering in [Filtering::ZeroPhase, Filtering::Causal] {
+        let r = analyze(&rec, filtering).unwrap();
+        let plan = Plan::new(&rec.montage, filtering).unwrap();
         let n = rec.samples.nrows();
         for (group, spec) in [
             ("activation", plan.rms),
@@ -74,10 +74,8 @@ fn every_group_has_rows_and_the_rule_spacing() {
             for t in &g.tables {
                 assert_eq!(t.values.nrows(), g.time_s.len(), "{group}/{}", t.name);
             }
-            assert!(g
-                .params
-                .iter()
-                .any(|(k, v)| k == "causal" && *v == myobalance::results::AttrValue::Bool(causal)));
+            assert!(g.params.iter().any(|(k, v)| k == "causal"
+                && *v == myobalance::results::AttrValue::Bool(filtering == Filtering::Causal)));
         }
         for s in [
             "activation",
@@ -96,8 +94,8 @@ fn every_group_has_rows_and_the_rule_spacing() {
 fn short_and_empty_recordings_do_not_fail() {
     for seconds in [0.0, 0.1, 1.0, 3.9] {
         let rec = recording(seconds, 1000.0, 1);
-        for causal in [false, true] {
-            let r = analyze(&rec, causal).unwrap();
+        for filtering in [Filtering::ZeroPhase, Filtering::Causal] {
+            let r = analyze(&rec, filtering).unwrap();
             let tremor = r.group("tremor").unwrap();
             assert!(
                 tremor.time_s.is_empty(),

@@ -2,7 +2,7 @@
 //! weaker left side, co-contraction 0.3, fatigue within each set, tremor late in each set),
 //! at several rates and seeds, in both modes.
 
-use myobalance::engine::analyze;
+use myobalance::engine::{analyze, Filtering};
 use myobalance::recording::Truth;
 use myobalance::results::{EventKind, Results, SummaryValues};
 use myobalance::sim::{simulate, SimSettings};
@@ -42,9 +42,9 @@ fn one_set_recovers_tremor_symmetry_cocontraction_fatigue_and_force() {
         // Lead-in and one full set of six 7 s repetitions (with 1 s pauses): 51 s.
         let rec = simulate(&SimSettings::new(51.0, rate, seed)).unwrap();
         let truth = rec.truth.as_ref().unwrap();
-        for causal in [false, true] {
-            let r = analyze(&rec, causal).unwrap();
-            let at = format!("{rate} Hz, seed {seed}, causal {causal}");
+        for filtering in [Filtering::ZeroPhase, Filtering::Causal] {
+            let r = analyze(&rec, filtering).unwrap();
+            let at = format!("{rate} Hz, seed {seed}, {filtering:?}");
 
             for ch in ["force_l", "force_r", "biceps_l", "biceps_r"] {
                 let peak = summary(&r, "tremor", "peak_hz", ch);
@@ -151,21 +151,21 @@ fn cocontraction_orders_scenarios_by_their_ratio() {
         };
         let rec = simulate(&settings).unwrap();
         let expected = truth_of(rec.truth.as_ref().unwrap(), "cci_fw_percent", "elbow_r");
-        for causal in [false, true] {
-            let r = analyze(&rec, causal).unwrap();
+        for filtering in [Filtering::ZeroPhase, Filtering::Causal] {
+            let r = analyze(&rec, filtering).unwrap();
             let fw = summary(&r, "cocontraction", "fw_mean", "elbow_r");
             let rudolph = summary(&r, "cocontraction", "rudolph_mean", "elbow_r");
             assert!(
                 (fw - expected).abs() < FW_TOL_PERCENT,
                 "ratio {ratio}: FW {fw} vs {expected}"
             );
-            if let (Some((fw0, ru0)), false) = (previous, causal) {
+            if let (Some((fw0, ru0)), Filtering::ZeroPhase) = (previous, filtering) {
                 assert!(
                     fw > fw0 && rudolph > ru0,
                     "ratio {ratio}: FW {fw0} → {fw}, Rudolph {ru0} → {rudolph}"
                 );
             }
-            if !causal {
+            if filtering == Filtering::ZeroPhase {
                 previous = Some((fw, rudolph));
             }
         }

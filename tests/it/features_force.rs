@@ -1,6 +1,8 @@
 //! Force metrics on the METHODS.md Appendix T vector and on repeated contractions.
 
-use myobalance::features::force::{force_metrics, steadiness_cv, ForceSettings};
+use myobalance::features::force::{
+    force_metrics, steadiness_cv, ContractionPass, ForceMetrics, ForceSettings, LevelsPass,
+};
 
 use crate::fixtures::Noise;
 
@@ -96,4 +98,60 @@ fn flat_and_short_signals_give_no_onsets() {
     assert!(force_metrics(&[1.0; 2000], &s).onsets.is_empty());
     let short = force_metrics(&[1.0; 10], &s);
     assert!(short.peak.is_nan() && short.onsets.is_empty());
+}
+
+/// The repeated-contractions signal of the test above, with a slow drift.
+fn three_holds(fs: f64, seed: u64) -> Vec<f64> {
+    let mut noise = Noise::new(seed);
+    (0..(16.0 * fs) as usize)
+        .map(|i| {
+            let t = i as f64 / fs;
+            let phase = (t - 1.0).rem_euclid(5.0);
+            let on = (1.0..16.0).contains(&t) && phase < 3.0;
+            let level = if on { (2000.0 * phase).min(200.0) } else { 0.0 };
+            level + 0.2 * t + 0.5 * noise.gauss()
+        })
+        .collect()
+}
+
+/// Both passes fed in blocks of `block` samples.
+fn in_blocks(f: &[f64], s: &ForceSettings, block: usize) -> ForceMetrics {
+    let mut levels = LevelsPass::new(s.window_samples());
+    f.chunks(block).for_each(|b| levels.push(b));
+    let levels = levels.finish().expect("longer than a window");
+    let mut contractions = ContractionPass::new(s, &levels);
+    f.chunks(block).for_each(|b| contractions.push(b));
+    ForceMetrics::of(&levels, contractions.finish())
+}
+
+#[test]
+fn passes_fed_in_blocks_give_the_whole_signal_metrics_to_the_bit() {
+    let fs = 2000.0;
+    let f = three_holds(fs, 9);
+    let s = ForceSettings::new(fs);
+    let whole = force_metrics(&f, &s);
+    assert_eq!(whole.onsets.len(), 3, "{:?}", whole.onsets);
+    for block in [1, 7, 64, 999, 4096, f.len()] {
+        let m = in_blocks(&f, &s, block);
+        // Debug prints each float's shortest exact form: equal text is equal bits.
+        assert_eq!(format!("{m:?}"), format!("{whole:?}"), "blocks of {block}");
+    }
+}
+
+#[test]
+fn non_finite_samples_end_in_bounded_time_with_the_same_onsets() {
+    let fs = 1000.0;
+    let mut f = three_holds(fs, 4);
+    let clean = force_metrics(&f, &ForceSettings::new(fs));
+    // Isolated NaN and infinities on the rest and on the holds (a device glitch).
+    for i in [500, 2500, 2501, 9000, 15_500] {
+        f[i] = f64::NAN;
+    }
+    f[12_000] = f64::INFINITY;
+    let m = force_metrics(&f, &ForceSettings::new(fs));
+    let onsets = |m: &ForceMetrics| m.onsets.iter().map(|o| o.onset).collect::<Vec<_>>();
+    assert_eq!(onsets(&m).len(), 3, "{:?}", m.onsets);
+    for (a, b) in onsets(&m).iter().zip(onsets(&clean)) {
+        assert!(a.abs_diff(b) <= 2, "onset {a} vs {b} without the glitches");
+    }
 }

@@ -10,6 +10,7 @@ use std::process::Output;
 use myobalance::import::open::{detect, read};
 use myobalance::import::Settings;
 use myobalance::montage::{Kind, Montage};
+use myobalance::recording::Gap;
 use myobalance::recording::Recording;
 use myobalance::results::EventKind;
 use myobalance::store::read_file;
@@ -142,13 +143,16 @@ fn edf_plus_d_gaps_are_filled_listed_and_annotations_kept() {
     );
     assert_eq!(
         a.gaps,
-        vec![[(at * fs).round() as i64, (missing * fs).round() as i64]]
+        vec![Gap {
+            first_row: (at * fs).round() as u64,
+            rows: (missing * fs).round() as u64
+        }]
     );
     let stored: usize = truth["signals"][0]["samples"].as_array().unwrap().len();
     assert_eq!(r.samples.nrows(), stored + (missing * fs).round() as usize);
     // The filled rows lie on the line between the samples either side of the gap.
     let first = column(&r, &r.montage.channels[0].name);
-    let (g0, n) = (a.gaps[0][0] as usize, a.gaps[0][1] as usize);
+    let (g0, n) = (a.gaps[0].first_row as usize, a.gaps[0].rows as usize);
     let (before, after) = (first[g0 - 1], first[g0 + n]);
     let mid = first[g0 + n / 2];
     let t = (n / 2 + 1) as f64 / (n + 1) as f64;

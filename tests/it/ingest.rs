@@ -5,7 +5,7 @@
 use myobalance::ingest::cyton::{encode_cyton_packet, CytonDecoder, PACKET_LEN};
 use myobalance::ingest::frame::{encode_frame, encode_frame_into, frame_len, FrameDecoder};
 use myobalance::ingest::text::{TextDecoder, MAX_LINE_BYTES};
-use myobalance::ingest::{Decoded, Decoder, DecoderStats, Gap};
+use myobalance::ingest::{Decoded, Decoder, DecoderStats, Missing};
 
 /// SplitMix64: a small seeded generator, so every run sees the same inputs.
 struct Rng(u64);
@@ -72,7 +72,7 @@ fn text_decoder() -> Box<dyn Decoder> {
 }
 
 fn gaps(out: &Decoded) -> Vec<(u64, u64)> {
-    out.gaps.iter().map(|g| (g.row, g.missing)).collect()
+    out.gaps.iter().map(|g| (g.row, g.count)).collect()
 }
 
 // ---- frame ----
@@ -369,13 +369,13 @@ fn text_garbage_lines_are_gaps_and_skipped_exactly() {
     let mut bytes = b"a;b;c\n".to_vec();
     let mut expected = Vec::new();
     let mut skipped = 0;
-    let mut expected_gaps: Vec<Gap> = Vec::new();
+    let mut expected_gaps: Vec<Missing> = Vec::new();
     for row in 0..60u64 {
         let g = garbage[row as usize % garbage.len()];
         bytes.extend_from_slice(g);
         skipped += g.len() as u64;
         if g.iter().any(|b| !b" \r\n".contains(b)) {
-            expected_gaps.push(Gap { row, missing: 1 });
+            expected_gaps.push(Missing { row, count: 1 });
         }
         let v = random_values(&mut rng, 3);
         text_line(&mut rng, &v, &mut bytes);
@@ -464,7 +464,7 @@ fn robustness(make: fn() -> Box<dyn Decoder>, valid: &[u8], binary_frame_len: Op
             }
             frames += out.frames as u64;
             for g in &out.gaps {
-                assert!(g.row >= last_row && g.row <= frames && g.missing > 0);
+                assert!(g.row >= last_row && g.row <= frames && g.count > 0);
                 last_row = g.row;
             }
             out.clear();

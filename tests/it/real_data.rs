@@ -12,7 +12,7 @@ use myobalance::dsp::butterworth::{butter, Band};
 use myobalance::dsp::filtfilt::ZeroPhase;
 use myobalance::dsp::spectral::{band_power, median_frequency};
 use myobalance::dsp::welch::{Detrend, Welch};
-use myobalance::engine::analyze;
+use myobalance::engine::{analyze, Filtering};
 use myobalance::features::cocontraction::falconer_winter;
 use myobalance::montage::Montage;
 use myobalance::store::csv::read_csv;
@@ -157,8 +157,8 @@ fn the_pipeline_runs_on_every_real_recording() {
         let read =
             read_csv(&path.join("signals.csv"), &montage).unwrap_or_else(|e| panic!("{name}: {e}"));
         let rec = read.recording;
-        for causal in [false, true] {
-            let r = analyze(&rec, causal).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for filtering in [Filtering::ZeroPhase, Filtering::Causal] {
+            let r = analyze(&rec, filtering).unwrap_or_else(|e| panic!("{name}: {e}"));
             for g in &r.features {
                 for t in &g.tables {
                     // Activation, tremor power and fatigue frequencies exist for every row.
@@ -315,7 +315,7 @@ fn rest_tremor_is_found_at_its_frequency() {
     let rec = read_csv(&path.join("signals.csv"), &montage)
         .unwrap()
         .recording;
-    let r = analyze(&rec, false).unwrap();
+    let r = analyze(&rec, Filtering::ZeroPhase).unwrap();
     let tremor = r.summary("tremor").unwrap();
     let peaks = tremor.numbers("peak_hz").unwrap();
     let powers = tremor.numbers("band_power").unwrap();

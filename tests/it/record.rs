@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use myobalance::ingest::cyton::{encode_cyton_packet, CYTON_UV_PER_COUNT};
 use myobalance::ingest::frame::encode_frame;
+use myobalance::recording::Gap;
 use myobalance::results::EventKind;
 use myobalance::store::read_file;
 use serialport::{SerialPort, TTYPort};
@@ -295,7 +296,16 @@ fn frame_faults_are_filled_counted_and_the_features_match_process_causal() {
     assert_eq!(acq.port, device.name);
     assert_eq!(
         acq.gaps,
-        vec![[500, 10], [(corrupt - first) as i64, 1]],
+        vec![
+            Gap {
+                first_row: 500,
+                rows: 10
+            },
+            Gap {
+                first_row: corrupt - first,
+                rows: 1
+            }
+        ],
         "gaps as [first row, count]"
     );
     assert_eq!(acq.frames_missing, 11);
@@ -467,7 +477,7 @@ fn cyton_handshake_faults_and_unplug() {
     }
     let acq = rec.acquisition.as_ref().unwrap();
     assert_eq!(acq.protocol, "cyton");
-    assert_eq!(acq.gaps, vec![[100, 1], [300, 1]]);
+    assert_eq!(acq.gaps, gaps(&[[100, 1], [300, 1]]));
     assert_eq!((acq.frames_received, acq.frames_missing), (1998, 2));
     // Each 0xA0 in the garbage starts a candidate packet whose footer is wrong: with the
     // bad-footer packet, three corrupt packets.
@@ -521,7 +531,7 @@ fn text_lines_with_a_header_and_bad_lines_stop_at_the_duration() {
         }
     }
     let acq = rec.acquisition.as_ref().unwrap();
-    assert_eq!(acq.gaps, vec![[10, 1], [20, 1]]);
+    assert_eq!(acq.gaps, gaps(&[[10, 1], [20, 1]]));
     assert_eq!(acq.frames_corrupt, 2);
     assert_eq!(acq.frames_received, 998);
     // The bad lines' rows lie halfway between their neighbours.
@@ -682,4 +692,12 @@ fn bad_settings_are_usage_errors_and_a_wrong_device_keeps_no_file() {
         "{err}"
     );
     assert!(!out.exists(), "no file is kept when nothing was recorded");
+}
+
+/// Gaps from `[first_row, rows]` pairs.
+fn gaps(pairs: &[[u64; 2]]) -> Vec<Gap> {
+    pairs
+        .iter()
+        .map(|&[first_row, rows]| Gap { first_row, rows })
+        .collect()
 }

@@ -8,12 +8,12 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use myobalance::engine::analyze;
+use myobalance::engine::{analyze, Filtering};
 use myobalance::ingest::acquire::ReaderEnd;
 use myobalance::ingest::DecoderStats;
 use myobalance::recorder::source::{Feed, SourceInfo};
 use myobalance::recorder::{self, Control, Sink, Sinks, Source, Stop, Update};
-use myobalance::recording::{Acquisition, Recording};
+use myobalance::recording::{Acquisition, Gap, Recording};
 use myobalance::results::{FeatureGroup, GroupId};
 use myobalance::ring::{Block, SendError};
 use myobalance::sim::{simulate, SimSettings};
@@ -29,7 +29,7 @@ struct Blocks {
     samples: Vec<f32>,
     channels: usize,
     sizes: Vec<usize>,
-    gaps: Vec<[u64; 2]>,
+    gaps: Vec<Gap>,
     pace_hz: Option<f64>,
 }
 
@@ -76,13 +76,13 @@ impl Source for Blocks {
                     std::thread::sleep(wait);
                 }
             }
-            let gaps: Vec<[u64; 2]> = self
+            let gaps: Vec<Gap> = self
                 .gaps
                 .iter()
-                .filter(|g| (row as u64..(row + size) as u64).contains(&g[0]))
+                .filter(|g| (row as u64..(row + size) as u64).contains(&g.first_row))
                 .copied()
                 .collect();
-            let lost: u64 = gaps.iter().map(|g| g[1]).sum();
+            let lost = Gap::total_rows(&gaps);
             stats.frames_received += size as u64 - lost;
             stats.frames_missing += lost;
             let mut block = Block {
@@ -149,11 +149,24 @@ fn settings(dir: &std::path::Path, name: &str, seconds: f64) -> recorder::Settin
 fn rows_told_and_stored_equal_process_causal_for_any_blocks_and_gaps() {
     let dir = scratch_dir("recorder-blocks");
     let mut recording = simulate(&SimSettings::new(12.0, 1000.0, 5)).unwrap();
-    let gaps = vec![[2500u64, 7], [7001, 40]];
-    for [row, count] in &gaps {
+    let gaps = vec![
+        Gap {
+            first_row: 2500,
+            rows: 7,
+        },
+        Gap {
+            first_row: 7001,
+            rows: 40,
+        },
+    ];
+    for &Gap {
+        first_row: row,
+        rows: count,
+    } in &gaps
+    {
         // The assembler fills lost rows by interpolation; any values will do here, as
         // long as the recorder and the batch run see the same ones.
-        for r in *row..row + count {
+        for r in row..row + count {
             recording.samples.row_mut(r as usize).fill(0.5);
         }
     }
@@ -182,10 +195,10 @@ fn rows_told_and_stored_equal_process_causal_for_any_blocks_and_gaps() {
 
         let mut batch = recording.clone();
         batch.acquisition = Some(Acquisition {
-            gaps: gaps.iter().map(|g| [g[0] as i64, g[1] as i64]).collect(),
+            gaps: gaps.clone(),
             ..Acquisition::default()
         });
-        let expected = analyze(&batch, true).unwrap();
+        let expected = analyze(&batch, Filtering::Causal).unwrap();
         let updates = collect.0.lock().unwrap().clone();
         for id in GroupId::ALL {
             let want = expected.group(id.as_str()).unwrap();

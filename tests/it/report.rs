@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use myobalance::montage::{Bilateral, Channel, Kind, Montage, Side};
-use myobalance::recording::{Acquisition, Recording};
+use myobalance::recording::{Acquisition, Gap, Recording};
 use myobalance::report::decimate::MAX_POINTS;
 use myobalance::report::html::number;
 use myobalance::report::{render, ReportError};
@@ -382,7 +382,8 @@ fn a_force_only_recording_gets_a_page_without_emg_sections() {
         truth: None,
         metadata: Default::default(),
     };
-    let results = myobalance::engine::analyze(&recording, false).unwrap();
+    let results =
+        myobalance::engine::analyze(&recording, myobalance::engine::Filtering::ZeroPhase).unwrap();
     let dir = scratch_dir("report-force-only");
     let path = dir.join("grip.h5");
     write_file(&path, &recording, Some(&results), &WriteOptions::default()).unwrap();
@@ -445,7 +446,10 @@ fn odd_file() -> StoredFile {
                 bytes_skipped: 40,
                 ring_overruns: 1,
                 measured_rate_hz: None,
-                gaps: vec![[100, 10]],
+                gaps: vec![Gap {
+                    first_row: 100,
+                    rows: 10,
+                }],
                 timing: vec![],
             }),
             truth: None,

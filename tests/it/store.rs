@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use myobalance::montage::{Channel, Kind, Montage, Side};
-use myobalance::recording::{Acquisition, Recording, Truth, TruthEntry};
+use myobalance::recording::{Acquisition, Gap, Recording, Truth, TruthEntry};
 use myobalance::results::{
     AttrValue, Event, EventKind, FeatureGroup, FeatureTable, Results, SummaryGroup, SummaryValues,
 };
@@ -84,7 +84,10 @@ fn recording() -> Recording {
             bytes_skipped: 17,
             ring_overruns: 0,
             measured_rate_hz: Some(1999.7),
-            gaps: vec![[100, 3]],
+            gaps: vec![Gap {
+                first_row: 100,
+                rows: 3,
+            }],
             timing: vec![[0.0, 0.0], [2000.0, 1.0001]],
         }),
         truth: Some(Truth {

@@ -26,7 +26,7 @@ use crate::ingest::protocol::Protocol;
 use crate::live_view::stdout_is_terminal;
 use crate::montage::Montage;
 use crate::recorder::source::{SerialSource, SimulatedSource};
-use crate::recorder::{self, report::percentile, Control, Report, Sinks, Source};
+use crate::recorder::{self, Control, Report, Sinks, Source};
 use crate::sim::SimSettings;
 
 /// The serial protocols, as the command line names them.
@@ -345,14 +345,14 @@ fn print_report(r: &Report, out: &str) {
             eprintln!("the {sink} skipped {dropped} updates to keep up");
         }
     }
-    if !r.latencies_ms.is_empty() {
+    if r.latencies.count() > 0 {
         eprintln!(
             "feature rows: {}, out {:.2} ms (p50), {:.2} ms (p99), {:.2} ms (max) after \
              their last sample was read",
-            r.latencies_ms.len(),
-            percentile(&r.latencies_ms, 50.0),
-            percentile(&r.latencies_ms, 99.0),
-            percentile(&r.latencies_ms, 100.0),
+            r.latencies.count(),
+            r.latencies.percentile(50.0),
+            r.latencies.percentile(99.0),
+            r.latencies.percentile(100.0),
         );
     }
 }

@@ -55,10 +55,10 @@ pub fn events(c: &Collected) -> Vec<Event> {
     }
     for g in c.gaps {
         events.push(Event {
-            time_s: g[0] as f64 / fs,
+            time_s: g.first_row as f64 / fs,
             kind: EventKind::Gap,
             channel: String::new(),
-            value: g[1] as f64,
+            value: g.rows as f64,
             text: String::new(),
         });
     }

@@ -2,6 +2,7 @@
 //! (all rows for a whole run, the new ones for a live one), columns and parameters.
 
 use super::{emg_names, seconds, span, table, text, Collected, RowCounts};
+use crate::engine::Filtering;
 use crate::results::{AttrValue, FeatureGroup, GroupId, TableId};
 
 /// The feature groups with their rows after `from` (all rows when `from` is zero). Every
@@ -25,7 +26,7 @@ pub fn feature_groups(c: &Collected, from: RowCounts) -> Vec<FeatureGroup> {
 /// `/features/activation`: RMS and %MVC per EMG channel and RMS window.
 fn activation(c: &Collected, from: usize) -> FeatureGroup {
     let plan = c.plan;
-    let causal = AttrValue::Bool(plan.causal);
+    let causal = AttrValue::Bool(plan.filtering == Filtering::Causal);
     let emg_names = emg_names(c);
     let mvc: Vec<Option<f64>> = c.emg.iter().map(|(i, _)| plan.mvc(*i)).collect();
     let pct = |k: usize, v: f64| mvc[k].map_or(f64::NAN, |m| 100.0 * v / m);
@@ -71,7 +72,7 @@ fn activation(c: &Collected, from: usize) -> FeatureGroup {
 /// `/features/fatigue`: median and mean frequency per EMG channel and epoch.
 fn fatigue(c: &Collected, from: usize) -> FeatureGroup {
     let plan = c.plan;
-    let causal = AttrValue::Bool(plan.causal);
+    let causal = AttrValue::Bool(plan.filtering == Filtering::Causal);
     let emg_names = emg_names(c);
     let rows = c
         .emg
@@ -107,7 +108,7 @@ fn fatigue(c: &Collected, from: usize) -> FeatureGroup {
 /// `/features/cocontraction`: Falconer–Winter and Rudolph indices per pair and window.
 fn cocontraction(c: &Collected, from: usize) -> FeatureGroup {
     let plan = c.plan;
-    let causal = AttrValue::Bool(plan.causal);
+    let causal = AttrValue::Bool(plan.filtering == Filtering::Causal);
     let names: Vec<String> = plan.pairs.iter().map(|p| p.name.clone()).collect();
     let rows = c.pairs.iter().map(|p| p.rows.len()).min().unwrap_or(0);
     let rows = span(from, rows);
@@ -141,7 +142,7 @@ fn cocontraction(c: &Collected, from: usize) -> FeatureGroup {
 /// `/features/tremor`: band power, relative power and peak per tremor channel and window.
 fn tremor(c: &Collected, from: usize) -> FeatureGroup {
     let plan = c.plan;
-    let causal = AttrValue::Bool(plan.causal);
+    let causal = AttrValue::Bool(plan.filtering == Filtering::Causal);
     let names: Vec<String> = c
         .tremor
         .iter()

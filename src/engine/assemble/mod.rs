@@ -10,6 +10,7 @@ use std::ops::Range;
 use ndarray::Array2;
 
 use crate::features::force::ForceMetrics;
+use crate::recording::Gap;
 use crate::results::{AttrValue, Event, FeatureTable, GroupId, Results, SummaryValues, TableId};
 
 pub use groups::feature_groups;
@@ -30,7 +31,7 @@ pub struct Collected<'a> {
     pub tremor: Vec<(usize, &'a TremorPart)>,
     pub force: Vec<(usize, ForceMetrics)>,
     pub pairs: &'a [PairCci],
-    pub gaps: &'a [[i64; 2]],
+    pub gaps: &'a [Gap],
     pub markers: &'a [Event],
 }
 
@@ -99,12 +100,13 @@ fn numbers(name: &str, values: Vec<f64>) -> (String, SummaryValues) {
     (name.to_string(), SummaryValues::Numbers(values))
 }
 
-/// Builds the results of a run.
-pub fn assemble(c: Collected) -> Results {
+/// Builds the results of a run, with the feature rows after `from` (all of them when
+/// `from` is zero).
+pub fn assemble(c: Collected, from: RowCounts) -> Results {
     let emg_names = emg_names(&c);
     let mvc: Vec<Option<f64>> = c.emg.iter().map(|(i, _)| c.plan.mvc(*i)).collect();
     Results {
-        features: feature_groups(&c, RowCounts::default()),
+        features: feature_groups(&c, from),
         events: events::events(&c),
         summary: summary::summary(&c, &emg_names, &mvc),
     }

@@ -5,7 +5,6 @@
 use super::{numbers, Collected, MIN_FATIGUE_EPOCHS};
 use crate::features::force::ForceMetrics;
 use crate::features::line_fit::fit_line;
-use crate::features::stats::mean_finite;
 use crate::features::symmetry::symmetry;
 use crate::features::tremor::TremorRow;
 use crate::montage::Kind;
@@ -17,7 +16,7 @@ pub fn summary(c: &Collected, emg_names: &[String], mvc: &[Option<f64>]) -> Vec<
     let mut groups = Vec::new();
     if !c.emg.is_empty() {
         groups.push(activation(emg_names, &means));
-        groups.push(fatigue(c, emg_names, mvc));
+        groups.push(fatigue(c, emg_names));
     }
     if !c.pairs.is_empty() {
         groups.push(cocontraction(c));
@@ -45,7 +44,7 @@ impl EmgMeans {
         let rms: Vec<f64> = c
             .emg
             .iter()
-            .map(|(_, o)| mean_finite(o.windows.rms_rows.iter().copied()))
+            .map(|(_, o)| o.windows.rms_mean.mean())
             .collect();
         let pct_mvc = rms
             .iter()
@@ -69,23 +68,10 @@ fn activation(emg_names: &[String], means: &EmgMeans) -> SummaryGroup {
 
 /// The least-squares line through the median frequency of the active epochs (METHODS.md
 /// D), per EMG channel.
-fn fatigue(c: &Collected, emg_names: &[String], mvc: &[Option<f64>]) -> SummaryGroup {
-    let plan = c.plan;
+fn fatigue(c: &Collected, emg_names: &[String]) -> SummaryGroup {
     let mut columns: [Vec<f64>; 5] = Default::default();
-    for (k, (_, o)) in c.emg.iter().enumerate() {
-        let (times, mdf): (Vec<f64>, Vec<f64>) = o
-            .windows
-            .fatigue_rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| {
-                r.mdf_hz.is_finite()
-                    && mvc[k].is_none_or(|m| {
-                        100.0 * r.rms / m >= plan.montage.analysis.fatigue_min_pct_mvc
-                    })
-            })
-            .map(|(e, r)| (plan.fatigue.centre_s(e), r.mdf_hz))
-            .unzip();
+    for (_, o) in &c.emg {
+        let (times, mdf): (Vec<f64>, Vec<f64>) = o.windows.active_epochs.iter().copied().unzip();
         let line = (times.len() >= MIN_FATIGUE_EPOCHS)
             .then(|| fit_line(&times, &mdf))
             .flatten();
@@ -122,17 +108,11 @@ fn cocontraction(c: &Collected) -> SummaryGroup {
         columns: vec![
             numbers(
                 "fw_mean",
-                c.pairs
-                    .iter()
-                    .map(|p| mean_finite(p.rows.iter().map(|r| r.fw)))
-                    .collect(),
+                c.pairs.iter().map(|p| p.fw_mean.mean()).collect(),
             ),
             numbers(
                 "rudolph_mean",
-                c.pairs
-                    .iter()
-                    .map(|p| mean_finite(p.rows.iter().map(|r| r.rudolph)))
-                    .collect(),
+                c.pairs.iter().map(|p| p.rudolph_mean.mean()).collect(),
             ),
         ],
     }

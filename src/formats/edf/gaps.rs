@@ -1,15 +1,15 @@
 //! EDF+D / BDF+D: each data record starts when its time-keeping annotation says, not
 //! necessarily where the previous record ended. A record that starts later than the
 //! previous record's end by more than half a sample period of the fastest signal leaves
-//! a gap: data is missing there, and [`Gap::at_s`] says after how many seconds of stored
+//! a gap: data is missing there, and [`TimeGap::at_s`] says after how many seconds of stored
 //! samples (whole records before it × record duration).
 
-use crate::formats::Gap;
+use crate::formats::TimeGap;
 
 /// What the record onsets say about missing data.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct Discontinuities {
-    pub gaps: Vec<Gap>,
+    pub gaps: Vec<TimeGap>,
     pub warnings: Vec<String>,
 }
 
@@ -36,7 +36,7 @@ pub(super) fn find(
             (Some(start), Some(expected_s)) => {
                 let missing_s = start - expected_s;
                 if missing_s > tolerance_s {
-                    out.gaps.push(Gap {
+                    out.gaps.push(TimeGap {
                         at_s: index as f64 * record_duration_s,
                         missing_s,
                     });

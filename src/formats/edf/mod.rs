@@ -6,7 +6,7 @@
 //! - `records` decides how many complete data records to read (−1 means "count them").
 //! - `samples` decodes and calibrates the ordinary signals, in parallel.
 //! - `annotations` reads the `EDF Annotations` / `BDF Annotations` signals (TALs).
-//! - `gaps` turns EDF+D record onsets into [`Gap`](crate::formats::Gap)s; `start` and `subject` read
+//! - `gaps` turns EDF+D record onsets into [`TimeGap`](crate::formats::TimeGap)s; `start` and `subject` read
 //!   the start time and the subject.
 //!
 //! Times: EDF+ annotation onsets count from the header's start time, and the first

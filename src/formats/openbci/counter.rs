@@ -1,7 +1,7 @@
 //! The sample index of OpenBCI rows, followed row by row into gaps and sequence counts
 //! (see the parent module's docs for how each board counts).
 
-use crate::formats::Gap;
+use crate::formats::TimeGap;
 
 use super::layout::{Header, Role, LEARN_ROWS};
 use super::lines::{parse_number, split_fields};
@@ -90,7 +90,7 @@ pub(super) struct Tracker {
     rows_in_packet: u32,
     /// Rows missing so far.
     pub(super) missing: u64,
-    pub(super) gaps: Vec<Gap>,
+    pub(super) gaps: Vec<TimeGap>,
 }
 
 impl Tracker {
@@ -145,7 +145,7 @@ impl Tracker {
             return;
         }
         self.missing = self.missing.saturating_add(missing);
-        self.gaps.push(Gap {
+        self.gaps.push(TimeGap {
             at_s: rows_before as f64 / self.rate_hz,
             missing_s: missing as f64 / self.rate_hz,
         });

@@ -23,7 +23,7 @@ pub mod transfer;
 use std::collections::HashMap;
 
 use crate::formats::text::{self, digits, shorten};
-use crate::formats::{FormatError, Gap, Imported, SequenceCounts, Signal};
+use crate::formats::{FormatError, Imported, SequenceCounts, Signal, TimeGap};
 use header::{parse_devices, Device};
 use transfer::counts_to_signal;
 
@@ -317,7 +317,7 @@ fn sequence_range(values: &[u64]) -> u64 {
 }
 
 /// Gaps (and the count of missing samples) from a counter modulo `modulus`.
-pub fn counter_gaps(values: &[u64], modulus: u64, rate_hz: f64) -> (Vec<Gap>, u64) {
+pub fn counter_gaps(values: &[u64], modulus: u64, rate_hz: f64) -> (Vec<TimeGap>, u64) {
     let mut gaps = Vec::new();
     let mut missing_total = 0u64;
     for (row, pair) in values.windows(2).enumerate() {
@@ -326,7 +326,7 @@ pub fn counter_gaps(values: &[u64], modulus: u64, rate_hz: f64) -> (Vec<Gap>, u6
         let missing = if jump == 0 { modulus - 1 } else { jump - 1 };
         if missing > 0 {
             missing_total = missing_total.saturating_add(missing);
-            gaps.push(Gap {
+            gaps.push(TimeGap {
                 at_s: (row + 1) as f64 / rate_hz,
                 missing_s: missing as f64 / rate_hz,
             });

@@ -7,6 +7,18 @@
 //! recommends: a gate where force first exceeds μ + 10 % of (peak − μ), then a search back
 //! to the last sample at or below μ + 3σ; the onset is the sample after it. This avoids
 //! the false triggers of a plain μ + 3σ crossing.
+//!
+//! The metrics take two passes: [`LevelsPass`] finds μ, σ, the peak and the MVC;
+//! [`ContractionPass`] then finds the onsets against those levels. Both read the signal
+//! block by block in bounded memory, so a live recording can keep the signal on disk
+//! between them; [`force_metrics`] runs both over a signal in memory. A non-finite sample
+//! counts as the finite one before it.
+
+mod contractions;
+mod levels;
+
+pub use contractions::ContractionPass;
+pub use levels::{BestWindow, ForceLevels, LevelsPass, QuietWindow};
 
 use super::stats::mean_finite;
 
@@ -47,6 +59,11 @@ impl ForceSettings {
     fn samples(&self, seconds: f64) -> usize {
         ((seconds * self.sample_rate_hz).round() as usize).max(1)
     }
+
+    /// Samples of the baseline and MVC window.
+    pub fn window_samples(&self) -> usize {
+        self.samples(self.window_s)
+    }
 }
 
 /// One detected contraction.
@@ -82,50 +99,40 @@ pub struct ForceMetrics {
     pub steadiness_cv: f64,
 }
 
-/// Index of the window of `w` samples with the smallest mean, and its mean and SD.
-pub fn quiet_window(x: &[f64], w: usize) -> Option<(usize, f64, f64)> {
-    if x.len() < w || w < 2 {
-        return None;
+/// Replaces a non-finite sample (a device glitch) by the last finite one before it, NaN
+/// before any: a glitch neither sets the peak nor ends a hold. Both passes apply it, so
+/// they see the same signal.
+#[derive(Debug, Clone)]
+struct HoldFinite(f64);
+
+impl Default for HoldFinite {
+    fn default() -> HoldFinite {
+        HoldFinite(f64::NAN)
     }
-    let hop = (w / 10).max(1);
-    // Windows start every hop: sum each hop-long block once, then a window is its whole
-    // blocks plus the few samples after them.
-    let blocks: Vec<f64> = x.chunks_exact(hop).map(|b| b.iter().sum()).collect();
-    let (whole, rest) = (w / hop, w % hop);
-    let mut best: Option<(usize, f64)> = None;
-    let mut k = 0;
-    while k * hop + w <= x.len() {
-        let start = k * hop;
-        let tail_from = start + whole * hop;
-        let sum = blocks[k..k + whole].iter().sum::<f64>()
-            + x[tail_from..tail_from + rest].iter().sum::<f64>();
-        let mean = sum / w as f64;
-        if best.is_none_or(|(_, m)| mean < m) {
-            best = Some((start, mean));
+}
+
+impl HoldFinite {
+    fn apply(&mut self, v: f64) -> f64 {
+        if v.is_finite() {
+            self.0 = v;
         }
-        k += 1;
+        self.0
     }
-    let (start, mean) = best?;
-    let var = x[start..start + w]
-        .iter()
-        .map(|v| (v - mean).powi(2))
-        .sum::<f64>()
-        / (w - 1) as f64;
-    Some((start, mean, var.sqrt()))
+}
+
+/// Index of the window of `w` samples with the smallest mean (windows start every
+/// `max(w / 10, 1)` samples), and its mean and SD.
+pub fn quiet_window(x: &[f64], w: usize) -> Option<(usize, f64, f64)> {
+    let mut quiet = QuietWindow::new(w);
+    quiet.push(x);
+    quiet.finish()
 }
 
 /// Largest mean over windows of `w` samples (every start).
 pub fn best_window_mean(x: &[f64], w: usize) -> f64 {
-    if x.len() < w || w == 0 {
-        return f64::NAN;
-    }
-    let mut sum: f64 = x[..w].iter().sum();
-    let mut best = sum;
-    for i in w..x.len() {
-        sum += x[i] - x[i - w];
-        best = best.max(sum);
-    }
-    best / w as f64
+    let mut best = BestWindow::new(w);
+    best.push(x);
+    best.finish()
 }
 
 /// `100·SD/mean` (SD with ddof = 1) after removing the least-squares line; the mean is
@@ -158,10 +165,21 @@ pub fn steadiness_cv(hold: &[f64]) -> f64 {
 /// assert!((m.peak - 500.0).abs() < 1e-9);
 /// ```
 pub fn force_metrics(force: &[f64], settings: &ForceSettings) -> ForceMetrics {
-    let w = settings.samples(settings.window_s);
-    let nan = f64::NAN;
-    let Some((_, mu, sigma)) = quiet_window(force, w) else {
-        return ForceMetrics {
+    let mut levels = LevelsPass::new(settings.window_samples());
+    levels.push(force);
+    let Some(levels) = levels.finish() else {
+        return ForceMetrics::undefined();
+    };
+    let mut contractions = ContractionPass::new(settings, &levels);
+    contractions.push(force);
+    ForceMetrics::of(&levels, contractions.finish())
+}
+
+impl ForceMetrics {
+    /// Every metric NaN, no onsets: a signal shorter than the baseline window.
+    pub fn undefined() -> ForceMetrics {
+        let nan = f64::NAN;
+        ForceMetrics {
             baseline_mean: nan,
             baseline_sd: nan,
             peak: nan,
@@ -170,91 +188,22 @@ pub fn force_metrics(force: &[f64], settings: &ForceSettings) -> ForceMetrics {
             rfd: [nan; 3],
             rfd_peak: nan,
             steadiness_cv: nan,
-        };
-    };
-    let max = force.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let peak = max - mu;
-    let onsets = find_onsets(force, mu, sigma, peak, settings);
-    let holds: Vec<f64> = onsets
-        .iter()
-        .filter_map(|o| {
-            let span = o.release - o.gate;
-            let trim = span / 5;
-            (span as f64 >= settings.min_hold_s * settings.sample_rate_hz)
-                .then(|| steadiness_cv(&force[o.gate + trim..o.release - trim]))
-        })
-        .collect();
-    ForceMetrics {
-        baseline_mean: mu,
-        baseline_sd: sigma,
-        peak,
-        mvc_500ms: best_window_mean(force, w) - mu,
-        rfd: [0, 1, 2].map(|k| mean_finite(onsets.iter().map(|o| o.rfd[k]))),
-        rfd_peak: mean_finite(onsets.iter().map(|o| o.rfd_peak)),
-        steadiness_cv: mean_finite(holds.into_iter()),
-        onsets,
+        }
     }
-}
 
-fn find_onsets(
-    force: &[f64],
-    mu: f64,
-    sigma: f64,
-    peak: f64,
-    s: &ForceSettings,
-) -> Vec<ForceOnset> {
-    let mut onsets = Vec::new();
-    if peak.is_nan() || peak <= 0.0 || !sigma.is_finite() {
-        return onsets;
+    /// The metrics from the two passes: the levels, then each onset with the steadiness
+    /// CV of those that were holds.
+    pub fn of(levels: &ForceLevels, onsets: Vec<(ForceOnset, Option<f64>)>) -> ForceMetrics {
+        let (onsets, holds): (Vec<ForceOnset>, Vec<Option<f64>>) = onsets.into_iter().unzip();
+        ForceMetrics {
+            baseline_mean: levels.baseline_mean,
+            baseline_sd: levels.baseline_sd,
+            peak: levels.peak,
+            mvc_500ms: levels.mvc,
+            rfd: [0, 1, 2].map(|k| mean_finite(onsets.iter().map(|o| o.rfd[k]))),
+            rfd_peak: mean_finite(onsets.iter().map(|o| o.rfd_peak)),
+            steadiness_cv: mean_finite(holds.into_iter().flatten()),
+            onsets,
+        }
     }
-    let gate_level = mu + s.gate_fraction * peak;
-    let rest_level = mu + s.k_sigma * sigma;
-    // Re-arm below halfway between rest and the gate, so noise on the gate does not
-    // count one contraction twice.
-    let rearm_level = 0.5 * (rest_level.min(gate_level) + gate_level);
-    let slope_w = s.samples(s.peak_rfd_slope_s);
-    let span = s.samples(s.peak_rfd_span_s);
-    let mut i = 0;
-    let mut earliest = 0;
-    while i < force.len() {
-        if force[i] <= gate_level {
-            i += 1;
-            continue;
-        }
-        let gate = i;
-        let mut j = gate;
-        while j > earliest && force[j] > rest_level {
-            j -= 1;
-        }
-        let onset = if force[j] > rest_level { j } else { j + 1 };
-        let mut release = gate;
-        while release < force.len() && force[release] > gate_level {
-            release += 1;
-        }
-        let rfd = s.rfd_windows_s.map(|x| {
-            let k = s.samples(x);
-            force
-                .get(onset + k)
-                .map(|end| (end - force[onset]) / (k as f64 / s.sample_rate_hz))
-                .unwrap_or(f64::NAN)
-        });
-        let last = (onset + span).min(force.len()).saturating_sub(slope_w);
-        let rfd_peak = (onset..last)
-            .map(|t| (force[t + slope_w] - force[t]) / (slope_w as f64 / s.sample_rate_hz))
-            .fold(f64::NAN, f64::max);
-        onsets.push(ForceOnset {
-            onset,
-            gate,
-            release,
-            rfd,
-            rfd_peak,
-        });
-        // Wait until the force has come back down before looking for the next gate.
-        i = release;
-        while i < force.len() && force[i] > rearm_level {
-            i += 1;
-        }
-        earliest = i;
-    }
-    onsets
 }
