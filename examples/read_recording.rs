@@ -24,7 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut samples = 0usize;
     for _ in 0..repeats {
         let t = Instant::now();
-        let imported = parse_file(&path, &detected)?;
+        let imported = parse_file(&path, &detected, None)?;
         parse_s.push(t.elapsed().as_secs_f64());
         samples = imported.signals.iter().map(|s| s.samples.len()).sum();
         means = imported

@@ -79,7 +79,7 @@ pub fn parse(text: &str) -> Option<Unit> {
     let lower = squeezed.to_lowercase();
     let lower = lower.strip_suffix('.').unwrap_or(&lower);
     match lower {
-        "uv" | "µv" => Some(unit(Quantity::Voltage, "uV", 1.0)),
+        "uv" | "µv" | "microvolt" | "microvolts" => Some(unit(Quantity::Voltage, "uV", 1.0)),
         "mv" | "millivolt" | "millivolts" => Some(unit(Quantity::Voltage, "uV", 1e3)),
         "v" | "volt" | "volts" => Some(unit(Quantity::Voltage, "uV", 1e6)),
         "n" | "nt" | "newton" | "newtons" => Some(unit(Quantity::Force, "N", 1.0)),

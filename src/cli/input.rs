@@ -46,12 +46,14 @@ pub fn load(
     path: &Path,
     montage: Option<&MontageArg>,
     rate_hz: Option<f64>,
+    stream: Option<&str>,
 ) -> anyhow::Result<Input> {
     let shown = path.display().to_string();
     let detected = detect(path)?;
     let settings = Settings {
         rate_hz,
         montage: montage.map(|m| (&m.montage, m.origin.as_str())),
+        stream,
     };
     match (&detected, montage) {
         (Detected::Hdf5, _) if !crate::store::opensignals::is_opensignals(path)? => {

@@ -31,6 +31,10 @@ pub struct InspectArgs {
     /// The rate to describe the recording at (as `process --rate`).
     #[arg(long, value_name = "HZ")]
     pub rate: Option<f64>,
+    /// Of an XDF file with several streams, the one to analyse (default: the first of type
+    /// EMG); the other streams join it.
+    #[arg(long, value_name = "NAME")]
+    pub stream: Option<String>,
 }
 
 /// Prints the description of the file.
@@ -44,7 +48,8 @@ pub fn run(args: InspectArgs) -> anyhow::Result<Outcome> {
         let stored = read_file(&args.file).with_context(context)?;
         print!("{}", describe(&shown, &stored));
     } else {
-        let input = load(&args.file, None, args.rate).with_context(context)?;
+        let input =
+            load(&args.file, None, args.rate, args.stream.as_deref()).with_context(context)?;
         print!("{}", describe_input(&shown, &input));
     }
     Ok(Outcome::Success)

@@ -24,6 +24,10 @@ pub struct MontageArgs {
     /// The rate to analyse at (as `process --rate`).
     #[arg(long, value_name = "HZ")]
     pub rate: Option<f64>,
+    /// Of an XDF file with several streams, the one to analyse (default: the first of type
+    /// EMG); the other streams join it.
+    #[arg(long, value_name = "NAME")]
+    pub stream: Option<String>,
 }
 
 /// Prints or writes the montage.
@@ -38,7 +42,7 @@ pub fn run(args: MontageArgs) -> anyhow::Result<Outcome> {
         }
     }
     let shown = args.input.display().to_string();
-    let input = load(&args.input, None, args.rate)
+    let input = load(&args.input, None, args.rate, args.stream.as_deref())
         .with_context(|| format!("cannot read the montage of {shown}"))?;
     let text = match &input.guess {
         Some(g) => g.to_toml(&shown),

@@ -107,7 +107,7 @@ pub fn run(args: MvcArgs) -> anyhow::Result<Outcome> {
 /// serves trials at any rate.
 fn first_trials_montage(trials: &[PathBuf], rate_hz: Option<f64>) -> anyhow::Result<MontageArg> {
     let first = &trials[0];
-    let input = load(first, None, rate_hz)?;
+    let input = load(first, None, rate_hz, None)?;
     let shown = first.display().to_string();
     if let Some(g) = &input.guess {
         eprintln!("{}", super::input::guess_line(&shown, g));
@@ -142,7 +142,7 @@ pub fn references(
     let mut best: Vec<Option<(f64, usize)>> = vec![None; emg.len()];
     let mut shortest_needed_s = 0.0_f64;
     for (t, trial) in trials.iter().enumerate() {
-        let input = load(trial, Some(arg), rate_hz)?;
+        let input = load(trial, Some(arg), rate_hz, None)?;
         for warning in &input.warnings {
             eprintln!("warning: {warning}");
         }

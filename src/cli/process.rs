@@ -44,6 +44,10 @@ pub struct ProcessArgs {
     /// with signals at several rates (default: the highest EMG rate).
     #[arg(long, value_name = "HZ")]
     pub rate: Option<f64>,
+    /// Of an XDF file with several streams, the one to analyse (default: the first of type
+    /// EMG); the other streams join it.
+    #[arg(long, value_name = "NAME")]
+    pub stream: Option<String>,
     /// Output file, for a single input.
     #[arg(long, value_name = "FILE.h5")]
     pub out: Option<PathBuf>,
@@ -75,6 +79,8 @@ pub struct ProcessSettings {
     pub jobs: usize,
     /// `--rate`.
     pub rate_hz: Option<f64>,
+    /// `--stream`.
+    pub stream: Option<String>,
 }
 
 impl ProcessArgs {
@@ -121,6 +127,7 @@ impl ProcessArgs {
             },
             jobs,
             rate_hz: self.rate,
+            stream: self.stream.clone(),
         })
     }
 }
@@ -193,7 +200,12 @@ fn process_one(
     settings: &ProcessSettings,
     progress: &Progress,
 ) -> anyhow::Result<()> {
-    let loaded = load(input, settings.montage.as_ref(), settings.rate_hz)?;
+    let loaded = load(
+        input,
+        settings.montage.as_ref(),
+        settings.rate_hz,
+        settings.stream.as_deref(),
+    )?;
     if let Some(g) = &loaded.guess {
         progress.note(&guess_line(&input.display().to_string(), g));
     }

@@ -21,6 +21,7 @@ pub mod openbci;
 pub mod opensignals;
 mod text;
 pub mod wfdb;
+pub mod xdf;
 
 pub use error::FormatError;
 pub use imported::{Annotation, Imported, SequenceCounts, Signal, TimeGap, Transfer};

@@ -41,6 +41,8 @@ pub struct Settings<'a> {
     pub rate_hz: Option<f64>,
     /// The montage the user gave, and the name its errors use; `None` to guess one.
     pub montage: Option<(&'a Montage, &'a str)>,
+    /// The stream to record from a file with several (XDF `--stream`).
+    pub stream: Option<&'a str>,
 }
 
 /// An imported recording and what the user should be told about it.

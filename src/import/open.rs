@@ -14,7 +14,7 @@ const HDF5_SIGNATURE: [u8; 8] = [0x89, b'H', b'D', b'F', b'\r', b'\n', 0x1a, b'\
 
 /// The formats myobalance reads, as users name them, for error messages.
 pub const FORMATS: &str = "myobalance HDF5, EDF/EDF+, BDF/BDF+, C3D, OpenBCI GUI text, \
-                           OpenSignals text and HDF5, WFDB (.hea + signal files) and CSV";
+                           OpenSignals text and HDF5, WFDB (.hea + signal files), XDF and CSV";
 
 /// What a file is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +28,8 @@ pub enum Detected {
     OpenSignalsText,
     /// A WFDB record: the header file to read.
     Wfdb(PathBuf),
+    /// Lab Streaming Layer's LabRecorder files.
+    Xdf,
     Csv,
 }
 
@@ -53,10 +55,7 @@ pub fn detect(path: &Path) -> Result<Detected, ImportError> {
         return Ok(Detected::OpenSignalsText);
     }
     if head.starts_with(b"XDF:") {
-        return Err(ImportError::Unrecognised {
-            path: shown,
-            problem: "an XDF file (LabRecorder): myobalance does not read XDF yet".into(),
-        });
+        return Ok(Detected::Xdf);
     }
     if crate::formats::c3d::is_c3d(&head) {
         return Ok(Detected::C3d);
@@ -127,13 +126,18 @@ pub fn read(path: &Path, detected: &Detected, settings: &Settings) -> Result<Imp
             }),
         };
     }
-    let imported = parse_file(path, detected)?;
+    let imported = parse_file(path, detected, settings.stream)?;
     to_recording(imported, &path.display().to_string(), settings)
 }
 
 /// The file at `path` parsed as the `detected` foreign format: its signals at their own
-/// rates and in their own units, as the file holds them. CSV files are not parsed here.
-pub fn parse_file(path: &Path, detected: &Detected) -> Result<Imported, ImportError> {
+/// rates and in their own units, as the file holds them (of an XDF file, `stream` or the
+/// one DESIGN picks). CSV files are not parsed here.
+pub fn parse_file(
+    path: &Path,
+    detected: &Detected,
+    stream: Option<&str>,
+) -> Result<Imported, ImportError> {
     let shown = path.display().to_string();
     let bytes = || {
         std::fs::read(path).map_err(|error| ImportError::Read {
@@ -147,6 +151,7 @@ pub fn parse_file(path: &Path, detected: &Detected) -> Result<Imported, ImportEr
         Detected::OpenBci => crate::formats::openbci::parse(&bytes()?, &shown)?,
         Detected::OpenSignalsText => crate::formats::opensignals::parse(&bytes()?, &shown)?,
         Detected::Wfdb(header) => read_wfdb(header)?,
+        Detected::Xdf => crate::formats::xdf::parse(&bytes()?, &shown, stream)?,
         Detected::Hdf5 => crate::store::opensignals::read(path)?,
         Detected::Csv => {
             return Err(ImportError::Unrecognised {

@@ -220,6 +220,7 @@ fn a_given_montage_is_matched_by_label_and_names_what_is_missing() {
     let settings = Settings {
         rate_hz: None,
         montage: Some((&m, "m.toml")),
+        stream: None,
     };
     let imported = read(&path, &detected, &settings).unwrap();
     let r = &imported.recording;
@@ -236,6 +237,7 @@ fn a_given_montage_is_matched_by_label_and_names_what_is_missing() {
     let settings = Settings {
         rate_hz: None,
         montage: Some((&wrong, "m.toml")),
+        stream: None,
     };
     let e = read(&path, &detected, &settings).unwrap_err().to_string();
     assert!(
@@ -488,6 +490,7 @@ fn opensignals_text_and_hdf5_twins_agree_and_emg_is_in_microvolts() {
         let settings = Settings {
             rate_hz: None,
             montage: Some((&m, "emg.toml")),
+            stream: None,
         };
         let r = read(&path, &detect(&path).unwrap(), &settings)
             .unwrap()

@@ -22,6 +22,7 @@ mod formats_edf;
 mod formats_openbci;
 mod formats_opensignals;
 mod formats_wfdb;
+mod formats_xdf;
 mod import;
 mod ingest;
 mod live_view;
