@@ -23,6 +23,9 @@ pub struct Block {
     pub gaps: Vec<Gap>,
     /// Host monotonic clock (seconds from the start) when the block was read.
     pub host_s: f64,
+    /// The source's own clock for the block's last row, when it has one (an LSL
+    /// stream's time plus the time correction): what `/raw/timing` stores then.
+    pub source_s: Option<f64>,
 }
 
 /// Counters shared by both ends.
@@ -171,6 +174,7 @@ mod tests {
             frames: (0..rows).map(|r| (first_row + r as u64) as f32).collect(),
             gaps: Vec::new(),
             host_s: 0.0,
+            source_s: None,
         }
     }
 

@@ -90,6 +90,7 @@ impl Assembler {
         block.frames.clear();
         block.frames.reserve(decoded.samples.len());
         block.gaps.clear();
+        block.source_s = None;
         self.pending.extend_from_slice(&decoded.gaps);
         let mut current = std::mem::take(&mut self.frame);
         current.resize(n, 0.0);
@@ -129,6 +130,7 @@ impl Assembler {
             frames: Vec::new(),
             gaps: Vec::new(),
             host_s,
+            source_s: None,
         };
         let missing: u64 = self.pending.drain(..).map(|g| g.count).sum();
         if missing > 0 && !self.last.is_empty() {

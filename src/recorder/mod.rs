@@ -23,8 +23,16 @@
 //! Following one sample: the port's bytes → `ingest` decoder (frames of counts) →
 //! `ingest::acquire::Assembler` (physical units, row numbers, lost frames filled) → ring
 //! `Block` → [`session::Session::handle`] (file, engine) → sinks.
+//!
+//! Memory stays flat however long the recording: the consumer gives each block back to the
+//! reader through a second ring to be filled again, the engine forgets feature rows once
+//! they are handed out (the summary keeps running totals), and each force channel's
+//! low-passed signal, which the force onsets read once more at the end, waits on disk in
+//! an unnamed file ([`spill`]). In its steady state the hot path allocates nothing per
+//! block (`tests/alloc/`).
 
 pub mod latency;
+pub mod lsl_source;
 pub mod rate;
 pub mod report;
 pub mod session;
@@ -407,6 +415,7 @@ fn take_waiting(rx: &mut Receiver) -> Option<Block> {
         let Some(next) = rx.try_recv() else { break };
         block.frames.extend_from_slice(&next.frames);
         block.gaps.extend_from_slice(&next.gaps);
+        block.source_s = next.source_s.or(block.source_s);
         rx.recycle(next);
     }
     Some(block)

@@ -140,8 +140,10 @@ impl Session {
             self.engine.add_gap(g);
         }
         self.rows += rows as u64;
-        self.writer
-            .append_timing((self.rows - 1) as f64, block.host_s);
+        self.writer.append_timing(
+            (self.rows - 1) as f64,
+            block.source_s.unwrap_or(block.host_s),
+        );
         // Feature rows go out before the raw samples are handed to the writer: completing a
         // raw chunk means compressing it, which takes milliseconds, and chunk ends often
         // fall on window ends.

@@ -26,6 +26,7 @@ mod formats_xdf;
 mod import;
 mod ingest;
 mod live_view;
+mod lsl;
 mod montage;
 mod montage_guess;
 mod real_data;

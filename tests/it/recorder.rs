@@ -90,6 +90,7 @@ impl Source for Blocks {
                 frames: self.samples[row * n..(row + size) * n].to_vec(),
                 gaps,
                 host_s: feed.clock.elapsed().as_secs_f64(),
+                source_s: None,
             };
             loop {
                 match feed.ring.send(block, Duration::from_millis(200)) {

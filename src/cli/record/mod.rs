@@ -25,6 +25,7 @@ use crate::ingest::ports::{latency_hint, latency_timer_ms, PortInfo};
 use crate::ingest::protocol::Protocol;
 use crate::live_view::stdout_is_terminal;
 use crate::montage::Montage;
+use crate::recorder::lsl_source::LslSource;
 use crate::recorder::source::{SerialSource, SimulatedSource};
 use crate::recorder::{self, Control, Report, Sinks, Source};
 use crate::sim::SimSettings;
@@ -60,11 +61,20 @@ pub struct RecordArgs {
     #[arg(
         long,
         value_name = "PATH",
-        conflicts_with = "simulate",
+        conflicts_with_all = ["simulate", "lsl"],
         requires = "montage"
     )]
     pub port: Option<String>,
-    /// Montage TOML describing the device's channels (with --port).
+    /// Record a Lab Streaming Layer stream: an LSL query such as "type='EMG'" or
+    /// "name='OpenBCI_EMG'" (the montage is guessed from the stream's channel labels and
+    /// units unless --montage is given).
+    #[arg(long, value_name = "QUERY", conflicts_with = "simulate")]
+    pub lsl: Option<String>,
+    /// Seconds to wait for the --lsl stream to answer.
+    #[arg(long, value_name = "S", default_value_t = 5.0, requires = "lsl")]
+    pub lsl_timeout: f64,
+    /// Montage TOML describing the device's channels (with --port; with --lsl, matched to
+    /// the stream's channels by label).
     #[arg(long, value_name = "M.toml", conflicts_with = "simulate")]
     pub montage: Option<PathBuf>,
     /// Record from the built-in simulated device (frame protocol over a pseudo-terminal).
@@ -101,8 +111,19 @@ pub struct RecordArgs {
 /// Where the frames come from.
 #[derive(Debug, Clone)]
 pub enum SourceChoice {
-    Simulate { rate_hz: f64, seed: u64 },
-    Port { path: String, montage: Box<Montage> },
+    Simulate {
+        rate_hz: f64,
+        seed: u64,
+    },
+    Port {
+        path: String,
+        montage: Box<Montage>,
+    },
+    Lsl {
+        query: String,
+        timeout_s: f64,
+        montage: Option<Box<Montage>>,
+    },
 }
 
 /// `record`'s flags, checked.
@@ -159,8 +180,25 @@ impl RecordArgs {
             }
         }
         let protocol = Protocol::from(self.protocol);
-        let source = match (self.simulate, self.port) {
-            (true, _) => {
+        let source = match (self.simulate, self.port, self.lsl) {
+            (false, None, Some(query)) => {
+                if !(self.lsl_timeout.is_finite() && self.lsl_timeout > 0.0) {
+                    return Err(usage(format!(
+                        "--lsl-timeout {}: give a positive number of seconds",
+                        self.lsl_timeout
+                    )));
+                }
+                let montage = match &self.montage {
+                    Some(file) => Some(Box::new(Montage::load(file)?)),
+                    None => None,
+                };
+                SourceChoice::Lsl {
+                    query,
+                    timeout_s: self.lsl_timeout,
+                    montage,
+                }
+            }
+            (true, _, _) => {
                 if protocol != Protocol::Frame {
                     return Err(usage(
                         "--simulate: the simulated device speaks the frame protocol only".into(),
@@ -177,7 +215,7 @@ impl RecordArgs {
                     seed: self.seed,
                 }
             }
-            (false, Some(path)) => {
+            (false, Some(path), _) => {
                 let file = self
                     .montage
                     .ok_or_else(|| usage("--port needs --montage M.toml".into()))?;
@@ -187,9 +225,9 @@ impl RecordArgs {
                     montage: Box::new(montage),
                 }
             }
-            (false, None) => {
+            (false, None, None) => {
                 return Err(usage(
-                    "give --port PATH --montage M.toml, or --simulate".into(),
+                    "give --port PATH --montage M.toml, --lsl QUERY, or --simulate".into(),
                 ))
             }
         };
@@ -250,6 +288,15 @@ fn open_source(settings: &RecordSettings) -> anyhow::Result<Box<dyn Source>> {
                 path.clone(),
             )?)
         }
+        SourceChoice::Lsl {
+            query,
+            timeout_s,
+            montage,
+        } => Box::new(LslSource::open(
+            query,
+            std::time::Duration::from_secs_f64(*timeout_s),
+            montage.as_deref(),
+        )?),
     })
 }
 

@@ -1,0 +1,88 @@
+"""A Lab Streaming Layer outlet for the tests of `record --lsl`, through pylsl (whose wheel
+bundles the reference liblsl): a regular float32 stream with labelled channels whose
+values are known in advance, so a recording can be checked sample for sample.
+
+    lsl_peer.py --name NAME --type EMG --rate 1000 --seconds 5 --out values.json
+                [--drop-at S --drop N] [--channels 4]
+
+Sample k of channel c is ((k * 7 + c * 13) % 2001) - 1000 (µV for EMG channels, N for the
+"Force" channels). Samples are pushed in chunks of 10 ms with their own timestamps
+(local_clock() at the first push plus k / rate); with --drop-at the N samples from that
+second on are never sent (a gap the recorder must find from the timestamps). The stream
+ends after --seconds; --out gets the values sent, their timestamps and the channel labels
+and units, as JSON.
+"""
+
+import argparse
+import json
+import time
+
+import pylsl
+
+
+def value(k, c):
+    return float(((k * 7 + c * 13) % 2001) - 1000)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--name", default="peer")
+    p.add_argument("--type", default="EMG")
+    p.add_argument("--rate", type=float, default=1000.0)
+    p.add_argument("--seconds", type=float, default=5.0)
+    p.add_argument("--channels", type=int, default=4)
+    p.add_argument("--drop-at", type=float, default=None)
+    p.add_argument("--drop", type=int, default=0)
+    p.add_argument("--out", default=None)
+    a = p.parse_args()
+
+    labels, units, kinds = [], [], []
+    for c in range(a.channels):
+        if c < a.channels - 2 or a.channels < 3:
+            side = "L" if c % 2 == 0 else "R"
+            labels.append("EMG %s %s" % (["biceps", "triceps"][(c // 2) % 2], side))
+            units.append("microvolts")
+            kinds.append("EMG")
+        else:
+            labels.append("Force %s" % ("L" if c % 2 == 0 else "R"))
+            units.append("newtons")
+            kinds.append("Force")
+    info = pylsl.StreamInfo(a.name, a.type, a.channels, a.rate, "float32", a.name + "-src")
+    chans = info.desc().append_child("channels")
+    for label, unit, kind in zip(labels, units, kinds):
+        ch = chans.append_child("channel")
+        ch.append_child_value("label", label)
+        ch.append_child_value("unit", unit)
+        ch.append_child_value("type", kind)
+    outlet = pylsl.StreamOutlet(info, chunk_size=0, max_buffered=60)
+    outlet.wait_for_consumers(30.0)
+    total = int(round(a.seconds * a.rate))
+    drop_from = int(round(a.drop_at * a.rate)) if a.drop_at is not None else total
+    per_push = max(1, int(round(a.rate / 100)))
+    start = pylsl.local_clock()
+    wall = time.monotonic()
+    sent = {"labels": labels, "units": units, "rate": a.rate, "k": [], "timestamps": []}
+    k = 0
+    while k < total:
+        rows, stamps = [], []
+        for j in range(k, min(k + per_push, total)):
+            if drop_from <= j < drop_from + a.drop:
+                continue
+            rows.append([value(j, c) for c in range(a.channels)])
+            stamps.append(start + j / a.rate)
+            sent["k"].append(j)
+            sent["timestamps"].append(start + j / a.rate)
+        for row, t in zip(rows, stamps):
+            outlet.push_sample(row, t)
+        k += per_push
+        ahead = wall + k / a.rate - time.monotonic()
+        if ahead > 0:
+            time.sleep(ahead)
+    time.sleep(0.5)
+    if a.out:
+        with open(a.out, "w") as f:
+            json.dump(sent, f)
+
+
+if __name__ == "__main__":
+    main()

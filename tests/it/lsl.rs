@@ -1,0 +1,186 @@
+//! `record --lsl` against the reference implementation: a pylsl outlet (pylsl's wheel
+//! bundles liblsl; `scripts/lsl_peer.py`) sends known values with their timestamps, drops
+//! a stretch and stops; the recording must hold every sample sent, the stretch as one
+//! filled gap, `/raw/timing` on the sender's clock, and end as for an unplugged device.
+//!
+//! Everything runs inside a private network namespace (`scripts/netns`), so LSL's
+//! discovery packets never leave the loopback interface. The Python with pylsl comes from
+//! `MYOBALANCE_PYTHON` (`scripts/test` sets it from `scripts/pyenv`); without it, or where
+//! no namespace can be made, the tests say so on stderr and pass without running.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use myobalance::recording::Gap;
+use myobalance::store::read_file;
+use serde_json::Value;
+
+use crate::store::scratch_dir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_myobalance");
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The Python with pylsl and a working namespace, or why the test cannot run.
+fn peer_python() -> Result<PathBuf, String> {
+    let python = std::env::var_os("MYOBALANCE_PYTHON")
+        .map(PathBuf::from)
+        .ok_or("MYOBALANCE_PYTHON is not set (scripts/test sets it)")?;
+    let netns = root().join("scripts/netns");
+    let ok = Command::new(&netns)
+        .arg(&python)
+        .args(["-c", "import pylsl"])
+        .status()
+        .map_err(|e| format!("scripts/netns: {e}"))?;
+    match ok.code() {
+        Some(0) => Ok(python),
+        Some(77) => Err("no network namespace can be made here".into()),
+        _ => Err(format!("{} cannot import pylsl", python.display())),
+    }
+}
+
+/// The sample the peer sends for instant `k` of channel `c`.
+fn value(k: u64, c: usize) -> f32 {
+    (((k * 7 + c as u64 * 13) % 2001) as i64 - 1000) as f32
+}
+
+#[test]
+fn a_pylsl_stream_is_recorded_sample_for_sample() {
+    let python = match peer_python() {
+        Ok(p) => p,
+        Err(why) => {
+            eprintln!("SKIPPED a_pylsl_stream_is_recorded_sample_for_sample: {why}");
+            return;
+        }
+    };
+    let dir = scratch_dir("lsl-record");
+    let dir = dir.as_ref();
+    let name = format!("peer-{}", std::process::id());
+    let script = format!(
+        "{py} {peer} --name {name} --channels 4 --rate 1000 --seconds 3 --drop-at 1.5 \
+         --drop 25 --out {sent} & \
+         {bin} record --lsl \"name='{name}'\" --lsl-timeout 20 --out {out} 2>{err}; rc=$?; \
+         wait; exit $rc",
+        py = python.display(),
+        peer = root().join("scripts/lsl_peer.py").display(),
+        sent = dir.join("sent.json").display(),
+        bin = BIN,
+        out = dir.join("rec.h5").display(),
+        err = dir.join("stderr").display(),
+    );
+    let status = Command::new(root().join("scripts/netns"))
+        .args(["bash", "-c", &script])
+        .status()
+        .unwrap();
+    let stderr = std::fs::read_to_string(dir.join("stderr")).unwrap_or_default();
+    // The stream went away: as for an unplugged device, exit 1 with the file complete.
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("went away"), "{stderr}");
+    let sent: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("sent.json")).unwrap()).unwrap();
+    let stored = read_file(&dir.join("rec.h5")).unwrap();
+    let rec = &stored.recording;
+    let labels: Vec<&str> = sent["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    let names: Vec<Option<&str>> = rec
+        .montage
+        .channels
+        .iter()
+        .map(|c| c.label.as_deref())
+        .collect();
+    assert_eq!(names, labels.iter().map(|l| Some(*l)).collect::<Vec<_>>());
+    assert_eq!(rec.montage.sample_rate_hz, Some(1000.0));
+    // Every instant sent is in its row; the 25 dropped are one filled gap.
+    let ks: Vec<u64> = sent["k"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_u64().unwrap())
+        .collect();
+    assert_eq!(ks.len(), 2975);
+    assert_eq!(rec.samples.nrows(), 3000, "{stderr}");
+    for &k in &ks {
+        for c in 0..4 {
+            assert_eq!(
+                rec.samples[[k as usize, c]],
+                value(k, c),
+                "instant {k} channel {c}"
+            );
+        }
+    }
+    let acquisition = rec.acquisition.as_ref().unwrap();
+    assert_eq!(acquisition.protocol, "lsl");
+    assert_eq!(
+        acquisition.gaps,
+        vec![Gap {
+            first_row: 1500,
+            rows: 25
+        }]
+    );
+    assert_eq!(
+        (acquisition.frames_received, acquisition.frames_missing),
+        (2975, 25)
+    );
+    // /raw/timing: the last row of each block on the sender's clock (plus the time
+    // correction, within a millisecond on one machine).
+    let stamps: Vec<f64> = sent["timestamps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_f64().unwrap())
+        .collect();
+    let first = stamps[0];
+    assert!(!acquisition.timing.is_empty());
+    for [row, time] in &acquisition.timing {
+        let want = first + row / 1000.0;
+        assert!(
+            (time - want).abs() < 1e-3,
+            "row {row} at {time}, sent at {want}"
+        );
+    }
+}
+
+#[test]
+fn an_irregular_stream_is_refused_and_a_missing_one_named() {
+    let python = match peer_python() {
+        Ok(p) => p,
+        Err(why) => {
+            eprintln!("SKIPPED an_irregular_stream_is_refused_and_a_missing_one_named: {why}");
+            return;
+        }
+    };
+    let dir = scratch_dir("lsl-refused");
+    let dir = dir.as_ref();
+    let name = format!("markers-{}", std::process::id());
+    let script = format!(
+        "{py} -c \"import pylsl, time; i = pylsl.StreamInfo('{name}', 'Markers', 1, 0, \
+         'float32', 'm'); o = pylsl.StreamOutlet(i); time.sleep(6)\" & sleep 1; \
+         {bin} record --lsl \"name='{name}'\" --lsl-timeout 4 --out {a} 2>{err_a}; \
+         {bin} record --lsl \"name='nobody'\" --lsl-timeout 1 --out {b} 2>{err_b}; \
+         kill %1; exit 0",
+        py = python.display(),
+        bin = BIN,
+        a = dir.join("a.h5").display(),
+        b = dir.join("b.h5").display(),
+        err_a = dir.join("a.err").display(),
+        err_b = dir.join("b.err").display(),
+    );
+    Command::new(root().join("scripts/netns"))
+        .args(["bash", "-c", &script])
+        .status()
+        .unwrap();
+    let a = std::fs::read_to_string(dir.join("a.err")).unwrap();
+    assert!(a.contains("has no fixed rate"), "{a}");
+    let b = std::fs::read_to_string(dir.join("b.err")).unwrap();
+    assert!(
+        b.contains("no LSL stream answers name='nobody' within 1 s"),
+        "{b}"
+    );
+    assert!(!dir.join("a.h5").exists() && !dir.join("b.h5").exists());
+}
