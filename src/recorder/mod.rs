@@ -32,6 +32,7 @@
 //! block (`tests/alloc/`).
 
 pub mod latency;
+pub mod lsl_outlet;
 pub mod lsl_source;
 pub mod rate;
 pub mod report;

@@ -184,3 +184,101 @@ fn an_irregular_stream_is_refused_and_a_missing_one_named() {
     );
     assert!(!dir.join("a.h5").exists() && !dir.join("b.h5").exists());
 }
+
+#[test]
+fn lsl_out_publishes_the_rows_the_file_holds() {
+    let python = match peer_python() {
+        Ok(p) => p,
+        Err(why) => {
+            eprintln!("SKIPPED lsl_out_publishes_the_rows_the_file_holds: {why}");
+            return;
+        }
+    };
+    let dir = scratch_dir("lsl-out");
+    let dir = dir.as_ref();
+    let name = format!("features-{}", std::process::id());
+    let script = format!(
+        "{py} {inlet} --name {name} --out {recv} & sleep 0.5; \
+         {bin} record --simulate --duration 8 --lsl-out {name} --out {out} 2>{err}; rc=$?; \
+         wait; exit $rc",
+        py = python.display(),
+        inlet = root().join("scripts/lsl_inlet.py").display(),
+        recv = dir.join("received.json").display(),
+        bin = BIN,
+        out = dir.join("rec.h5").display(),
+        err = dir.join("stderr").display(),
+    );
+    let status = Command::new(root().join("scripts/netns"))
+        .args(["bash", "-c", &script])
+        .status()
+        .unwrap();
+    let stderr = std::fs::read_to_string(dir.join("stderr")).unwrap_or_default();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    let received: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("received.json")).unwrap()).unwrap();
+    let features = &received[&name];
+    let events = &received[format!("{name}-events")];
+    assert_eq!(features["type"], "EMGFeatures");
+    assert_eq!(features["rate"].as_f64(), Some(20.0));
+    assert_eq!(events["type"], "Markers");
+    let labels: Vec<&str> = features["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "biceps_l_pct_mvc",
+            "triceps_l_pct_mvc",
+            "biceps_r_pct_mvc",
+            "triceps_r_pct_mvc",
+            "elbow_l_fw",
+            "elbow_r_fw",
+            "biceps_l_tremor_rel",
+            "triceps_l_tremor_rel",
+            "biceps_r_tremor_rel",
+            "triceps_r_tremor_rel",
+            "force_l_tremor_rel",
+            "force_r_tremor_rel",
+            "biceps_lsi",
+            "triceps_lsi",
+            "force_lsi"
+        ]
+    );
+    // Each sample received is an activation row of the file, in order from the row the
+    // consumer joined at; the symmetry columns are 100·min/max of the two sides.
+    let stored = read_file(&dir.join("rec.h5")).unwrap();
+    let results = stored.results.unwrap();
+    let pct = results.table(myobalance::results::TableId::PctMvc).unwrap();
+    let samples: Vec<Vec<f64>> = features["samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            s.as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap_or(f64::NAN))
+                .collect()
+        })
+        .collect();
+    assert!(samples.len() > 100, "{} samples", samples.len());
+    let row = |r: usize| -> Vec<f32> { (0..4).map(|c| pct.values[[r, c]] as f32).collect() };
+    let first: Vec<f32> = samples[0][..4].iter().map(|v| *v as f32).collect();
+    let start = (0..pct.values.nrows())
+        .find(|&r| row(r) == first)
+        .expect("the first sample received is a row of the file");
+    for (k, s) in samples.iter().enumerate() {
+        let got: Vec<f32> = s[..4].iter().map(|v| *v as f32).collect();
+        assert_eq!(got, row(start + k), "sample {k}");
+        let lsi = |l: f64, r: f64| 100.0 * l.min(r) / l.max(r);
+        assert!(
+            (s[12] - lsi(s[0], s[2])).abs() < 1e-3,
+            "biceps LSI {} of {s:?}",
+            s[12]
+        );
+        assert!(s[14].is_nan(), "force LSI is not from activation");
+    }
+}

@@ -25,6 +25,7 @@ use crate::ingest::ports::{latency_hint, latency_timer_ms, PortInfo};
 use crate::ingest::protocol::Protocol;
 use crate::live_view::stdout_is_terminal;
 use crate::montage::Montage;
+use crate::recorder::lsl_outlet::LslOutlet;
 use crate::recorder::lsl_source::LslSource;
 use crate::recorder::source::{SerialSource, SimulatedSource};
 use crate::recorder::{self, Control, Report, Sinks, Source};
@@ -70,6 +71,10 @@ pub struct RecordArgs {
     /// units unless --montage is given).
     #[arg(long, value_name = "QUERY", conflicts_with = "simulate")]
     pub lsl: Option<String>,
+    /// Publish live features and alarms on Lab Streaming Layer: stream NAME (type
+    /// EMGFeatures) and NAME-events (type Markers); NAME defaults to myobalance.
+    #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "myobalance")]
+    pub lsl_out: Option<String>,
     /// Seconds to wait for the --lsl stream to answer.
     #[arg(long, value_name = "S", default_value_t = 5.0, requires = "lsl")]
     pub lsl_timeout: f64,
@@ -135,6 +140,8 @@ pub struct RecordSettings {
     pub out: PathBuf,
     pub duration_s: Option<f64>,
     pub live: bool,
+    /// `--lsl-out`: the name of the features stream.
+    pub lsl_out: Option<String>,
 }
 
 impl RecordArgs {
@@ -240,6 +247,7 @@ impl RecordArgs {
             out: self.out,
             duration_s: self.duration,
             live: self.live,
+            lsl_out: self.lsl_out,
         })
     }
 }
@@ -341,7 +349,14 @@ pub fn run(args: RecordArgs) -> anyhow::Result<Outcome> {
             None => " until Ctrl-C".to_string(),
         }
     );
-    let sinks = terminal_sinks(&settings, &control)?;
+    let mut sinks = terminal_sinks(&settings, &control)?;
+    if let Some(name) = &settings.lsl_out {
+        let outlet = LslOutlet::open(name, &info.montage)?;
+        eprintln!(
+            "publishing LSL streams \"{name}\" (EMGFeatures) and \"{name}-events\" (Markers)"
+        );
+        sinks.queued("LSL outlet", Box::new(outlet))?;
+    }
     let report = recorder::record(
         source,
         sinks,
