@@ -4,13 +4,15 @@ values are known in advance, so a recording can be checked sample for sample.
 
     lsl_peer.py --name NAME --type EMG --rate 1000 --seconds 5 --out values.json
                 [--drop-at S --drop N] [--channels 4]
+    lsl_peer.py --bench --name NAME --channels 32 --rate 10000 --seconds 70
 
 Sample k of channel c is ((k * 7 + c * 13) % 2001) - 1000 (µV for EMG channels, N for the
 "Force" channels). Samples are pushed in chunks of 10 ms with their own timestamps
 (local_clock() at the first push plus k / rate); with --drop-at the N samples from that
 second on are never sent (a gap the recorder must find from the timestamps). The stream
 ends after --seconds; --out gets the values sent, their timestamps and the channel labels
-and units, as JSON.
+and units, as JSON. With --bench (for scripts/bench-lsl) the values are noise, pushed as
+numpy chunks every 10 ms, and nothing is written.
 """
 
 import argparse
@@ -34,13 +36,15 @@ def main():
     p.add_argument("--drop-at", type=float, default=None)
     p.add_argument("--drop", type=int, default=0)
     p.add_argument("--out", default=None)
+    p.add_argument("--bench", action="store_true")
     a = p.parse_args()
 
     labels, units, kinds = [], [], []
     for c in range(a.channels):
         if c < a.channels - 2 or a.channels < 3:
             side = "L" if c % 2 == 0 else "R"
-            labels.append("EMG %s %s" % (["biceps", "triceps"][(c // 2) % 2], side))
+            repeat = "" if c < 4 else " %d" % (c // 4 + 1)
+            labels.append("EMG %s %s%s" % (["biceps", "triceps"][(c // 2) % 2], side, repeat))
             units.append("microvolts")
             kinds.append("EMG")
         else:
@@ -56,6 +60,9 @@ def main():
         ch.append_child_value("type", kind)
     outlet = pylsl.StreamOutlet(info, chunk_size=0, max_buffered=60)
     outlet.wait_for_consumers(30.0)
+    if a.bench:
+        bench(outlet, a)
+        return
     total = int(round(a.seconds * a.rate))
     drop_from = int(round(a.drop_at * a.rate)) if a.drop_at is not None else total
     per_push = max(1, int(round(a.rate / 100)))
@@ -82,6 +89,24 @@ def main():
     if a.out:
         with open(a.out, "w") as f:
             json.dump(sent, f)
+
+
+def bench(outlet, a):
+    import numpy as np
+
+    per_push = max(1, int(round(a.rate / 100)))
+    rng = np.random.default_rng(1)
+    blocks = [rng.normal(0.0, 50.0, (per_push, a.channels)).astype(np.float32) for _ in range(16)]
+    start = pylsl.local_clock()
+    wall = time.monotonic()
+    total = int(round(a.seconds * a.rate))
+    k = 0
+    while k < total:
+        outlet.push_chunk(blocks[(k // per_push) % 16], start + (k + per_push - 1) / a.rate)
+        k += per_push
+        ahead = wall + k / a.rate - time.monotonic()
+        if ahead > 0:
+            time.sleep(ahead)
 
 
 if __name__ == "__main__":

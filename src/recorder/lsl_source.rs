@@ -209,8 +209,12 @@ fn montage_for(
                 "not known before the recording; 50 Hz assumed",
             );
             let mut montage = g.montage();
-            for (ch, label) in montage.channels.iter_mut().zip(&labels) {
-                ch.label = Some(label.clone());
+            // Each channel keeps its stream label, when the labels tell channels apart.
+            let unique: std::collections::HashSet<&String> = labels.iter().collect();
+            if unique.len() == labels.len() && labels.iter().all(|l| !l.is_empty()) {
+                for (ch, label) in montage.channels.iter_mut().zip(&labels) {
+                    ch.label = Some(label.clone());
+                }
             }
             montage
                 .validate("the guessed montage")
