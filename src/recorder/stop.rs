@@ -10,7 +10,7 @@ use crate::ingest::acquire::ReaderEnd;
 #[derive(Debug, Default)]
 pub struct Control {
     stop: Arc<AtomicBool>,
-    markers: AtomicUsize,
+    markers: Arc<AtomicUsize>,
 }
 
 impl Control {
@@ -32,6 +32,11 @@ impl Control {
     /// Asks for a `marker` event at the current end of the recording.
     pub fn request_marker(&self) {
         self.markers.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The count a marker request adds one to, for a signal handler to increment.
+    pub fn marker_counter(&self) -> Arc<AtomicUsize> {
+        Arc::clone(&self.markers)
     }
 
     /// The markers asked for since the last call.

@@ -2,6 +2,8 @@
 //! bundles liblsl; `scripts/lsl_peer.py`) sends known values with their timestamps, drops
 //! a stretch and stops; the recording must hold every sample sent, the stretch as one
 //! filled gap, `/raw/timing` on the sender's clock, and end as for an unplugged device.
+//! `record --lsl-out` against a pylsl inlet (`scripts/lsl_inlet.py`): the features it
+//! receives are the file's activation rows, its events the markers added (SIGUSR1).
 //!
 //! Everything runs inside a private network namespace (`scripts/netns`), so LSL's
 //! discovery packets never leave the loopback interface. The Python with pylsl comes from
@@ -199,8 +201,9 @@ fn lsl_out_publishes_the_rows_the_file_holds() {
     let name = format!("features-{}", std::process::id());
     let script = format!(
         "{py} {inlet} --name {name} --out {recv} & sleep 0.5; \
-         {bin} record --simulate --duration 8 --lsl-out {name} --out {out} 2>{err}; rc=$?; \
-         wait; exit $rc",
+         {bin} record --simulate --duration 8 --lsl-out {name} --out {out} 2>{err} & rec=$!; \
+         sleep 4; kill -USR1 $rec; sleep 1; kill -USR1 $rec; \
+         wait $rec; rc=$?; wait; exit $rc",
         py = python.display(),
         inlet = root().join("scripts/lsl_inlet.py").display(),
         recv = dir.join("received.json").display(),
@@ -265,6 +268,20 @@ fn lsl_out_publishes_the_rows_the_file_holds() {
         })
         .collect();
     assert!(samples.len() > 100, "{} samples", samples.len());
+    // The two markers (SIGUSR1) are in the file and were published as they were added.
+    let markers = results
+        .events
+        .iter()
+        .filter(|e| e.kind == myobalance::results::EventKind::Marker)
+        .count();
+    assert_eq!(markers, 2);
+    let texts: Vec<&str> = events["samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s[0].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["marker", "marker"]);
     let row = |r: usize| -> Vec<f32> { (0..4).map(|c| pct.values[[r, c]] as f32).collect() };
     let first: Vec<f32> = samples[0][..4].iter().map(|v| *v as f32).collect();
     let start = (0..pct.values.nrows())
