@@ -6,6 +6,7 @@ use rayon::prelude::*;
 
 use crate::dsp::error::DspError;
 use crate::features::alarm::AlarmChange;
+use crate::features::onsets::Transition;
 use crate::montage::Kind;
 use crate::recording::Gap;
 use crate::results::{Event, FeatureGroup, Results};
@@ -226,13 +227,18 @@ impl StreamEngine {
 
     /// EMG onsets and offsets found so far, over every channel.
     pub fn transitions(&self) -> usize {
+        self.transitions_by_channel().map(|(_, t)| t.len()).sum()
+    }
+
+    /// EMG onsets and offsets found so far, per EMG channel (montage index, in order).
+    pub fn transitions_by_channel(&self) -> impl Iterator<Item = (usize, &[Transition])> {
         self.channels
             .iter()
-            .map(|c| match c {
-                Channel::Emg(e) => e.output.transitions.len(),
-                _ => 0,
+            .enumerate()
+            .filter_map(|(i, c)| match c {
+                Channel::Emg(e) => Some((i, e.output.transitions.as_slice())),
+                _ => None,
             })
-            .sum()
     }
 
     /// Rows per feature group so far.

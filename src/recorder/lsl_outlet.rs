@@ -8,7 +8,8 @@
 //!   bilateral pair `<bilateral>_lsi` (the limb symmetry index of this row's activation; NaN
 //!   for force pairs), each channel labelled, with its unit, in the stream's description;
 //! - stream `NAME-events`, type `Markers`, strings: `tremor_alarm_start <channel> <Hz>`,
-//!   `tremor_alarm_end <channel>`, `marker` (with its text when it has one).
+//!   `tremor_alarm_end <channel>`, `onset <emg>`, `offset <emg>` (as the EMG onset
+//!   detector finds them), `marker` (with its text when it has one).
 //!
 //! Consumers receive samples from the moment they connect. The sink runs queued, so a slow
 //! network never holds the recording up.
@@ -198,13 +199,13 @@ impl Sink for LslOutlet {
                 Some(hz) => format!("tremor_alarm_start {} {hz:.1}", a.channel),
                 None => format!("tremor_alarm_end {}", a.channel),
             },
-            Update::Event(e) if e.kind == EventKind::Marker => {
-                if e.text.is_empty() {
-                    "marker".to_string()
-                } else {
-                    format!("marker {}", e.text)
-                }
-            }
+            Update::Event(e) => match e.kind {
+                EventKind::Marker if e.text.is_empty() => "marker".to_string(),
+                EventKind::Marker => format!("marker {}", e.text),
+                EventKind::Onset => format!("onset {}", e.channel),
+                EventKind::Offset => format!("offset {}", e.channel),
+                _ => return,
+            },
             _ => return,
         };
         let _ = self.events.push_text(&text);

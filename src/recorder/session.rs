@@ -10,6 +10,7 @@ use std::time::Instant;
 use super::latency::Latencies;
 use super::sink::Sinks;
 use super::update::{AlarmNotice, Update};
+use crate::engine::assemble::transition_event;
 use crate::engine::{KeptRows, RowCounts, StreamEngine};
 use crate::features::alarm::AlarmChange;
 use crate::recording::{Acquisition, Truth};
@@ -34,6 +35,8 @@ pub struct Session {
     filled: u64,
     /// Alarm changes already told, per tremor channel.
     alarms_seen: Vec<usize>,
+    /// Onsets and offsets already told, per montage channel.
+    transitions_seen: Vec<usize>,
     markers: usize,
     /// Milliseconds from a block's arrival to each feature row it completed being out
     /// (handed to the sinks and to the file writer).
@@ -76,8 +79,10 @@ impl Session {
             &layouts,
         )?;
         let alarms = plan.tremor_channels.len();
+        let channels = plan.montage.channels.len();
         Ok(Session {
             alarms_seen: vec![0; alarms],
+            transitions_seen: vec![0; channels],
             engine,
             writer,
             limit,
@@ -153,7 +158,22 @@ impl Session {
         self.writer.append(&block.frames)?;
         self.latencies.add(now_ms - block.host_s * 1e3, new_rows);
         self.hand_on_alarms(sinks);
+        self.hand_on_transitions(sinks);
         Ok(())
+    }
+
+    /// Tells the sinks the EMG onsets and offsets found since the last block.
+    fn hand_on_transitions(&mut self, sinks: &mut Sinks) {
+        let plan = self.engine.plan();
+        let fs = plan.sample_rate_hz;
+        for (channel, found) in self.engine.transitions_by_channel() {
+            let seen = &mut self.transitions_seen[channel];
+            for t in &found[(*seen).min(found.len())..] {
+                let name = plan.montage.channels[channel].name.clone();
+                sinks.send(&Update::Event(transition_event(t, name, fs)));
+            }
+            *seen = found.len();
+        }
     }
 
     /// Appends the rows the engine completed and tells the sinks; returns how many.

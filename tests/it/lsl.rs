@@ -268,20 +268,39 @@ fn lsl_out_publishes_the_rows_the_file_holds() {
         })
         .collect();
     assert!(samples.len() > 100, "{} samples", samples.len());
-    // The two markers (SIGUSR1) are in the file and were published as they were added.
-    let markers = results
+    // Events were published as they happened: the two markers (SIGUSR1) and the EMG
+    // onsets and offsets, each one the file holds (those before the consumer joined may
+    // be missing).
+    use myobalance::results::EventKind;
+    let mut in_file: Vec<String> = results
         .events
         .iter()
-        .filter(|e| e.kind == myobalance::results::EventKind::Marker)
-        .count();
-    assert_eq!(markers, 2);
+        .filter_map(|e| match e.kind {
+            EventKind::Marker => Some("marker".to_string()),
+            EventKind::Onset if !e.value.is_finite() => Some(format!("onset {}", e.channel)),
+            EventKind::Offset => Some(format!("offset {}", e.channel)),
+            _ => None,
+        })
+        .collect();
     let texts: Vec<&str> = events["samples"]
         .as_array()
         .unwrap()
         .iter()
         .map(|s| s[0].as_str().unwrap())
         .collect();
-    assert_eq!(texts, ["marker", "marker"]);
+    assert_eq!(
+        texts.iter().filter(|t| **t == "marker").count(),
+        2,
+        "{texts:?}"
+    );
+    assert!(texts.iter().any(|t| t.starts_with("onset ")), "{texts:?}");
+    for t in &texts {
+        let k = in_file
+            .iter()
+            .position(|f| f == t)
+            .unwrap_or_else(|| panic!("{t} published but not in the file"));
+        in_file.remove(k);
+    }
     let row = |r: usize| -> Vec<f32> { (0..4).map(|c| pct.values[[r, c]] as f32).collect() };
     let first: Vec<f32> = samples[0][..4].iter().map(|v| *v as f32).collect();
     let start = (0..pct.values.nrows())

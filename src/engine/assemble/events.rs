@@ -6,6 +6,21 @@ use crate::features::alarm::AlarmChange;
 use crate::features::onsets::Transition;
 use crate::results::{Event, EventKind};
 
+/// The event of an EMG onset or offset of channel `channel` at `fs` Hz.
+pub fn transition_event(t: &Transition, channel: String, fs: f64) -> Event {
+    let (kind, at) = match *t {
+        Transition::Onset(at) => (EventKind::Onset, at),
+        Transition::Offset(at) => (EventKind::Offset, at),
+    };
+    Event {
+        time_s: at as f64 / fs,
+        kind,
+        channel,
+        value: f64::NAN,
+        text: String::new(),
+    }
+}
+
 /// Every event of the run, in time order.
 pub fn events(c: &Collected) -> Vec<Event> {
     let plan = c.plan;
@@ -13,19 +28,11 @@ pub fn events(c: &Collected) -> Vec<Event> {
     let name = |i: usize| plan.montage.channels[i].name.clone();
     let mut events = Vec::new();
     for (i, o) in &c.emg {
-        for t in &o.transitions {
-            let (kind, at) = match *t {
-                Transition::Onset(at) => (EventKind::Onset, at),
-                Transition::Offset(at) => (EventKind::Offset, at),
-            };
-            events.push(Event {
-                time_s: at as f64 / fs,
-                kind,
-                channel: name(*i),
-                value: f64::NAN,
-                text: String::new(),
-            });
-        }
+        events.extend(
+            o.transitions
+                .iter()
+                .map(|t| transition_event(t, name(*i), fs)),
+        );
     }
     for (i, m) in &c.force {
         for o in &m.onsets {

@@ -13,6 +13,7 @@ use crate::features::force::ForceMetrics;
 use crate::recording::Gap;
 use crate::results::{AttrValue, Event, FeatureTable, GroupId, Results, SummaryValues, TableId};
 
+pub use events::transition_event;
 pub use groups::feature_groups;
 
 use super::emg::{EmgOutput, TremorPart};
