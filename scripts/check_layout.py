@@ -55,7 +55,7 @@ def check_root(f):
     need(len(created) == 20 and created.endswith("Z") and created[10] == "T",
          f"/: created_utc {created!r} is not ISO 8601 UTC")
     # Part 2: what an imported file says about itself, each when known.
-    for name in ("recorded_utc", "subject", "source_format"):
+    for name in ("recorded_utc", "subject", "session", "source_format"):
         if name in f.attrs:
             text_attr(f, name, "/")
     if "recorded_utc" in f.attrs:

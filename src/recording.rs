@@ -51,6 +51,8 @@ pub struct Metadata {
     pub recorded_utc: Option<String>,
     /// The subject (patient code or name).
     pub subject: Option<String>,
+    /// The session's label ("week 3", "pre-op"), to tell a patient's sessions apart.
+    pub session: Option<String>,
     /// The foreign format the samples were imported from ("EDF+D", "C3D"); `None` for
     /// myobalance's own files, CSV and recordings.
     pub source_format: Option<String>,

@@ -165,6 +165,9 @@ fn metadata_lines(w: &mut String, rec: &Recording) {
     if let Some(s) = &meta.subject {
         let _ = writeln!(w, "  subject   {s}");
     }
+    if let Some(s) = &meta.session {
+        let _ = writeln!(w, "  session   {s}");
+    }
 }
 
 /// The pair and bilateral lines of a montage.

@@ -57,6 +57,13 @@ pub struct ProcessArgs {
     /// Causal filtering, exactly as a live recording computes it (default: zero-phase).
     #[arg(long)]
     pub causal: bool,
+    /// The subject (patient code) written as each output's `subject` (default: the
+    /// input's own, when it has one).
+    #[arg(long, value_name = "S")]
+    pub subject: Option<String>,
+    /// The session's label written as each output's `session` (default: the input's own).
+    #[arg(long, value_name = "L")]
+    pub session: Option<String>,
     /// Worker threads shared by inputs and channels (default: the number of cores).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -81,6 +88,9 @@ pub struct ProcessSettings {
     pub rate_hz: Option<f64>,
     /// `--stream`.
     pub stream: Option<String>,
+    /// `--subject` and `--session`.
+    pub subject: Option<String>,
+    pub session: Option<String>,
 }
 
 impl ProcessArgs {
@@ -128,6 +138,8 @@ impl ProcessArgs {
             jobs,
             rate_hz: self.rate,
             stream: self.stream.clone(),
+            subject: self.subject.clone(),
+            session: self.session.clone(),
         })
     }
 }
@@ -200,12 +212,19 @@ fn process_one(
     settings: &ProcessSettings,
     progress: &Progress,
 ) -> anyhow::Result<()> {
-    let loaded = load(
+    let mut loaded = load(
         input,
         settings.montage.as_ref(),
         settings.rate_hz,
         settings.stream.as_deref(),
     )?;
+    let metadata = &mut loaded.recording.metadata;
+    if let Some(s) = &settings.subject {
+        metadata.subject = Some(s.clone());
+    }
+    if let Some(s) = &settings.session {
+        metadata.session = Some(s.clone());
+    }
     if let Some(g) = &loaded.guess {
         progress.note(&guess_line(&input.display().to_string(), g));
     }

@@ -137,6 +137,7 @@ pub fn to_recording(
             metadata: Metadata {
                 recorded_utc,
                 subject,
+                session: None,
                 source_format: Some(format),
                 source_rates_hz: Some(rates),
                 annotations,

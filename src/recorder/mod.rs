@@ -58,9 +58,10 @@ use crate::dsp::DspError;
 use crate::engine::trace::in_memory;
 use crate::engine::{Filtering, Plan, StreamEngine};
 use crate::ingest::acquire::{ReaderEnd, SharedStats};
-use crate::recording::Acquisition;
+use crate::recording::{Acquisition, Metadata};
 use crate::ring::{ring, Block, Receiver};
 use crate::sim::Simulator;
+use crate::store::timestamp::utc_now;
 use crate::store::StoreError;
 use rate::{Rate, RateCheck};
 use session::Session;
@@ -80,6 +81,9 @@ pub struct Settings {
     pub out: PathBuf,
     /// Stop after this many seconds of samples.
     pub duration_s: Option<f64>,
+    /// Root attributes `subject` and `session` of the file, when given.
+    pub subject: Option<String>,
+    pub session: Option<String>,
 }
 
 /// Why a recording could not run, or kept nothing.
@@ -178,11 +182,24 @@ impl Recording {
             .duration_s
             .map(|d| (d * fs).round().max(1.0) as u64);
         let clock = Instant::now();
-        let session = Session::create(&settings.out, engine, &info.description, limit, clock)
-            .map_err(|error| RecorderError::Create {
-                path: settings.out.display().to_string(),
-                error,
-            })?;
+        let metadata = Metadata {
+            recorded_utc: Some(utc_now()),
+            subject: settings.subject.clone(),
+            session: settings.session.clone(),
+            ..Metadata::default()
+        };
+        let session = Session::create(
+            &settings.out,
+            engine,
+            &info.description,
+            &metadata,
+            limit,
+            clock,
+        )
+        .map_err(|error| RecorderError::Create {
+            path: settings.out.display().to_string(),
+            error,
+        })?;
         sinks.send(&Update::Started(Arc::new(Started {
             montage: info.montage.clone(),
             tremor_channels,

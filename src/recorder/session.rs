@@ -13,7 +13,7 @@ use super::update::{AlarmNotice, Update};
 use crate::engine::assemble::transition_event;
 use crate::engine::{KeptRows, RowCounts, StreamEngine};
 use crate::features::alarm::AlarmChange;
-use crate::recording::{Acquisition, Truth};
+use crate::recording::{Acquisition, Metadata, Truth};
 use crate::results::{Event, EventKind, Results};
 use crate::ring::Block;
 use crate::store::live::{FeatureLayout, LiveWriter};
@@ -51,6 +51,7 @@ impl Session {
         path: &Path,
         engine: StreamEngine,
         source: &str,
+        metadata: &Metadata,
         limit: Option<u64>,
         clock: Instant,
     ) -> Result<Session, StoreError> {
@@ -75,6 +76,7 @@ impl Session {
             path,
             &plan.montage,
             source,
+            metadata,
             chunk_rows(plan.sample_rate_hz),
             &layouts,
         )?;

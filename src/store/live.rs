@@ -22,10 +22,11 @@ use super::chunks::{compress_chunk, write_chunk};
 use super::error::{Context, StoreError};
 use super::layout::{DEFLATE_LEVEL, FEATURES, GAPS, RAW, SAMPLES, TIMING};
 use super::writer::{
-    describe_samples, write_acquisition, write_events, write_root, write_summary, write_truth,
+    describe_samples, write_acquisition, write_events, write_metadata, write_root, write_summary,
+    write_truth,
 };
 use crate::montage::Montage;
-use crate::recording::{Acquisition, Gap, Truth};
+use crate::recording::{Acquisition, Gap, Metadata, Truth};
 use crate::results::{AttrValue, Results};
 
 /// Longest time rows may wait in memory before they are flushed to the file.
@@ -157,6 +158,7 @@ impl LiveWriter {
         path: &Path,
         montage: &Montage,
         source: &str,
+        metadata: &Metadata,
         chunk_rows: usize,
         features: &[FeatureLayout],
     ) -> Result<LiveWriter, StoreError> {
@@ -167,6 +169,7 @@ impl LiveWriter {
             .create(path)
             .at(path, "file")?;
         write_root(&file, path, montage, source)?;
+        write_metadata(&file, path, metadata)?;
         let raw = file.create_group(RAW).at(path, "/raw")?;
         let samples = raw
             .new_dataset::<f32>()

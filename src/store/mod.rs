@@ -15,7 +15,7 @@ pub mod layout;
 pub mod live;
 pub mod opensignals;
 pub mod reader;
-mod timestamp;
+pub mod timestamp;
 pub mod writer;
 
 pub use csv_writer::write_csv;

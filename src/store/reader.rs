@@ -162,6 +162,7 @@ pub fn read_file(path: &Path) -> Result<StoredFile, StoreError> {
     let metadata = Metadata {
         recorded_utc: get_text(&file, path, "recorded_utc")?,
         subject: get_text(&file, path, "subject")?,
+        session: get_text(&file, path, "session")?,
         source_format: get_text(&file, path, "source_format")?,
         source_rates_hz,
         annotations: results

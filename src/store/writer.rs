@@ -88,11 +88,13 @@ pub(crate) fn write_root(
     put_i64(file, path, "mains_hz", i64::from(montage.mains_hz))
 }
 
-/// Root attributes `recorded_utc`, `subject` and `source_format`, each when known.
+/// Root attributes `recorded_utc`, `subject`, `session` and `source_format`, each when
+/// known.
 pub(crate) fn write_metadata(file: &File, path: &Path, m: &Metadata) -> Result<(), StoreError> {
     for (name, value) in [
         ("recorded_utc", &m.recorded_utc),
         ("subject", &m.subject),
+        ("session", &m.session),
         ("source_format", &m.source_format),
     ] {
         if let Some(value) = value {

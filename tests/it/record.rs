@@ -600,6 +600,10 @@ fn simulated_device_records_exactly_the_duration() {
             "1.5",
             "--rate",
             "1000",
+            "--subject",
+            "P07",
+            "--session",
+            "week 3",
             "--out",
         ])
         .arg(&out)
@@ -609,6 +613,25 @@ fn simulated_device_records_exactly_the_duration() {
     assert!(o.status.success(), "{err}");
     assert!(err.contains("lost 0"), "{err}");
     let stored = read_file(&out).unwrap();
+    // Whose session it is, and when it started (the host's clock, in UTC).
+    let meta = &stored.recording.metadata;
+    assert_eq!(meta.subject.as_deref(), Some("P07"));
+    assert_eq!(meta.session.as_deref(), Some("week 3"));
+    let started = meta.recorded_utc.as_deref().unwrap();
+    assert!(started.len() == 20 && started.ends_with('Z'), "{started}");
+    // process keeps them, and --session replaces the label.
+    let again = dir.join("again.h5");
+    let o = command(BIN)
+        .args(["process", "--session", "week 3, reprocessed", "--out"])
+        .arg(&again)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let meta = read_file(&again).unwrap().recording.metadata;
+    assert_eq!(meta.subject.as_deref(), Some("P07"));
+    assert_eq!(meta.session.as_deref(), Some("week 3, reprocessed"));
+    assert_eq!(meta.recorded_utc.as_deref(), Some(started));
     assert_eq!(stored.recording.samples.nrows(), 1500);
     assert_eq!(stored.recording.montage.channels.len(), 6);
     let acq = stored.recording.acquisition.unwrap();

@@ -141,6 +141,8 @@ fn told(updates: &[Update], id: GroupId) -> Option<FeatureGroup> {
 
 fn settings(dir: &std::path::Path, name: &str, seconds: f64) -> recorder::Settings {
     recorder::Settings {
+        subject: None,
+        session: None,
         out: dir.join(name),
         duration_s: Some(seconds),
     }

@@ -44,6 +44,7 @@ fn child_writer() {
         std::path::Path::new(&path),
         &small_montage(2000.0),
         "crash test",
+        &myobalance::recording::Metadata::default(),
         100,
         &[layout],
     )

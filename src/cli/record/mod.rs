@@ -97,6 +97,12 @@ pub struct RecordArgs {
     /// Stop after this many seconds of samples (default: until Ctrl-C).
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub duration: Option<f64>,
+    /// The subject (patient code), stored as the file's `subject`.
+    #[arg(long, value_name = "S")]
+    pub subject: Option<String>,
+    /// The session's label ("week 3"), stored as the file's `session`.
+    #[arg(long, value_name = "L")]
+    pub session: Option<String>,
     /// Full-screen live view (needs a terminal).
     #[arg(long)]
     pub live: bool,
@@ -142,6 +148,8 @@ pub struct RecordSettings {
     pub live: bool,
     /// `--lsl-out`: the name of the features stream.
     pub lsl_out: Option<String>,
+    pub subject: Option<String>,
+    pub session: Option<String>,
 }
 
 impl RecordArgs {
@@ -248,6 +256,8 @@ impl RecordArgs {
             duration_s: self.duration,
             live: self.live,
             lsl_out: self.lsl_out,
+            subject: self.subject,
+            session: self.session,
         })
     }
 }
@@ -363,6 +373,8 @@ pub fn run(args: RecordArgs) -> anyhow::Result<Outcome> {
         &recorder::Settings {
             out: settings.out.clone(),
             duration_s: settings.duration_s,
+            subject: settings.subject.clone(),
+            session: settings.session.clone(),
         },
         control,
     )?;
