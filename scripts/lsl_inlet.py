@@ -9,9 +9,21 @@ null).
 
 import argparse
 import json
+import os
+import socket
+import sys
 import time
 
 import pylsl
+
+
+def refuse_outside_a_private_network():
+    """LSL discovery multicasts: this helper runs only where the loopback interface is the
+    only one (scripts/netns), never beside the machine's real interfaces."""
+    # scripts/netns leaves the loopback interface alone in the namespace.
+    if [name for _, name in socket.if_nameindex()] != ["lo"]:
+        sys.exit("%s: run me inside a private network namespace: scripts/netns %s ..."
+                 % (os.path.basename(sys.argv[0]), sys.argv[0]))
 
 
 def describe(info):
@@ -25,6 +37,7 @@ def describe(info):
 
 
 def main():
+    refuse_outside_a_private_network()
     p = argparse.ArgumentParser()
     p.add_argument("--name", required=True)
     p.add_argument("--out", required=True)

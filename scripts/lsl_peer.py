@@ -17,9 +17,21 @@ numpy chunks every 10 ms, and nothing is written.
 
 import argparse
 import json
+import os
+import socket
+import sys
 import time
 
 import pylsl
+
+
+def refuse_outside_a_private_network():
+    """LSL discovery multicasts: this helper runs only where the loopback interface is the
+    only one (scripts/netns), never beside the machine's real interfaces."""
+    # scripts/netns leaves the loopback interface alone in the namespace.
+    if [name for _, name in socket.if_nameindex()] != ["lo"]:
+        sys.exit("%s: run me inside a private network namespace: scripts/netns %s ..."
+                 % (os.path.basename(sys.argv[0]), sys.argv[0]))
 
 
 def value(k, c):
@@ -27,6 +39,7 @@ def value(k, c):
 
 
 def main():
+    refuse_outside_a_private_network()
     p = argparse.ArgumentParser()
     p.add_argument("--name", default="peer")
     p.add_argument("--type", default="EMG")

@@ -107,6 +107,22 @@ pub struct Missing {
     pub count: u64,
 }
 
+/// Samples missing between two timestamps `step_s` apart in a stream at `rate_hz` with no
+/// sequence numbers (LSL, XDF): a step of more than 1.5 sample periods is a gap of
+/// round(step · rate) − 1 samples; `None` for no gap, and for a step too large to count
+/// (damaged timestamps, not lost data).
+///
+/// ```
+/// use myobalance::recording::missing_in_step;
+/// assert_eq!(missing_in_step(0.0014, 1000.0), None);
+/// assert_eq!(missing_in_step(0.010, 1000.0), Some(9));
+/// assert_eq!(missing_in_step(1e308, 1e10), None);
+/// ```
+pub fn missing_in_step(step_s: f64, rate_hz: f64) -> Option<u64> {
+    let missing = (step_s * rate_hz).round() - 1.0;
+    (step_s > 1.5 / rate_hz && missing >= 1.0 && missing.is_finite()).then_some(missing as u64)
+}
+
 /// The simulator's ground truth: named values, each documented, stored under `/truth`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Truth {

@@ -29,8 +29,6 @@ struct ForceStream {
     block: Vec<f64>,
     levels: LevelsPass,
     trace: Box<dyn ForceTrace>,
-    /// The trace lost samples: no metrics.
-    failed: bool,
 }
 
 impl MechanicalCausal {
@@ -52,7 +50,6 @@ impl MechanicalCausal {
                     block: Vec::new(),
                     levels: LevelsPass::new(plan.force.window_samples()),
                     trace,
-                    failed: false,
                 })
             })
             .transpose()?;
@@ -77,14 +74,15 @@ impl MechanicalCausal {
         }
         f.started |= !x.is_empty();
         f.levels.push(&f.block);
-        f.failed |= f.trace.append(&f.block).is_err();
+        // A trace that fails says so when replayed: the metrics are then left undefined.
+        let _ = f.trace.append(&f.block);
     }
 
     /// Force metrics of everything pushed (force channels only; every metric NaN when the
     /// trace could not keep the signal).
     pub fn metrics(&self, plan: &Plan) -> Option<ForceMetrics> {
         let f = self.force.as_ref()?;
-        let Some(levels) = f.levels.finish().filter(|_| !f.failed) else {
+        let Some(levels) = f.levels.finish() else {
             return Some(ForceMetrics::undefined());
         };
         let mut contractions = ContractionPass::new(&plan.force, &levels);

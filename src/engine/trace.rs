@@ -10,7 +10,8 @@ pub trait ForceTrace: Send {
     /// Appends `x` after the samples already kept.
     fn append(&mut self, x: &[f64]) -> io::Result<()>;
 
-    /// Hands every sample appended so far to `each`, in order, in blocks of any size.
+    /// Hands every sample appended so far to `each`, in order, in blocks of any size;
+    /// an error when an append failed, so the trace is incomplete.
     fn replay(&self, each: &mut dyn FnMut(&[f64])) -> io::Result<()>;
 }
 

@@ -320,6 +320,12 @@ fn hand_on(
     if block.frames.is_empty() {
         return None;
     }
+    send(ring, block)
+}
+
+/// Hands `block` on, waiting as long as the ring stays full (raw samples are never
+/// dropped); `Some` when the consumer is gone.
+pub fn send(ring: &mut Sender, mut block: Block) -> Option<ReaderEnd> {
     loop {
         match ring.send(block, Duration::from_millis(200)) {
             Ok(()) => return None,

@@ -14,8 +14,6 @@
 //! Consumers receive samples from the moment they connect. The sink runs queued, so a slow
 //! network never holds the recording up.
 
-use std::time::Duration;
-
 use labstream::{Channel, Format, Outlet, StreamInfo};
 
 use super::lsl_source::LslError;
@@ -107,10 +105,8 @@ impl LslOutlet {
                 .kind("Symmetry")
         }));
         let width = channels.len();
-        let rate = montage
-            .sample_rate_hz
-            .zip(Some(montage.analysis.rms_hop_s))
-            .map_or(0.0, |(_, hop)| 1.0 / hop);
+        // One sample per activation row: the RMS hop in samples, as the engine cuts it.
+        let rate = plan.sample_rate_hz / plan.rms.hop as f64;
         let features = Outlet::new(
             StreamInfo::builder(name, "EMGFeatures", Format::Float32)
                 .rate(rate)
@@ -131,12 +127,6 @@ impl LslOutlet {
             sample: vec![f32::NAN; width],
             layout,
         })
-    }
-
-    /// Waits until each stream has a consumer, or `timeout` passes (tests and demos that
-    /// must not miss the first samples).
-    pub fn wait_for_consumers(&self, timeout: Duration) -> bool {
-        self.features.wait_for_consumers(timeout) && self.events.wait_for_consumers(timeout)
     }
 
     fn rows(&mut self, g: &FeatureGroup) {

@@ -20,11 +20,11 @@ use labstream::{Chunk, Format, Inlet, Query, StreamInfo};
 
 use super::source::{Feed, Source, SourceInfo, MAX_GAP_S};
 use crate::import::matching::match_channels;
-use crate::ingest::acquire::{Assembler, ReaderEnd};
+use crate::ingest::acquire::{send, Assembler, ReaderEnd};
 use crate::ingest::{Decoded, DecoderStats};
 use crate::montage::guess::{guess, Described};
 use crate::montage::Montage;
-use crate::ring::SendError;
+use crate::recording::missing_in_step;
 use crate::units::stored_as;
 
 /// Samples taken from the inlet at most per read.
@@ -135,16 +135,14 @@ impl LslSource {
     /// Moves the samples of the chunk into `decoded`, in montage order, with the gaps
     /// their timestamps show; returns the last timestamp.
     fn take_chunk(&mut self) -> Option<f64> {
-        let period = 1.0 / self.fs;
         for (k, &t) in self.chunk.timestamps().iter().enumerate() {
-            if let Some(prev) = self.last_stamp {
-                let step = t - prev;
-                let missing = (step * self.fs).round() - 1.0;
-                if step > 1.5 * period && missing >= 1.0 && missing.is_finite() {
-                    let row = self.stats.frames_received;
-                    self.decoded.push_gap(row, missing as u64);
-                    self.stats.frames_missing += missing as u64;
-                }
+            if let Some(missing) = self
+                .last_stamp
+                .and_then(|prev| missing_in_step(t - prev, self.fs))
+            {
+                let row = self.stats.frames_received;
+                self.decoded.push_gap(row, missing);
+                self.stats.frames_missing += missing;
             }
             self.last_stamp = Some(t);
             let sample = self.chunk.sample(k);
@@ -288,12 +286,8 @@ impl Source for LslSource {
             let correction = self.inlet.time_correction().unwrap_or(0.0);
             block.source_s = last.map(|t| t + correction);
             feed.stats.publish(self.stats);
-            loop {
-                match feed.ring.send(block, Duration::from_millis(200)) {
-                    Ok(()) => break,
-                    Err(SendError::Full(b)) => block = b,
-                    Err(SendError::Closed(_)) => return ReaderEnd::ConsumerGone,
-                }
+            if let Some(end) = send(feed.ring, block) {
+                return end;
             }
             (feed.wake)();
         }

@@ -94,6 +94,9 @@ impl ForceTrace for DiskTrace {
     }
 
     fn replay(&self, each: &mut dyn FnMut(&[f64])) -> io::Result<()> {
+        if self.failed {
+            return Err(io::Error::other("a write failed: the trace is incomplete"));
+        }
         let mut bytes = vec![0u8; BLOCK_SAMPLES * 8];
         let mut values = Vec::with_capacity(BLOCK_SAMPLES);
         let mut done = 0u64;

@@ -43,6 +43,21 @@ fn peer_python() -> Result<PathBuf, String> {
     }
 }
 
+/// The Python with pylsl, or `None` after saying on stderr why `test` does not run.
+fn peer_python_or_skip(test: &str) -> Option<PathBuf> {
+    peer_python()
+        .map_err(|why| eprintln!("SKIPPED {test}: {why}"))
+        .ok()
+}
+
+/// Runs a bash script in a private network namespace (`scripts/netns`).
+fn in_netns(script: &str) -> std::process::ExitStatus {
+    Command::new(root().join("scripts/netns"))
+        .args(["bash", "-c", script])
+        .status()
+        .unwrap()
+}
+
 /// The sample the peer sends for instant `k` of channel `c`.
 fn value(k: u64, c: usize) -> f32 {
     (((k * 7 + c as u64 * 13) % 2001) as i64 - 1000) as f32
@@ -50,12 +65,8 @@ fn value(k: u64, c: usize) -> f32 {
 
 #[test]
 fn a_pylsl_stream_is_recorded_sample_for_sample() {
-    let python = match peer_python() {
-        Ok(p) => p,
-        Err(why) => {
-            eprintln!("SKIPPED a_pylsl_stream_is_recorded_sample_for_sample: {why}");
-            return;
-        }
+    let Some(python) = peer_python_or_skip("a_pylsl_stream_is_recorded_sample_for_sample") else {
+        return;
     };
     let dir = scratch_dir("lsl-record");
     let dir = dir.as_ref();
@@ -72,10 +83,7 @@ fn a_pylsl_stream_is_recorded_sample_for_sample() {
         out = dir.join("rec.h5").display(),
         err = dir.join("stderr").display(),
     );
-    let status = Command::new(root().join("scripts/netns"))
-        .args(["bash", "-c", &script])
-        .status()
-        .unwrap();
+    let status = in_netns(&script);
     let stderr = std::fs::read_to_string(dir.join("stderr")).unwrap_or_default();
     // The stream went away: as for an unplugged device, exit 1 with the file complete.
     assert_eq!(status.code(), Some(1), "{stderr}");
@@ -150,12 +158,10 @@ fn a_pylsl_stream_is_recorded_sample_for_sample() {
 
 #[test]
 fn an_irregular_stream_is_refused_and_a_missing_one_named() {
-    let python = match peer_python() {
-        Ok(p) => p,
-        Err(why) => {
-            eprintln!("SKIPPED an_irregular_stream_is_refused_and_a_missing_one_named: {why}");
-            return;
-        }
+    let Some(python) =
+        peer_python_or_skip("an_irregular_stream_is_refused_and_a_missing_one_named")
+    else {
+        return;
     };
     let dir = scratch_dir("lsl-refused");
     let dir = dir.as_ref();
@@ -173,10 +179,7 @@ fn an_irregular_stream_is_refused_and_a_missing_one_named() {
         err_a = dir.join("a.err").display(),
         err_b = dir.join("b.err").display(),
     );
-    Command::new(root().join("scripts/netns"))
-        .args(["bash", "-c", &script])
-        .status()
-        .unwrap();
+    in_netns(&script);
     let a = std::fs::read_to_string(dir.join("a.err")).unwrap();
     assert!(a.contains("has no fixed rate"), "{a}");
     let b = std::fs::read_to_string(dir.join("b.err")).unwrap();
@@ -189,12 +192,8 @@ fn an_irregular_stream_is_refused_and_a_missing_one_named() {
 
 #[test]
 fn lsl_out_publishes_the_rows_the_file_holds() {
-    let python = match peer_python() {
-        Ok(p) => p,
-        Err(why) => {
-            eprintln!("SKIPPED lsl_out_publishes_the_rows_the_file_holds: {why}");
-            return;
-        }
+    let Some(python) = peer_python_or_skip("lsl_out_publishes_the_rows_the_file_holds") else {
+        return;
     };
     let dir = scratch_dir("lsl-out");
     let dir = dir.as_ref();
@@ -211,10 +210,7 @@ fn lsl_out_publishes_the_rows_the_file_holds() {
         out = dir.join("rec.h5").display(),
         err = dir.join("stderr").display(),
     );
-    let status = Command::new(root().join("scripts/netns"))
-        .args(["bash", "-c", &script])
-        .status()
-        .unwrap();
+    let status = in_netns(&script);
     let stderr = std::fs::read_to_string(dir.join("stderr")).unwrap_or_default();
     assert_eq!(status.code(), Some(0), "{stderr}");
     let received: Value =

@@ -25,6 +25,7 @@ pub mod samples;
 use std::collections::BTreeMap;
 
 use crate::formats::{Annotation, FormatError, Imported, Signal, TimeGap};
+use crate::recording::missing_in_step;
 use chunks::{stream_id, Tag};
 pub use header::{ChannelInfo, StreamHeader, ValueFormat};
 pub use samples::StreamData;
@@ -287,19 +288,15 @@ fn signals(s: &Stream, values: &[f32]) -> Vec<Signal> {
         .collect()
 }
 
-/// Gaps in a stream at `fs` Hz: wherever consecutive timestamps are more than 1.5
-/// periods apart, round(step · fs) − 1 samples are missing (a step too large to count is
-/// no gap: the timestamps are damaged, not the data).
+/// Gaps in a stream at `fs` Hz, by [`missing_in_step`] between consecutive timestamps.
 fn gaps_of(timestamps: &[f64], fs: f64) -> Vec<TimeGap> {
     timestamps
         .windows(2)
         .enumerate()
         .filter_map(|(k, w)| {
-            let step = w[1] - w[0];
-            let missing = (step * fs).round() - 1.0;
-            (step > 1.5 / fs && missing >= 1.0 && missing.is_finite()).then(|| TimeGap {
+            missing_in_step(w[1] - w[0], fs).map(|missing| TimeGap {
                 at_s: (k + 1) as f64 / fs,
-                missing_s: missing / fs,
+                missing_s: missing as f64 / fs,
             })
         })
         .collect()
