@@ -91,13 +91,82 @@ fn one() -> f64 {
     1.0
 }
 
-/// An agonist/antagonist pair (co-contraction).
+/// An agonist/antagonist pair: co-contraction from its EMG channels and, when force
+/// channels measure the joint, the strength ratio (METHODS.md E).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pair {
     pub name: String,
     pub agonist: String,
     pub antagonist: String,
+    /// A signed force or torque channel at this joint; `agonist_direction` gives its sign
+    /// while the agonist works.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub torque: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agonist_direction: Option<Direction>,
+    /// Or two one-way force channels, one per direction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agonist_force: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub antagonist_force: Option<String>,
+    /// The antagonist:agonist strength ratio is flagged below this (0.6 for the
+    /// hamstrings:quadriceps ratio).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strength_ratio_reference: Option<f64>,
+}
+
+impl Pair {
+    /// A pair of two EMG channels, without force channels.
+    pub fn new(name: &str, agonist: &str, antagonist: &str) -> Pair {
+        Pair {
+            name: name.to_string(),
+            agonist: agonist.to_string(),
+            antagonist: antagonist.to_string(),
+            torque: None,
+            agonist_direction: None,
+            agonist_force: None,
+            antagonist_force: None,
+            strength_ratio_reference: None,
+        }
+    }
+
+    /// Where the pair's strength is measured, if anywhere.
+    pub fn strength_source(&self) -> Option<StrengthSource<'_>> {
+        match (&self.torque, self.agonist_direction) {
+            (Some(torque), Some(direction)) => Some(StrengthSource::Torque { torque, direction }),
+            _ => match (&self.agonist_force, &self.antagonist_force) {
+                (Some(agonist), Some(antagonist)) => Some(StrengthSource::OneWay {
+                    agonist,
+                    antagonist,
+                }),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// The sign of a torque channel while the agonist works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Positive,
+    Negative,
+}
+
+/// The force channels a pair's strength ratio comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StrengthSource<'a> {
+    /// One signed channel: the agonist pushes it towards `direction`.
+    Torque {
+        torque: &'a str,
+        direction: Direction,
+    },
+    /// One channel per direction.
+    OneWay {
+        agonist: &'a str,
+        antagonist: &'a str,
+    },
 }
 
 /// A left/right pair of homologous channels (symmetry).
@@ -150,6 +219,12 @@ pub struct Analysis {
     pub alarm_min_peak_concentration: f64,
     /// Consecutive tremor updates that must all meet the rule.
     pub alarm_consecutive: u32,
+    /// A limb symmetry index below this, in %, is flagged (METHODS.md E: 90 % is the
+    /// common return-to-sport criterion).
+    pub lsi_reference_pct: f64,
+    /// The training band in %MVC shown in live views, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_pct_mvc: Option<[f64; 2]>,
 }
 
 impl Default for Analysis {
@@ -175,6 +250,8 @@ impl Default for Analysis {
             alarm_min_relative_power: 0.3,
             alarm_min_peak_concentration: 0.5,
             alarm_consecutive: 3,
+            lsi_reference_pct: 90.0,
+            target_pct_mvc: None,
         }
     }
 }

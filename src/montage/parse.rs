@@ -13,7 +13,12 @@ use super::Montage;
 
 /// `[analysis]` keys that hold a `[low, high]` pair. serde would silently drop a third
 /// element, so their lengths are checked on the document.
-const BAND_KEYS: [&str; 3] = ["bandpass_hz", "tremor_band_hz", "alarm_band_hz"];
+const BAND_KEYS: [&str; 4] = [
+    "bandpass_hz",
+    "tremor_band_hz",
+    "alarm_band_hz",
+    "target_pct_mvc",
+];
 
 /// A TOML syntax error of montage `text`, with its line and column.
 pub(crate) fn syntax_error(text: &str, origin: &str, e: &toml_edit::TomlError) -> MontageError {

@@ -8,7 +8,7 @@
 mod analysis;
 
 use super::error::Problem;
-use super::{Kind, Montage, Side};
+use super::{Kind, Montage, Pair, Side};
 
 /// Everything wrong with `m`, in the order of the file.
 pub(crate) fn problems(m: &Montage) -> Vec<Problem> {
@@ -205,6 +205,73 @@ fn pairs(c: &mut Checker, m: &Montage) {
                     "\"{}\" is also the agonist; a pair needs two different channels",
                     p.antagonist
                 ),
+            );
+        }
+        strength(c, m, p, &key);
+    }
+}
+
+/// The force channels of a pair's strength ratio: a signed `torque` with its
+/// `agonist_direction`, or `agonist_force` and `antagonist_force`, never both; and a
+/// positive `strength_ratio_reference` only where there is a ratio.
+fn strength(c: &mut Checker, m: &Montage, p: &Pair, key: &dyn Fn(&str) -> String) {
+    let needs = "strength ratios";
+    let one_way = p.agonist_force.is_some() || p.antagonist_force.is_some();
+    if let Some(torque) = &p.torque {
+        resolve(c, m, key("torque"), torque, &[Kind::Force], needs);
+        if p.agonist_direction.is_none() {
+            c.push(
+                key("agonist_direction"),
+                format!(
+                    "required with torque: the sign of \"{torque}\" while the agonist works, \"positive\" or \"negative\""
+                ),
+            );
+        }
+        if one_way {
+            c.push(
+                key("torque"),
+                "give either torque (one signed channel) or agonist_force and antagonist_force (one channel per direction), not both",
+            );
+        }
+    } else if p.agonist_direction.is_some() {
+        c.push(
+            key("agonist_direction"),
+            "applies only with torque: name the signed force/torque channel at this joint",
+        );
+    }
+    let forces = [
+        ("agonist_force", &p.agonist_force, "antagonist_force"),
+        ("antagonist_force", &p.antagonist_force, "agonist_force"),
+    ];
+    for (name, channel, other) in forces {
+        if let Some(channel) = channel {
+            resolve(c, m, key(name), channel, &[Kind::Force], needs);
+        } else if one_way {
+            c.push(
+                key(other),
+                format!("needs {name} too: one force channel for each direction"),
+            );
+        }
+    }
+    if let (Some(a), Some(b)) = (&p.agonist_force, &p.antagonist_force) {
+        if a == b {
+            c.push(
+                key("antagonist_force"),
+                format!("\"{b}\" is also agonist_force; one channel per direction, or use torque with agonist_direction"),
+            );
+        }
+    }
+    if let Some(r) = p.strength_ratio_reference {
+        if c.positive(
+            &key("strength_ratio_reference"),
+            r,
+            "ratio (0.6 is the traditional hamstrings:quadriceps norm)",
+        ) && p.torque.is_none()
+            && !one_way
+        {
+            c.push(
+                key("strength_ratio_reference"),
+                "the pair has no force channels to take a ratio of: add torque and agonist_direction, or agonist_force and antagonist_force",
             );
         }
     }

@@ -144,11 +144,7 @@ pub(crate) fn montage(s: &SimSettings) -> Result<Montage, SimError> {
         .collect();
     let pairs = PAIRS
         .iter()
-        .map(|(name, agonist, antagonist)| Pair {
-            name: name.to_string(),
-            agonist: agonist.to_string(),
-            antagonist: antagonist.to_string(),
-        })
+        .map(|(name, agonist, antagonist)| Pair::new(name, agonist, antagonist))
         .collect();
     let bilateral = BILATERAL
         .iter()

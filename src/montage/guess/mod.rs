@@ -257,11 +257,11 @@ fn pairs(channels: &[ChannelGuess]) -> Vec<(Pair, Joint)> {
             };
             if let (Some(a), Some(b)) = (first(Role::Agonist), first(Role::Antagonist)) {
                 out.push((
-                    Pair {
-                        name: format!("{}{}", joint.as_str(), side_suffix(side)),
-                        agonist: a.channel.name.clone(),
-                        antagonist: b.channel.name.clone(),
-                    },
+                    Pair::new(
+                        &format!("{}{}", joint.as_str(), side_suffix(side)),
+                        &a.channel.name,
+                        &b.channel.name,
+                    ),
                     joint,
                 ));
             }

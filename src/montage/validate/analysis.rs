@@ -132,6 +132,21 @@ pub(super) fn check(c: &mut Checker, m: &Montage, fs: Option<f64>) {
             c.push(key(name), format!("must be a fraction in (0, 1], not {v}"));
         }
     }
+    let lsi = a.lsi_reference_pct;
+    if !(lsi > 0.0 && lsi <= 100.0) {
+        c.push(
+            key("lsi_reference_pct"),
+            format!("must be a percentage in (0, 100] (90 is the common criterion), not {lsi}"),
+        );
+    }
+    if let Some([lo, hi]) = a.target_pct_mvc {
+        if !(lo.is_finite() && hi.is_finite() && lo >= 0.0 && lo < hi) {
+            c.push(
+                key("target_pct_mvc"),
+                format!("must be [low, high] in %MVC with 0 ≤ low < high, not [{lo}, {hi}]"),
+            );
+        }
+    }
     if a.alarm_consecutive < 1 {
         c.push(
             key("alarm_consecutive"),
