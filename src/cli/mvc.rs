@@ -9,6 +9,10 @@
 //! windows) and the activation RMS rows are read off its results; the reference is the
 //! largest 500 ms moving mean of those rows over all trials
 //! ([`crate::features::mvc::mvc_reference`]).
+//!
+//! Pairs with force channels (`torque`, or `agonist_force` and `antagonist_force`) also get
+//! their strength ratio from the same trials: the strongest 500 ms hold in each direction
+//! over all trials, as `/summary/strength` finds it in one recording.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -21,6 +25,7 @@ use super::input::{load, MontageArg};
 use super::{Outcome, UsageError};
 use crate::engine::{analyze, Filtering};
 use crate::features::mvc::{mvc_reference, rows_per_mvc_window, MVC_WINDOW_S};
+use crate::features::strength::{flag, Strength};
 use crate::montage::{Kind, Montage, MontageError};
 use crate::results::TableId;
 
@@ -63,8 +68,9 @@ pub struct ChannelMvc {
 pub fn run(args: MvcArgs) -> anyhow::Result<Outcome> {
     let Some(path) = &args.montage else {
         let arg = first_trials_montage(&args.trials, args.rate)?;
-        let references = references(&args.trials, &arg, args.rate)?;
+        let (references, strengths) = references(&args.trials, &arg, args.rate)?;
         print!("{}", table(&references));
+        print!("{}", strength_table(&strengths));
         eprintln!(
             "to keep these values: write a montage (`myobalance montage {} --out M.toml`), then run mvc with --montage M.toml --write",
             args.trials[0].display()
@@ -88,8 +94,9 @@ pub fn run(args: MvcArgs) -> anyhow::Result<Outcome> {
         ))
         .into());
     }
-    let references = references(&args.trials, &arg, args.rate)?;
+    let (references, strengths) = references(&args.trials, &arg, args.rate)?;
     print!("{}", table(&references));
+    print!("{}", strength_table(&strengths));
     if args.write {
         let values: Vec<(String, f64)> = references
             .iter()
@@ -126,12 +133,22 @@ fn first_trials_montage(trials: &[PathBuf], rate_hz: Option<f64>) -> anyhow::Res
     })
 }
 
-/// The MVC reference of every EMG channel of `arg`'s montage, over all `trials`.
+/// The strength of one pair over all trials.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairStrength {
+    pub pair: String,
+    pub strength: Strength,
+    /// The pair's `strength_ratio_reference`, NaN without one.
+    pub reference: f64,
+}
+
+/// The MVC reference of every EMG channel of `arg`'s montage, and the strength of every
+/// pair with force channels, over all `trials`.
 pub fn references(
     trials: &[PathBuf],
     arg: &MontageArg,
     rate_hz: Option<f64>,
-) -> anyhow::Result<Vec<ChannelMvc>> {
+) -> anyhow::Result<(Vec<ChannelMvc>, Vec<PairStrength>)> {
     let emg: Vec<(String, String)> = arg
         .montage
         .channels
@@ -141,6 +158,13 @@ pub fn references(
         .collect();
     let mut best: Vec<Option<(f64, usize)>> = vec![None; emg.len()];
     let mut shortest_needed_s = 0.0_f64;
+    let strength_pairs: Vec<&crate::montage::Pair> = arg
+        .montage
+        .pairs
+        .iter()
+        .filter(|p| p.strength_source().is_some())
+        .collect();
+    let mut per_trial: Vec<Vec<Strength>> = vec![Vec::new(); strength_pairs.len()];
     for (t, trial) in trials.iter().enumerate() {
         let input = load(trial, Some(arg), rate_hz, None)?;
         for warning in &input.warnings {
@@ -149,6 +173,21 @@ pub fn references(
         let recording = &input.recording;
         let results = analyze(recording, Filtering::ZeroPhase)
             .with_context(|| format!("{}: analysis failed", trial.display()))?;
+        if let Some(group) = results.summary("strength") {
+            let column = |name: &str| group.numbers(name).unwrap_or(&[]);
+            let (agonist, antagonist) =
+                (column("agonist_mvc_500ms"), column("antagonist_mvc_500ms"));
+            for (p, found) in strength_pairs.iter().zip(&mut per_trial) {
+                if let Some(k) = group.names.iter().position(|n| *n == p.name) {
+                    // The ratio is taken once, of the best of all trials.
+                    found.push(Strength {
+                        agonist: agonist.get(k).copied().unwrap_or(f64::NAN),
+                        antagonist: antagonist.get(k).copied().unwrap_or(f64::NAN),
+                        ratio: f64::NAN,
+                    });
+                }
+            }
+        }
         let rms = results
             .table(TableId::Rms)
             .with_context(|| format!("{}: the analysis gave no activation RMS", trial.display()))?;
@@ -169,7 +208,17 @@ pub fn references(
             }
         }
     }
-    emg.into_iter()
+    let strengths = strength_pairs
+        .iter()
+        .zip(&per_trial)
+        .map(|(p, found)| PairStrength {
+            pair: p.name.clone(),
+            strength: Strength::best_of(found),
+            reference: p.strength_ratio_reference.unwrap_or(f64::NAN),
+        })
+        .collect();
+    let references = emg
+        .into_iter()
         .zip(best)
         .map(|((channel, unit), found)| {
             let (mvc, t) = found.with_context(|| {
@@ -185,7 +234,50 @@ pub fn references(
                 trial: trials[t].clone(),
             })
         })
-        .collect()
+        .collect::<anyhow::Result<Vec<ChannelMvc>>>()?;
+    Ok((references, strengths))
+}
+
+/// The strength table `mvc` prints after the references, when pairs have force channels:
+/// pair, best hold of each direction, their ratio and its reference.
+pub fn strength_table(strengths: &[PairStrength]) -> String {
+    if strengths.is_empty() {
+        return String::new();
+    }
+    let width = strengths
+        .iter()
+        .map(|s| s.pair.len())
+        .chain([4])
+        .max()
+        .unwrap_or(4);
+    let mut out = String::from("\n");
+    let _ = writeln!(
+        out,
+        "{:<width$}  {:>12}  {:>12}  {:>6}  reference",
+        "pair", "agonist", "antagonist", "ratio"
+    );
+    for s in strengths {
+        let Strength {
+            agonist,
+            antagonist,
+            ratio,
+        } = s.strength;
+        let verdict = match flag(ratio, s.reference) {
+            f if f == 1.0 => format!("≥ {} (below)", s.reference),
+            f if f == 0.0 => format!("≥ {}", s.reference),
+            _ if s.reference.is_nan() => "none set".to_string(),
+            _ => format!("≥ {}", s.reference),
+        };
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:>12}  {:>12}  {:>6.2}  {verdict}",
+            s.pair,
+            significant(agonist),
+            significant(antagonist),
+            ratio
+        );
+    }
+    out
 }
 
 /// `x` rounded to [`SIGNIFICANT_DIGITS`].

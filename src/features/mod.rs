@@ -8,5 +8,6 @@ pub mod line_fit;
 pub mod mvc;
 pub mod onsets;
 pub mod stats;
+pub mod strength;
 pub mod symmetry;
 pub mod tremor;

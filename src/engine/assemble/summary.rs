@@ -1,13 +1,15 @@
 //! The summary of a run (`/summary`), one function per group: mean activation, the fatigue
-//! line over active epochs, mean co-contraction, symmetry of each bilateral pair, tremor
-//! over the whole recording, and the force metrics.
+//! line over active epochs, mean co-contraction, symmetry of each bilateral pair against
+//! the LSI reference, tremor over the whole recording, the force metrics, and the
+//! agonist/antagonist strength ratio of each pair with force channels.
 
 use super::{numbers, Collected, MIN_FATIGUE_EPOCHS};
 use crate::features::force::ForceMetrics;
 use crate::features::line_fit::fit_line;
+use crate::features::strength::{flag, Strength};
 use crate::features::symmetry::symmetry;
 use crate::features::tremor::TremorRow;
-use crate::montage::Kind;
+use crate::montage::{Kind, StrengthSource};
 use crate::results::{GroupId, SummaryGroup, SummaryValues};
 
 /// Every summary group the run has.
@@ -30,7 +32,67 @@ pub fn summary(c: &Collected, emg_names: &[String], mvc: &[Option<f64>]) -> Vec<
     if !c.force.is_empty() {
         groups.push(force(c));
     }
+    if let Some(group) = strength(c) {
+        groups.push(group);
+    }
     groups
+}
+
+/// The force metrics of the channel called `name`.
+fn force_of<'c>(c: &'c Collected, name: &str) -> Option<&'c ForceMetrics> {
+    let i = c.plan.montage.channel_index(name)?;
+    c.force.iter().find(|(j, _)| *j == i).map(|(_, m)| m)
+}
+
+/// The strength of each pair that names force channels (every value NaN when a channel
+/// has no metrics).
+fn strengths<'c>(c: &'c Collected) -> impl Iterator<Item = (&'c str, Option<f64>, Strength)> {
+    c.plan.montage.pairs.iter().filter_map(|p| {
+        let strength = match p.strength_source()? {
+            StrengthSource::Torque { torque, direction } => {
+                force_of(c, torque).map(|m| Strength::from_torque(m, direction))
+            }
+            StrengthSource::OneWay {
+                agonist,
+                antagonist,
+            } => force_of(c, agonist)
+                .zip(force_of(c, antagonist))
+                .map(|(a, b)| Strength::from_one_way(a, b)),
+        };
+        let nan = f64::NAN;
+        let strength = strength.unwrap_or(Strength {
+            agonist: nan,
+            antagonist: nan,
+            ratio: nan,
+        });
+        Some((p.name.as_str(), p.strength_ratio_reference, strength))
+    })
+}
+
+/// Per pair with force channels (METHODS.md E): the best 500 ms mean in each direction,
+/// their ratio antagonist/agonist, its reference and whether it is below it.
+fn strength(c: &Collected) -> Option<SummaryGroup> {
+    let rows: Vec<_> = strengths(c).collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let col = |f: &dyn Fn(&(&str, Option<f64>, Strength)) -> f64| -> Vec<f64> {
+        rows.iter().map(f).collect()
+    };
+    Some(SummaryGroup {
+        name: "strength".into(),
+        names: rows.iter().map(|(name, _, _)| name.to_string()).collect(),
+        columns: vec![
+            numbers("agonist_mvc_500ms", col(&|r| r.2.agonist)),
+            numbers("antagonist_mvc_500ms", col(&|r| r.2.antagonist)),
+            numbers("ratio", col(&|r| r.2.ratio)),
+            numbers("reference", col(&|r| r.1.unwrap_or(f64::NAN))),
+            numbers(
+                "flagged",
+                col(&|r| flag(r.2.ratio, r.1.unwrap_or(f64::NAN))),
+            ),
+        ],
+    })
 }
 
 /// Mean activation per EMG channel over the recording: RMS, and %MVC where there is one.
@@ -119,14 +181,30 @@ fn cocontraction(c: &Collected) -> SummaryGroup {
 }
 
 /// Per bilateral pair: EMG in %MVC when both sides have an MVC reference, else in RMS;
-/// force by its best 500 ms mean.
+/// force by its best 500 ms mean — for the torque channels of pairs, the best hold in the
+/// agonist's direction (a signed channel's other direction is the antagonist's). The LSI
+/// is flagged below `[analysis] lsi_reference_pct`.
 fn symmetry_group(c: &Collected, means: &EmgMeans) -> SummaryGroup {
     let plan = c.plan;
+    let torque_agonist = |name: &str| -> Option<f64> {
+        plan.montage
+            .pairs
+            .iter()
+            .find_map(|p| match p.strength_source()? {
+                StrengthSource::Torque { torque, direction } if torque == name => {
+                    force_of(c, torque).map(|m| Strength::from_torque(m, direction).agonist)
+                }
+                _ => None,
+            })
+    };
+    let is_torque = |i: usize| torque_agonist(&plan.montage.channels[i].name).is_some();
     let emg_position = |i: usize| c.emg.iter().position(|(j, _)| *j == i);
     let (mut si, mut lsi, mut weaker, mut measure) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for b in &plan.bilateral {
         let both_mvc = plan.mvc(b.first).is_some() && plan.mvc(b.second).is_some();
+        // Both sides in the same measure: the agonist's hold only when both are torques.
+        let torques = is_torque(b.first) && is_torque(b.second);
         let value = |i: usize| -> f64 {
             match plan.montage.channels[i].kind {
                 Kind::Emg => emg_position(i).map_or(f64::NAN, |k| {
@@ -136,6 +214,9 @@ fn symmetry_group(c: &Collected, means: &EmgMeans) -> SummaryGroup {
                         means.rms[k]
                     }
                 }),
+                Kind::Force if torques => {
+                    torque_agonist(&plan.montage.channels[i].name).unwrap_or(f64::NAN)
+                }
                 Kind::Force => c
                     .force
                     .iter()
@@ -147,6 +228,7 @@ fn symmetry_group(c: &Collected, means: &EmgMeans) -> SummaryGroup {
         let what = match plan.montage.channels[b.first].kind {
             Kind::Emg if both_mvc => "pct_mvc",
             Kind::Emg => "rms",
+            Kind::Force if torques => "agonist_mvc_500ms",
             Kind::Force => "mvc_500ms",
             _ => "none",
         };
@@ -161,12 +243,16 @@ fn symmetry_group(c: &Collected, means: &EmgMeans) -> SummaryGroup {
         });
         measure.push(what.to_string());
     }
+    let reference = plan.montage.analysis.lsi_reference_pct;
+    let flagged = lsi.iter().map(|&v| flag(v, reference)).collect();
     SummaryGroup {
         name: "symmetry".into(),
         names: plan.bilateral.iter().map(|b| b.name.clone()).collect(),
         columns: vec![
             numbers("si_percent", si),
             numbers("lsi_percent", lsi),
+            numbers("reference", vec![reference; plan.bilateral.len()]),
+            numbers("flagged", flagged),
             ("weaker".into(), SummaryValues::Texts(weaker)),
             ("measure".into(), SummaryValues::Texts(measure)),
         ],

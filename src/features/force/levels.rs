@@ -122,12 +122,13 @@ impl QuietWindow {
     }
 }
 
-/// The largest mean over windows of `w` samples (every start).
+/// The largest and the smallest mean over windows of `w` samples (every start).
 #[derive(Debug, Clone)]
 pub struct BestWindow {
     recent: Recent,
     sum: f64,
     best: f64,
+    least: f64,
 }
 
 impl BestWindow {
@@ -136,6 +137,7 @@ impl BestWindow {
             recent: Recent::new(w),
             sum: 0.0,
             best: f64::NAN,
+            least: f64::NAN,
         }
     }
 
@@ -153,10 +155,12 @@ impl BestWindow {
             Some(old) => {
                 self.sum += v - old;
                 self.best = self.best.max(self.sum);
+                self.least = self.least.min(self.sum);
             }
             None if self.recent.values.len() == self.recent.len => {
                 self.sum = self.recent.ordered().sum();
                 self.best = self.sum;
+                self.least = self.sum;
             }
             None => {}
         }
@@ -165,6 +169,11 @@ impl BestWindow {
     /// The largest window mean; NaN before `w` samples.
     pub fn finish(&self) -> f64 {
         self.best / self.recent.len as f64
+    }
+
+    /// The smallest window mean; NaN before `w` samples.
+    pub fn least(&self) -> f64 {
+        self.least / self.recent.len as f64
     }
 }
 
@@ -178,6 +187,10 @@ pub struct ForceLevels {
     pub peak: f64,
     /// Largest window mean, minus μ.
     pub mvc: f64,
+    /// The largest and the smallest window mean themselves, from the sensor's zero: the
+    /// best hold in each direction of a signed (torque) channel.
+    pub highest_mean: f64,
+    pub lowest_mean: f64,
 }
 
 /// The first pass over a force signal.
@@ -217,6 +230,8 @@ impl LevelsPass {
             baseline_sd: sigma,
             peak: self.max - mu,
             mvc: self.best.finish() - mu,
+            highest_mean: self.best.finish(),
+            lowest_mean: self.best.least(),
         })
     }
 }

@@ -91,6 +91,11 @@ pub struct ForceMetrics {
     pub peak: f64,
     /// Largest mean over any window of `window_s`, minus μ.
     pub mvc_500ms: f64,
+    /// Largest and smallest mean over any window of `window_s`, from the sensor's zero
+    /// (not μ): on a signed torque channel, zeroed with the limb at rest, the best hold in
+    /// the positive and the negative direction.
+    pub highest_500ms: f64,
+    pub lowest_500ms: f64,
     pub onsets: Vec<ForceOnset>,
     /// Means over the onsets (NaN without onsets).
     pub rfd: [f64; 3],
@@ -184,6 +189,8 @@ impl ForceMetrics {
             baseline_sd: nan,
             peak: nan,
             mvc_500ms: nan,
+            highest_500ms: nan,
+            lowest_500ms: nan,
             onsets: Vec::new(),
             rfd: [nan; 3],
             rfd_peak: nan,
@@ -200,6 +207,8 @@ impl ForceMetrics {
             baseline_sd: levels.baseline_sd,
             peak: levels.peak,
             mvc_500ms: levels.mvc,
+            highest_500ms: levels.highest_mean,
+            lowest_500ms: levels.lowest_mean,
             rfd: [0, 1, 2].map(|k| mean_finite(onsets.iter().map(|o| o.rfd[k]))),
             rfd_peak: mean_finite(onsets.iter().map(|o| o.rfd_peak)),
             steadiness_cv: mean_finite(holds.into_iter().flatten()),
