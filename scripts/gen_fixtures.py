@@ -382,6 +382,53 @@ def knee_case():
     return "knee_1k_notch", montage, columns
 
 
+def torque_case():
+    """1 kHz, 9 s, strength ratios (METHODS.md E): a signed knee torque per side (the left
+    dynamometer extends positive, the right one is mounted the other way round) with an
+    extension and a flexion hold each, quadriceps and hamstrings EMG working with them,
+    and an ankle measured by two one-way force channels; the LSI reference is 85 %."""
+    fs, seconds, rng = 1000.0, 9.0, FEATURE_RNG
+    t = np.arange(int(fs * seconds)) / fs
+    ext, flex = (1.0, 3.2), (4.6, 6.8)
+    montage = {
+        "sample_rate_hz": fs, "mains_hz": 50,
+        "channels": [emg_montage_entry("quad_l", "left"),
+                     emg_montage_entry("ham_l", "left"),
+                     emg_montage_entry("quad_r", "right"),
+                     emg_montage_entry("ham_r", "right"),
+                     {"name": "torque_l", "kind": "force", "unit": "N.m", "side": "left"},
+                     {"name": "torque_r", "kind": "force", "unit": "N.m", "side": "right"},
+                     {"name": "dorsi_r", "kind": "force", "unit": "N", "side": "right"},
+                     {"name": "plantar_r", "kind": "force", "unit": "N", "side": "right"}],
+        "pairs": [{"name": "knee_l", "agonist": "quad_l", "antagonist": "ham_l",
+                   "torque": "torque_l", "agonist_direction": "positive",
+                   "strength_ratio_reference": 0.6},
+                  {"name": "knee_r", "agonist": "quad_r", "antagonist": "ham_r",
+                   "torque": "torque_r", "agonist_direction": "negative",
+                   "strength_ratio_reference": 0.6},
+                  {"name": "ankle_r", "agonist": "ham_r", "antagonist": "quad_r",
+                   "agonist_force": "plantar_r", "antagonist_force": "dorsi_r"}],
+        "bilateral": [{"name": "quadriceps", "left": "quad_l", "right": "quad_r"},
+                      {"name": "knee_torque", "left": "torque_l", "right": "torque_r"}],
+        "analysis": {"lsi_reference_pct": 85.0},
+    }
+    columns = [
+        (emg_channel(t, fs, [ext], 150.0, rng), 0.125),
+        (emg_channel(t, fs, [flex], 110.0, rng), 0.125),
+        (emg_channel(t, fs, [ext], 190.0, rng), 0.125),
+        (emg_channel(t, fs, [flex], 120.0, rng), 0.125),
+        # Left: 120 N·m extension, 54 N·m flexion (0.45); right: 160 and 104 (0.65), negative
+        # while extending.
+        (force_channel(t, 0.0, [ext + (120.0,)], rng)
+         - force_channel(t, 0.0, [flex + (54.0,)], rng), 2.0 ** -6),
+        (force_channel(t, 0.0, [flex + (104.0,)], rng)
+         - force_channel(t, 0.0, [ext + (160.0,)], rng), 2.0 ** -6),
+        (force_channel(t, 3.0, [(1.5, 3.5, 250.0)], rng), 2.0 ** -5),
+        (force_channel(t, 4.0, [(5.0, 7.0, 600.0)], rng), 2.0 ** -4),
+    ]
+    return "torque_1k_strength", montage, columns
+
+
 def nulls(value):
     """JSON cannot hold NaN: NaN becomes null (the Rust loader reads null as NaN)."""
     if isinstance(value, dict):
@@ -404,7 +451,7 @@ def check_margins(case, mode, margins):
 
 def feature_cases():
     cases = []
-    for name, montage, columns in (elbow_case(), knee_case()):
+    for name, montage, columns in (elbow_case(), knee_case(), torque_case()):
         counts = [quantise(x, scale) for x, scale in columns]
         samples = np.stack([c.astype(np.float64) * scale
                             for c, (_, scale) in zip(counts, columns)], axis=1)

@@ -59,7 +59,16 @@ Where those documents leave a choice open, the choice below follows the engine
  8. Symmetry: EMG sides by the mean of the activation rows (pct_mvc when both sides have
     `mvc`, else rms); force sides by mvc_500ms. weaker = "left" when L <= R, "" when
     either side is not finite; the `measure` column names the quantity.
- 9. Events: EMG transitions (channels in montage order), force onsets, tremor alarm
+ 9. Strength (METHODS.md E, isometric ratio antagonist/agonist): for a pair with a signed
+    `torque` channel, the largest and the smallest 500 ms mean (every start) of its
+    low-passed signal, taken from the sensor's zero; the agonist's strength is the one on
+    the side of `agonist_direction`, the antagonist's the other one negated. For a pair
+    with `agonist_force` and `antagonist_force`, each channel's mvc_500ms. ratio =
+    antagonist / agonist when both are finite, agonist > 0 and antagonist >= 0, else NaN.
+    flagged = 1 when the value is below its reference, 0 when not, NaN when either is
+    NaN; symmetry is flagged against `lsi_reference_pct`. A bilateral pair of two such
+    torque channels compares the agonist's strength ("agonist_mvc_500ms").
+10. Events: EMG transitions (channels in montage order), force onsets, tremor alarm
     changes (tremor channels in montage order), then a stable sort by time.
 """
 import math
@@ -75,7 +84,7 @@ DEFAULT_ANALYSIS = {
     "tremor_hop_s": 0.5, "fatigue_epoch_s": 0.5, "fatigue_min_pct_mvc": 10.0,
     "alarm_band_hz": [4.0, 14.0], "alarm_baseline_s": 10.0, "alarm_power_ratio": 4.0,
     "alarm_min_relative_power": 0.3, "alarm_min_peak_concentration": 0.5,
-    "alarm_consecutive": 3,
+    "alarm_consecutive": 3, "lsi_reference_pct": 90.0,
 }
 MAX_UPPER_EDGE = 0.45
 NOTCH_Q = 30.0
@@ -362,9 +371,10 @@ def force_metrics(x, fs, causal, margins):
     nan3 = [NAN, NAN, NAN]
     if found is None:
         return {"peak": NAN, "mvc_500ms": NAN, "rfd": nan3, "rfd_peak": NAN,
-                "steadiness_cv": NAN, "onsets": []}
+                "steadiness_cv": NAN, "onsets": [], "highest": NAN, "lowest": NAN}
     _, mu, sigma = found
     peak = float(x.max() - mu)
+    window_means = np.convolve(x, np.ones(w) / w, mode="valid")
     best = max(x[s:s + w].mean() for s in range(n - w + 1))
     gate_level = mu + FORCE["gate"] * peak
     rest_level = mu + FORCE["k_sigma"] * sigma
@@ -405,12 +415,40 @@ def force_metrics(x, fs, causal, margins):
         earliest = i
     holds = [o["cv"] for o in onsets if o["hold"]]
     return {"peak": peak, "mvc_500ms": float(best - mu),
+            "highest": float(window_means.max()), "lowest": float(window_means.min()),
             "rfd": [mean_finite([o["rfd"][j] for o in onsets]) for j in range(3)],
             "rfd_peak": mean_finite([o["rfd_peak"] for o in onsets]),
             "steadiness_cv": mean_finite(holds), "onsets": onsets}
 
 
 # --------------------------------------------------------------------------- symmetry
+
+def flag(value, reference):
+    if math.isnan(value) or math.isnan(reference):
+        return NAN
+    return 1.0 if value < reference else 0.0
+
+
+def strength_of(pair, force, index):
+    """(agonist, antagonist) strength of a pair with force channels, else None."""
+    if "torque" in pair:
+        m = force.get(index[pair["torque"]])
+        if m is None:
+            return NAN, NAN
+        up, down = m["highest"], -m["lowest"]
+        return (up, down) if pair["agonist_direction"] == "positive" else (down, up)
+    if "agonist_force" in pair:
+        ag, an = force.get(index[pair["agonist_force"]]), force.get(index[pair["antagonist_force"]])
+        if ag is None or an is None:
+            return NAN, NAN
+        return ag["mvc_500ms"], an["mvc_500ms"]
+    return None
+
+
+def strength_ratio(agonist, antagonist):
+    ok = math.isfinite(agonist) and math.isfinite(antagonist) and agonist > 0 and antagonist >= 0
+    return antagonist / agonist if ok else NAN
+
 
 def symmetry(left, right):
     total = left + right
@@ -552,16 +590,21 @@ def analyze(x, montage, causal):
     bilateral = montage.get("bilateral", [])
     if bilateral:
         act = summary.get("activation", {"columns": {}})["columns"]
-        cols = {"si_percent": [], "lsi_percent": [], "weaker": [], "measure": []}
+        cols = {"si_percent": [], "lsi_percent": [], "reference": [], "flagged": [],
+                "weaker": [], "measure": []}
+        torque_pairs = {p["torque"]: p for p in pairs if "torque" in p}
         for b in bilateral:
             li, ri = index[b["left"]], index[b["right"]]
             both = mvc[li] is not None and mvc[ri] is not None
+            torques = b["left"] in torque_pairs and b["right"] in torque_pairs
             kind = chans[li]["kind"]
 
             def value(i):
                 if chans[i]["kind"] == "emg":
                     k = emg.index(i)
                     return act["pct_mvc_mean" if both else "rms_mean"][k]
+                if chans[i]["kind"] == "force" and torques:
+                    return strength_of(torque_pairs[names[i]], force, index)[0]
                 if chans[i]["kind"] == "force":
                     return force[i]["mvc_500ms"]
                 return NAN
@@ -569,9 +612,12 @@ def analyze(x, montage, causal):
             si, lsi, weaker = symmetry(value(li), value(ri))
             cols["si_percent"].append(si)
             cols["lsi_percent"].append(lsi)
+            cols["reference"].append(float(a["lsi_reference_pct"]))
+            cols["flagged"].append(flag(lsi, float(a["lsi_reference_pct"])))
             cols["weaker"].append(weaker)
+            force_measure = "agonist_mvc_500ms" if torques else "mvc_500ms"
             cols["measure"].append({"emg": "pct_mvc" if both else "rms",
-                                    "force": "mvc_500ms"}.get(kind, "none"))
+                                    "force": force_measure}.get(kind, "none"))
         summary["symmetry"] = {"names": [b["name"] for b in bilateral], "columns": cols}
 
     if tremor_ch:
@@ -603,6 +649,17 @@ def analyze(x, montage, causal):
             "rfd_200": col(lambda m: m["rfd"][2]), "rfd_peak": col(lambda m: m["rfd_peak"]),
             "steadiness_cv": col(lambda m: m["steadiness_cv"]),
             "onsets": col(lambda m: float(len(m["onsets"])))}}
+
+    strong = [(p, strength_of(p, force, index)) for p in pairs]
+    strong = [(p, s) for p, s in strong if s is not None]
+    if strong:
+        ratios = [strength_ratio(ag, an) for _, (ag, an) in strong]
+        refs = [float(p.get("strength_ratio_reference", NAN)) for p, _ in strong]
+        summary["strength"] = {"names": [p["name"] for p, _ in strong], "columns": {
+            "agonist_mvc_500ms": [s[0] for _, s in strong],
+            "antagonist_mvc_500ms": [s[1] for _, s in strong],
+            "ratio": ratios, "reference": refs,
+            "flagged": [flag(r, ref) for r, ref in zip(ratios, refs)]}}
 
     events = []
     for i in emg:
