@@ -1009,3 +1009,135 @@ fn dotted_and_inline_keys_are_located_too() {
     assert_names(&message, "channels[0].gain", "unknown key");
     assert!(message.contains("line 2"), "{message}");
 }
+
+/// BASE's pair with `extra` lines added to it.
+fn with_pair(extra: &str) -> String {
+    edited(
+        "antagonist = \"triceps_l\"\n",
+        &format!("antagonist = \"triceps_l\"\n{extra}\n"),
+    )
+}
+
+#[test]
+fn strength_channels_parse_and_round_trip() {
+    use myobalance::montage::{Direction, StrengthSource};
+    let text = with_pair(
+        "torque = \"force_l\"\nagonist_direction = \"negative\"\nstrength_ratio_reference = 0.6",
+    );
+    let text = format!("{text}lsi_reference_pct = 85\ntarget_pct_mvc = [20, 40]\n");
+    let m = Montage::from_toml_str(&text, "lab.toml").unwrap();
+    let p = &m.pairs[0];
+    assert_eq!(
+        p.strength_source(),
+        Some(StrengthSource::Torque {
+            torque: "force_l",
+            direction: Direction::Negative
+        })
+    );
+    assert_eq!(p.strength_ratio_reference, Some(0.6));
+    assert_eq!(m.analysis.lsi_reference_pct, 85.0);
+    assert_eq!(m.analysis.target_pct_mvc, Some([20.0, 40.0]));
+    let again = Montage::from_toml_str(&m.to_toml_string(), "again").unwrap();
+    assert_eq!(again, m);
+
+    let one_way = with_pair("agonist_force = \"force_l\"\nantagonist_force = \"force_r\"");
+    let m = Montage::from_toml_str(&one_way, "lab.toml").unwrap();
+    assert_eq!(
+        m.pairs[0].strength_source(),
+        Some(StrengthSource::OneWay {
+            agonist: "force_l",
+            antagonist: "force_r"
+        })
+    );
+    assert_eq!(Analysis::default().lsi_reference_pct, 90.0);
+}
+
+#[test]
+fn torque_must_be_a_force_channel() {
+    bad(
+        &with_pair("torque = \"biceps_r\"\nagonist_direction = \"positive\""),
+        "pairs[0].torque",
+        "channel \"biceps_r\" is of kind emg; strength ratios need force channels",
+    );
+    bad(
+        &with_pair("torque = \"knee\"\nagonist_direction = \"positive\""),
+        "pairs[0].torque",
+        "no channel named \"knee\" (force channels: force_l, force_r)",
+    );
+}
+
+#[test]
+fn torque_needs_its_direction() {
+    let message = rejected(&with_pair("torque = \"force_l\""));
+    assert_names(
+        &message,
+        "pairs[0].agonist_direction",
+        "required with torque: the sign of \"force_l\" while the agonist works",
+    );
+    bad(
+        &with_pair("torque = \"force_l\"\nagonist_direction = \"up\""),
+        "pairs[0].agonist_direction",
+        "unknown value \"up\"",
+    );
+    bad(
+        &with_pair("agonist_direction = \"positive\""),
+        "pairs[0].agonist_direction",
+        "applies only with torque",
+    );
+}
+
+#[test]
+fn one_way_force_channels_come_in_twos() {
+    bad(
+        &with_pair("agonist_force = \"force_l\""),
+        "pairs[0].agonist_force",
+        "needs antagonist_force too",
+    );
+    bad(
+        &with_pair("agonist_force = \"force_l\"\nantagonist_force = \"force_l\""),
+        "pairs[0].antagonist_force",
+        "is also agonist_force",
+    );
+    bad(
+        &with_pair(
+            "torque = \"force_l\"\nagonist_direction = \"positive\"\nagonist_force = \"force_l\"\nantagonist_force = \"force_r\"",
+        ),
+        "pairs[0].torque",
+        "either torque",
+    );
+}
+
+#[test]
+fn strength_reference_needs_a_ratio_and_a_positive_value() {
+    bad(
+        &with_pair("strength_ratio_reference = 0.6"),
+        "pairs[0].strength_ratio_reference",
+        "no force channels to take a ratio of",
+    );
+    bad(
+        &with_pair(
+            "torque = \"force_l\"\nagonist_direction = \"positive\"\nstrength_ratio_reference = -1",
+        ),
+        "pairs[0].strength_ratio_reference",
+        "must be a positive ratio",
+    );
+}
+
+#[test]
+fn lsi_reference_and_training_band_are_checked() {
+    bad(
+        &with_analysis("lsi_reference_pct = 120"),
+        "analysis.lsi_reference_pct",
+        "must be a percentage in (0, 100]",
+    );
+    bad(
+        &with_analysis("target_pct_mvc = [40, 20]"),
+        "analysis.target_pct_mvc",
+        "0 ≤ low < high",
+    );
+    bad(
+        &with_analysis("target_pct_mvc = [20, 40, 60]"),
+        "analysis.target_pct_mvc",
+        "must be [low, high] (2 numbers), not 3 numbers",
+    );
+}
