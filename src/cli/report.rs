@@ -41,5 +41,13 @@ pub fn run(args: ReportArgs) -> anyhow::Result<Outcome> {
     let page = crate::report::render(&args.input.display().to_string(), &stored)?;
     super::outputs::write_atomically(&out, &page)?;
     println!("wrote {} ({} kB)", out.display(), page.len().div_ceil(1024));
+    let findings = crate::report::glance::findings_of(&stored);
+    if !findings.is_empty() {
+        println!("At a glance (! outside its reference):");
+        for f in findings {
+            let mark = if f.flagged { "!" } else { "-" };
+            println!("  {mark} {}", f.text);
+        }
+    }
     Ok(Outcome::Success)
 }

@@ -56,6 +56,9 @@ pub fn session(file_name: &str, c: &Context) -> Section {
     if let Some(subject) = &meta.subject {
         rows.push(("Subject", subject.clone()));
     }
+    if let Some(session) = &meta.session {
+        rows.push(("Session", session.clone()));
+    }
     if let Some(t) = &meta.recorded_utc {
         let zone = if t.ends_with('Z') {
             " (UTC)"

@@ -1,6 +1,6 @@
 //! The HTML report of a processed recording: one self-contained page (inline SVG charts,
-//! no scripts, no network) that a therapist reads from top to bottom — the session and
-//! its data quality, activation with onsets, co-contraction, tremor with alarms and
+//! no scripts, no network) that a therapist reads from top to bottom — the findings at a
+//! glance, the session and its data quality, activation with onsets, co-contraction, tremor with alarms and
 //! spectra, fatigue, symmetry, force and the event list.
 //!
 //! This module turns a [`StoredFile`] into a `String` and does no I/O; `cli::report`
@@ -20,11 +20,13 @@ pub mod decimate;
 mod events;
 mod fatigue;
 mod force;
+pub mod glance;
 mod header;
 pub mod html;
 pub mod legend;
 pub mod page;
 pub mod spectrum;
+mod strength;
 pub mod style;
 mod symmetry;
 mod tremor;
@@ -68,6 +70,7 @@ pub fn render(file_name: &str, stored: &StoredFile) -> Result<String, ReportErro
     };
     let c = Context { stored, results };
     let sections: Vec<Section> = vec![
+        glance::section(&c),
         header::session(file_name, &c),
         activation::section(&c),
         cocontraction::section(&c),

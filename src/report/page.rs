@@ -150,6 +150,9 @@ const STYLE: &str = "
 body { font-family: sans-serif; margin: 20px 28px; color: #222; max-width: 1340px; }
 h1 { font-size: 24px; margin: 0 0 4px 0; }
 h2 { font-size: 20px; border-bottom: 2px solid #ddd; padding-bottom: 4px; margin-top: 34px; }
+h3 { font-size: 17px; margin: 26px 0 4px 0; }
+ul.glance { font-size: 16px; line-height: 1.5; padding-left: 22px; }
+ul.glance li.flag { color: #b32020; }
 nav { font-size: 14px; margin: 8px 0 4px 0; }
 nav a { margin-right: 14px; color: #1f5f9f; }
 table { border-collapse: collapse; font-size: 14px; margin: 8px 0 12px 0; }

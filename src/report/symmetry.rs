@@ -1,5 +1,6 @@
-//! Symmetry: each bilateral pair's limb symmetry index (LSI), Robinson symmetry index and
-//! weaker side, as a table and as bars.
+//! Symmetry: each bilateral pair's limb symmetry index (LSI) against its reference,
+//! Robinson symmetry index and weaker side, as a table and as bars; then the strength
+//! ratios of the agonist/antagonist pairs ([`super::strength`]).
 
 use crate::results::SummaryValues;
 
@@ -8,10 +9,11 @@ use super::html::{num, paragraph, text, Table};
 use super::page::{figure, grid, Context, Section, HALF_WIDTH};
 use super::style::{colour, ALARM, REFERENCE};
 
-/// LSI at or above this is a common return-to-sport criterion (METHODS.md, symmetry).
+/// LSI at or above this is a common return-to-sport criterion (METHODS.md, symmetry):
+/// the reference of files written before the montage could set one.
 pub const LSI_CRITERION_PERCENT: f64 = 90.0;
 
-/// The "Symmetry" section.
+/// The "Symmetry and strength" section.
 pub fn section(c: &Context) -> Section {
     let mut body = String::new();
     let Some(s) = c.results.summary("symmetry") else {
@@ -19,9 +21,10 @@ pub fn section(c: &Context) -> Section {
             "note",
             "No symmetry values: the montage has no bilateral (left/right) pair.",
         ));
+        body.push_str(&super::strength::part(c));
         return Section {
             id: "symmetry",
-            title: "Symmetry",
+            title: "Symmetry and strength",
             body,
         };
     };
@@ -46,6 +49,7 @@ pub fn section(c: &Context) -> Section {
     let lsi = s.numbers("lsi_percent").unwrap_or(&[]).to_vec();
     let si = s.numbers("si_percent").unwrap_or(&[]).to_vec();
     let at = |v: &[f64], i: usize| v.get(i).copied().unwrap_or(f64::NAN);
+    let criterion = lsi_reference(c);
 
     let mut t = Table::new(
         "symmetry",
@@ -57,6 +61,7 @@ pub fn section(c: &Context) -> Section {
             "LSI (%)",
             "Robinson SI (%)",
             "weaker side",
+            "below reference",
         ],
     );
     for (i, name) in s.names.iter().enumerate() {
@@ -69,6 +74,11 @@ pub fn section(c: &Context) -> Section {
             num(at(&lsi, i)),
             num(at(&si, i)),
             text(weaker.get(i).cloned().unwrap_or_default()),
+            text(match at(&lsi, i) {
+                v if v.is_nan() => "–",
+                v if v < criterion => "yes",
+                _ => "no",
+            }),
         ]);
     }
     body.push_str(&t.to_html());
@@ -89,8 +99,12 @@ pub fn section(c: &Context) -> Section {
         values: lsi_values,
         range: (0.0, 100.0),
         references: vec![Reference {
-            value: LSI_CRITERION_PERCENT,
-            label: "90 % (a common return-to-sport criterion)".into(),
+            value: criterion,
+            label: if criterion == LSI_CRITERION_PERCENT {
+                "90 % (a common return-to-sport criterion)".into()
+            } else {
+                format!("{criterion} % (the montage's reference)")
+            },
             colour: ALARM,
         }],
     };
@@ -112,9 +126,21 @@ pub fn section(c: &Context) -> Section {
         figure("Limb symmetry index", lsi_bars.to_svg()),
         figure("Robinson symmetry index", si_bars.to_svg()),
     ]));
+    body.push_str(&super::strength::part(c));
     Section {
         id: "symmetry",
-        title: "Symmetry",
+        title: "Symmetry and strength",
         body,
     }
+}
+
+/// The LSI reference of the recording: the symmetry summary's `reference`, else the
+/// montage's `lsi_reference_pct` (files written before the column existed).
+pub fn lsi_reference(c: &Context) -> f64 {
+    c.results
+        .summary("symmetry")
+        .and_then(|s| s.numbers("reference"))
+        .and_then(|r| r.first().copied())
+        .filter(|r| r.is_finite())
+        .unwrap_or(c.montage().analysis.lsi_reference_pct)
 }
