@@ -43,8 +43,23 @@ fn alarm_style() -> Style {
     Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
 }
 
+/// Where a %MVC value lies against the training band, as the patient should read it.
+fn against_band(pct: f64, [low, high]: [f64; 2]) -> Span<'static> {
+    let band = format!("{}–{}", fixed(low, 0), fixed(high, 0));
+    if !pct.is_finite() {
+        Span::raw(String::new())
+    } else if pct < low {
+        Span::styled(format!("below {band}"), Style::new().fg(Color::Yellow))
+    } else if pct > high {
+        Span::styled(format!("above {band}"), alarm_style())
+    } else {
+        Span::styled(format!("in {band}"), Style::new().fg(Color::Green))
+    }
+}
+
 /// Activation bars: %MVC on 0–100 where the channel has an MVC, otherwise RMS relative to
-/// the largest current RMS among the channels.
+/// the largest current RMS among the channels; with a training band, whether each %MVC
+/// value is in it.
 fn activation(snap: &Snapshot) -> Section {
     let largest = snap
         .activation
@@ -60,6 +75,9 @@ fn activation(snap: &Snapshot) -> Section {
             let bar = match a.pct_mvc {
                 Some(pct) => {
                     text.push(Span::raw(format!("{} %MVC", fixed(pct, 0))));
+                    if let Some(band) = snap.target_pct_mvc {
+                        text.push(against_band(pct, band));
+                    }
                     ratio(pct, 100.0)
                 }
                 None => ratio(a.rms, largest),
@@ -184,6 +202,31 @@ mod tests {
             unit: "uV".into(),
             pct_mvc,
         }
+    }
+
+    #[test]
+    fn percent_mvc_is_read_against_the_training_band() {
+        let snap = Snapshot {
+            activation: vec![
+                act("low", 50.0, Some(12.0)),
+                act("in", 50.0, Some(30.0)),
+                act("high", 50.0, Some(55.0)),
+                act("rms_only", 50.0, None),
+            ],
+            target_pct_mvc: Some([20.0, 40.0]),
+            ..Snapshot::default()
+        };
+        let s = sections(&snap);
+        let words: Vec<String> = s[0]
+            .rows
+            .iter()
+            .map(|r| {
+                r.text
+                    .last()
+                    .map_or(String::new(), |t| t.content.to_string())
+            })
+            .collect();
+        assert_eq!(words, ["below 20–40", "in 20–40", "above 20–40", "50.0 uV"]);
     }
 
     #[test]

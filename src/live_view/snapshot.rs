@@ -24,6 +24,8 @@ pub struct Snapshot {
     pub ring_fill: f64,
     /// Markers added so far (key `m`).
     pub markers: usize,
+    /// The training band in %MVC (`[analysis] target_pct_mvc`), if the montage sets one.
+    pub target_pct_mvc: Option<[f64; 2]>,
     /// One row per EMG channel, in montage order.
     pub activation: Vec<Activation>,
     /// One row per agonist/antagonist pair.

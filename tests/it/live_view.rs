@@ -45,6 +45,7 @@ fn session() -> Snapshot {
         frames_corrupt: 4,
         ring_fill: 0.25,
         markers: 2,
+        target_pct_mvc: None,
         activation: vec![
             activation("biceps_l", 123.4, Some(25.0)),
             activation("triceps_l", 40.0, None),

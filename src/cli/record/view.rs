@@ -93,6 +93,7 @@ pub fn snapshot(started: &Started, latest: &Latest, status: &Status) -> Snapshot
         frames_corrupt: status.stats.frames_corrupt,
         ring_fill: status.ring_fill,
         markers: status.markers,
+        target_pct_mvc: montage.analysis.target_pct_mvc,
         activation,
         cocontraction,
         tremor,
