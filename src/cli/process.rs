@@ -10,6 +10,12 @@
 //! An input that fails is reported and listed at the end while the others go on; the exit
 //! code is then 1. Bad usage or a bad `--montage` stops everything before it starts
 //! (exit code 2).
+//!
+//! For batches split over many machines (a Slurm job array, Kubernetes Indexed Jobs, GNU
+//! parallel): `--inputs-from FILE|-` reads the inputs from a list, `--shard K/N` takes only
+//! task K's share of them (`crate::cluster::shard`), and `--skip-existing` leaves out
+//! inputs whose complete output is already there, so running the same command again
+//! finishes what a failed run left undone.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -23,6 +29,9 @@ use super::input::{guess_line, load, MontageArg};
 use super::outputs::{output_paths, Destination};
 use super::progress::Progress;
 use super::{Outcome, UsageError};
+use crate::cluster::inputs::read_list;
+use crate::cluster::shard::{sorted, Shard};
+use crate::cluster::skip::is_complete;
 use crate::engine::{analyze, Filtering};
 use crate::montage::Montage;
 use crate::store::{write_file, WriteOptions};
@@ -33,8 +42,20 @@ use crate::store::{write_file, WriteOptions};
 pub struct ProcessArgs {
     /// Input files: myobalance HDF5, CSV, EDF/EDF+, BDF/BDF+, C3D, OpenBCI GUI text,
     /// OpenSignals text or HDF5, WFDB (.hea); the format is found from the content.
-    #[arg(required = true, value_name = "INPUT")]
+    #[arg(required_unless_present = "inputs_from", value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
+    /// Read (more) inputs from FILE, one path per line (`#` comments and blank lines
+    /// skipped); `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub inputs_from: Option<PathBuf>,
+    /// Process only task K's share of the inputs (K from 0 to N−1): inputs sorted by path,
+    /// input i to task i mod N, whatever order they were given in. Needs --out-dir.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Leave out inputs whose output already exists complete (outputs are renamed into
+    /// place only when complete, so one a killed run left half-written does not count).
+    #[arg(long)]
+    pub skip_existing: bool,
     /// Montage TOML: channels (matched to the input's by label, else name), kinds, sides,
     /// pairs and analysis settings. Without it a myobalance file uses its own and other
     /// inputs get one guessed from their labels and units.
@@ -72,10 +93,13 @@ pub struct ProcessArgs {
 /// `process`'s flags, checked.
 #[derive(Debug, Clone)]
 pub struct ProcessSettings {
-    /// Input files, in command-line order.
+    /// Input files to process, in command-line order (sorted by path with `--shard`),
+    /// without those `--shard` gives other tasks and those `--skip-existing` skips.
     pub inputs: Vec<PathBuf>,
     /// The output of each input.
     pub outputs: Vec<PathBuf>,
+    /// Inputs left out by `--skip-existing`, with their outputs.
+    pub skipped: Vec<(PathBuf, PathBuf)>,
     /// Where the outputs go, as given.
     pub destination: Destination,
     /// The `--montage`, loaded and validated.
@@ -110,7 +134,44 @@ impl ProcessArgs {
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, usize::from),
         };
-        let outputs = output_paths(&self.inputs, &destination)?;
+        let mut inputs = self.inputs;
+        if let Some(list) = &self.inputs_from {
+            inputs.extend(read_inputs_from(list)?);
+        }
+        if let Some(shard) = self.shard {
+            if let Destination::File(out) = &destination {
+                return Err(UsageError(format!(
+                    "--shard {shard} with --out {}: a shard writes several outputs; use --out-dir DIR",
+                    out.display()
+                ))
+                .into());
+            }
+            inputs = sorted(inputs);
+            if inputs.is_empty() {
+                return Err(UsageError(format!(
+                    "--shard {shard}: there are no inputs to share out"
+                ))
+                .into());
+            }
+        } else if inputs.is_empty() {
+            return Err(UsageError("no inputs: the --inputs-from list is empty".into()).into());
+        }
+        // Every output is named from the whole list, so that a clash between inputs of
+        // different tasks is refused by each of them.
+        let outputs = output_paths(&inputs, &destination)?;
+        let mine = |i: usize| self.shard.is_none_or(|s| s.takes(i));
+        let (mut chosen, mut skipped) = (Vec::new(), Vec::new());
+        for (i, (input, output)) in inputs.into_iter().zip(outputs).enumerate() {
+            if !mine(i) {
+                continue;
+            }
+            if self.skip_existing && is_complete(&output) {
+                skipped.push((input, output));
+            } else {
+                chosen.push((input, output));
+            }
+        }
+        let (inputs, outputs): (Vec<PathBuf>, Vec<PathBuf>) = chosen.into_iter().unzip();
         let montage = match &self.montage {
             Some(path) => Some(MontageArg {
                 montage: Montage::load(path).context("--montage")?,
@@ -126,8 +187,9 @@ impl ProcessArgs {
             }
         }
         Ok(ProcessSettings {
-            inputs: self.inputs,
+            inputs,
             outputs,
+            skipped,
             destination,
             montage,
             filtering: if self.causal {
@@ -144,6 +206,19 @@ impl ProcessArgs {
     }
 }
 
+/// The inputs listed in `list` (`-`: standard input).
+fn read_inputs_from(list: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let found = if list.as_os_str() == "-" {
+        read_list(std::io::stdin().lock(), "--inputs-from standard input")
+    } else {
+        let shown = format!("--inputs-from {}", list.display());
+        let file = std::fs::File::open(list)
+            .map_err(|e| UsageError(format!("{shown}: cannot open it: {e}")))?;
+        read_list(std::io::BufReader::new(file), &shown)
+    };
+    Ok(found.map_err(UsageError)?)
+}
+
 /// Processes every input and reports; `PartialFailure` when some failed.
 pub fn run(args: ProcessArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
@@ -156,6 +231,12 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<Outcome> {
         .num_threads(settings.jobs)
         .build()
         .context("cannot start the worker threads")?;
+    if !settings.skipped.is_empty() {
+        eprintln!(
+            "skipping {} input(s) whose output is complete (--skip-existing)",
+            settings.skipped.len()
+        );
+    }
     let progress = Progress::new(settings.inputs.len());
     let outcomes: Vec<anyhow::Result<()>> = pool.install(|| {
         settings
@@ -192,8 +273,13 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<Outcome> {
             eprintln!("  {}", naming(input, e));
         }
     }
+    let skipped = if settings.skipped.is_empty() {
+        String::new()
+    } else {
+        format!(", {} skipped", settings.skipped.len())
+    };
     eprintln!(
-        "process: {} processed, {} failed, {:.2} s",
+        "process: {} processed{skipped}, {} failed, {:.2} s",
         outcomes.len() - failed.len(),
         failed.len(),
         started.elapsed().as_secs_f64()
