@@ -15,6 +15,7 @@ pub mod progress;
 pub mod record;
 pub mod report;
 pub mod simulate;
+pub mod slurm;
 
 /// Exit status of a subcommand that returned normally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +86,9 @@ pub enum Command {
     Record(record::RecordArgs),
     /// Write a self-contained HTML report of a recording's features, events and summary.
     Report(report::ReportArgs),
+    /// Write (and with --submit, submit) a Slurm job array that processes many recordings
+    /// on a cluster, and a job that gathers their summary table.
+    Slurm(slurm::SlurmArgs),
 }
 
 /// Runs the parsed command line.
@@ -99,5 +103,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Record(args) => record::run(args),
         Command::Report(args) => report::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Slurm(args) => slurm::run(args),
     }
 }
