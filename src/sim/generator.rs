@@ -248,18 +248,10 @@ fn source(s: &SimSettings, spec: &Spec, stream: u64, fs: f64, c_min: f64) -> Sou
     }
 }
 
-/// Index of `effort` in a source's per-effort arrays.
-fn index(effort: Effort) -> usize {
-    match effort {
-        Effort::Agonist => 0,
-        Effort::Antagonist => 1,
-    }
-}
-
 impl Source {
     fn sample(&mut self, n: u64, m: &Moment, s: &SimSettings, mains_step: f64) -> f64 {
         let (z0, z1) = normal_pair(self.key, n);
-        let e = index(m.effort);
+        let e = m.effort.index();
         match &mut self.model {
             Model::Emg {
                 shaper,

@@ -39,6 +39,16 @@ pub(crate) enum Effort {
     Antagonist,
 }
 
+impl Effort {
+    /// 0 for the agonist's, 1 for the antagonist's: the index in per-effort arrays.
+    pub fn index(self) -> usize {
+        match self {
+            Effort::Agonist => 0,
+            Effort::Antagonist => 1,
+        }
+    }
+}
+
 /// Set and repetition timing, from [`SimSettings`].
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Schedule {

@@ -339,7 +339,7 @@ impl TruthModel {
             } else {
                 Effort::Agonist
             };
-            e.plateau_rms_uv[index(effort)]
+            e.plateau_rms_uv[effort.index()]
         };
         out.extend([
             entry(
@@ -378,7 +378,7 @@ impl TruthModel {
                         } else {
                             Effort::Agonist
                         };
-                        e.plateau_rms_uv[index(other)]
+                        e.plateau_rms_uv[other.index()]
                     })
                     .collect(),
                 labels.clone(),
@@ -472,14 +472,6 @@ impl TruthModel {
                  the negative torque.",
             ),
         ]);
-    }
-}
-
-/// Index of `effort` in per-effort arrays.
-fn index(effort: Effort) -> usize {
-    match effort {
-        Effort::Agonist => 0,
-        Effort::Antagonist => 1,
     }
 }
 
