@@ -68,7 +68,8 @@ pub struct Cli {
 pub enum Command {
     /// Benchmark the DSP core on synthetic data and print throughput per kernel.
     Bench(bench::BenchArgs),
-    /// Write a simulated recording (elbow flexion sets) with its ground truth.
+    /// Write a simulated recording (elbow flexion sets, or knee extension and flexion holds
+    /// with --scenario knee) with its ground truth.
     Simulate(simulate::SimulateArgs),
     /// Describe a recording in any format read: channels, rate, duration, gaps, annotations,
     /// groups, summary, and the montage guessed for files that bring none.

@@ -1,80 +1,35 @@
-//! The scenario's channels and the montage it brings: two EMG channels per arm (biceps,
-//! the agonist of elbow flexion, and triceps, its antagonist), one force channel per arm,
-//! agonist/antagonist pairs per elbow and left/right pairs per muscle and for force.
-//! Device scaling is set so the samples can travel as i32 counts (see `counts`).
+//! A channel of a scenario in the model — its muscle or force role, its side — and the
+//! montage a scenario brings: two EMG channels per limb (the agonist and its antagonist),
+//! one force or torque channel per limb, agonist/antagonist pairs per joint (with the
+//! signed torque channel where the scenario has one) and left/right pairs per muscle and
+//! for force. Device scaling is set so the samples can travel as i32 counts (see `counts`).
+//! Which channels a scenario has is in `scenario`.
 
-use crate::montage::{Analysis, Bilateral, Channel, Kind, Montage, Pair, Side};
+use crate::montage::{Analysis, Bilateral, Channel, Direction, Kind, Montage, Pair, Side};
 
 use super::error::SimError;
+use super::scenario::{Scenario, EMG_UV_PER_COUNT};
+use super::schedule::Effort;
 use super::settings::SimSettings;
-
-/// EMG device resolution: µV per count.
-pub const EMG_UV_PER_COUNT: f64 = 0.01;
-/// Force device resolution: N per count.
-pub const FORCE_N_PER_COUNT: f64 = 0.001;
 
 /// What a channel is in the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Role {
+    /// The pair's agonist: biceps (elbow flexion), quadriceps (knee extension).
     Agonist,
+    /// The pair's antagonist: triceps, hamstrings (knee flexion).
     Antagonist,
+    /// Force (elbow) or signed torque (knee) of the limb.
     Force,
 }
 
-/// One channel of the scenario.
+/// One channel of a scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Spec {
     pub name: &'static str,
     pub side: Side,
     pub role: Role,
 }
-
-/// The channels in column order.
-pub(crate) const SPECS: [Spec; 6] = [
-    Spec {
-        name: "biceps_l",
-        side: Side::Left,
-        role: Role::Agonist,
-    },
-    Spec {
-        name: "triceps_l",
-        side: Side::Left,
-        role: Role::Antagonist,
-    },
-    Spec {
-        name: "biceps_r",
-        side: Side::Right,
-        role: Role::Agonist,
-    },
-    Spec {
-        name: "triceps_r",
-        side: Side::Right,
-        role: Role::Antagonist,
-    },
-    Spec {
-        name: "force_l",
-        side: Side::Left,
-        role: Role::Force,
-    },
-    Spec {
-        name: "force_r",
-        side: Side::Right,
-        role: Role::Force,
-    },
-];
-
-/// (pair name, agonist, antagonist).
-pub(crate) const PAIRS: [(&str, &str, &str); 2] = [
-    ("elbow_l", "biceps_l", "triceps_l"),
-    ("elbow_r", "biceps_r", "triceps_r"),
-];
-
-/// (bilateral name, left, right).
-pub(crate) const BILATERAL: [(&str, &str, &str); 3] = [
-    ("biceps", "biceps_l", "biceps_r"),
-    ("triceps", "triceps_l", "triceps_r"),
-    ("force", "force_l", "force_r"),
-];
 
 impl Spec {
     pub fn is_emg(&self) -> bool {
@@ -99,13 +54,49 @@ impl Spec {
         }
     }
 
-    /// Plateau RMS of an EMG channel's burst (µV), or the plateau force (N).
+    /// Whether this EMG channel's muscle is the one working on a repetition of `effort`.
+    pub fn works(&self, effort: Effort) -> bool {
+        matches!(
+            (self.role, effort),
+            (Role::Agonist, Effort::Agonist) | (Role::Antagonist, Effort::Antagonist)
+        )
+    }
+
+    /// Plateau RMS of an EMG channel's burst (µV) on a repetition of `effort`: the
+    /// working muscle at `agonist_rms_uv` (times the side's scale), the other one at
+    /// `cocontraction_ratio` times that.
+    pub fn burst_uv(&self, s: &SimSettings, effort: Effort) -> f64 {
+        let working = s.agonist_rms_uv * self.side_scale(s);
+        if self.works(effort) {
+            working
+        } else {
+            working * s.cocontraction_ratio
+        }
+    }
+
+    /// Plateau RMS of an EMG channel's burst on the scenario's main repetitions (those
+    /// of the agonist, µV), or the plateau of a force channel in the agonist's direction
+    /// (N, or N·m of torque).
     pub fn plateau(&self, s: &SimSettings) -> f64 {
-        let side = self.side_scale(s);
         match self.role {
-            Role::Agonist => s.agonist_rms_uv * side,
-            Role::Antagonist => s.agonist_rms_uv * side * s.cocontraction_ratio,
-            Role::Force => s.force_peak_n * side,
+            Role::Agonist | Role::Antagonist => self.burst_uv(s, Effort::Agonist),
+            Role::Force => {
+                let peak = match s.scenario {
+                    Scenario::Elbow => s.force_peak_n,
+                    Scenario::Knee => s.torque_peak_nm,
+                };
+                peak * self.side_scale(s)
+            }
+        }
+    }
+
+    /// The force plateau on a repetition of `effort` over [`Spec::plateau`]: 1 in the
+    /// agonist's direction, −`strength_ratio` in the antagonist's (the torque changes
+    /// sign and the antagonist is that much weaker).
+    pub fn force_gain(s: &SimSettings, effort: Effort) -> f64 {
+        match effort {
+            Effort::Agonist => 1.0,
+            Effort::Antagonist => -s.strength_ratio,
         }
     }
 
@@ -122,13 +113,15 @@ impl Spec {
 
 /// The scenario's montage at the settings' rate and mains frequency, validated.
 pub(crate) fn montage(s: &SimSettings) -> Result<Montage, SimError> {
-    let channels = SPECS
+    let layout = s.scenario.layout();
+    let channels = layout
+        .specs
         .iter()
         .map(|spec| {
             let (kind, unit, scale, mvc) = if spec.is_emg() {
                 (Kind::Emg, "uV", EMG_UV_PER_COUNT, Some(s.emg_mvc_uv))
             } else {
-                (Kind::Force, "N", FORCE_N_PER_COUNT, None)
+                (Kind::Force, layout.force_unit, layout.force_per_count, None)
             };
             Channel {
                 name: spec.name.to_string(),
@@ -142,11 +135,22 @@ pub(crate) fn montage(s: &SimSettings) -> Result<Montage, SimError> {
             }
         })
         .collect();
-    let pairs = PAIRS
+    let pairs = layout
+        .pairs
         .iter()
-        .map(|(name, agonist, antagonist)| Pair::new(name, agonist, antagonist))
+        .map(|p| {
+            let mut pair = Pair::new(p.name, p.agonist, p.antagonist);
+            if let Some(torque) = p.torque {
+                // The agonist (quadriceps) extends the knee: extension torque is positive.
+                pair.torque = Some(torque.to_string());
+                pair.agonist_direction = Some(Direction::Positive);
+                pair.strength_ratio_reference = p.strength_ratio_reference;
+            }
+            pair
+        })
         .collect();
-    let bilateral = BILATERAL
+    let bilateral = layout
+        .bilateral
         .iter()
         .map(|(name, left, right)| Bilateral {
             name: name.to_string(),

@@ -9,25 +9,28 @@
 //! z₀, z₁ independent standard normals):
 //!
 //! ```text
-//! EMG   = A·a·(1 ± m·g·sin 2πf_side t)·shape_c(z₀) + σ_b·z₁ + H·sin(2π(f_mains t + φ))
-//! force = F·LP(a) + T·g·a·sin 2πf_side t + σ_f·z₀
+//! EMG   = A_e·a·(1 ± m·g·sin 2πf_side t)·shape_c(z₀) + σ_b·z₁ + H·sin(2π(f_mains t + φ))
+//! force = F·LP(k_e·a) + T·g·a·sin 2πf_side t + σ_f·z₀
 //! ```
 //!
-//! with A the burst RMS of the channel (side ratio, co-contraction ratio applied), shape_c
-//! the unit-variance compressible shaping filter, ± positive for the agonist and negative
-//! for the antagonist (they alternate), LP the critically damped 2nd-order muscle low-pass,
-//! and F the plateau force of the side.
+//! with e whose repetition it is (the agonist's, or in the knee scenario the antagonist's
+//! on odd repetitions), A_e the burst RMS of the channel on it (side ratio applied, and the
+//! co-contraction ratio for the muscle that does not work), shape_c the unit-variance
+//! compressible shaping filter, ± positive for the agonist and negative for the antagonist
+//! (they alternate), LP the critically damped 2nd-order muscle low-pass, F the plateau
+//! force (elbow) or extension torque (knee) of the side, and k_e = 1 on the agonist's
+//! repetitions and −`strength_ratio` on the antagonist's (flexion torque is negative).
 
 use std::f64::consts::PI;
 
 use crate::montage::Montage;
 use crate::recording::Truth;
 
-use super::channels::{self, Role, Spec, SPECS};
+use super::channels::{self, Role, Spec};
 use super::counts::to_counts;
 use super::error::SimError;
 use super::noise::{normal_pair, stream_key, uniform};
-use super::schedule::{Moment, Schedule};
+use super::schedule::{Effort, Moment, Schedule};
 use super::settings::SimSettings;
 use super::shaping::{Band, Shaper};
 use super::truth::TruthModel;
@@ -67,8 +70,9 @@ pub struct Simulator {
 #[derive(Debug, Clone)]
 struct Source {
     role: Role,
-    /// Burst RMS (EMG, µV) or plateau force (N).
-    plateau: f64,
+    /// Burst RMS (EMG, µV) on the agonist's and on the antagonist's repetitions, or the
+    /// force (N) or torque (N·m) plateau of the agonist's direction, twice.
+    plateau: [f64; 2],
     /// Tremor frequency over the sample rate (cycles per sample).
     tremor_step: f64,
     key: u64,
@@ -103,7 +107,8 @@ impl Simulator {
         let schedule = Schedule::new(settings);
         let fs = settings.sample_rate_hz;
         let c_min = schedule.compression_end;
-        let sources = SPECS
+        let specs = settings.scenario.layout().specs;
+        let sources = specs
             .iter()
             .enumerate()
             .map(|(i, spec)| source(settings, spec, i as u64, fs, c_min))
@@ -116,7 +121,7 @@ impl Simulator {
             sources,
             truth,
             position: 0,
-            frame: vec![0.0; SPECS.len()],
+            frame: vec![0.0; specs.len()],
         })
     }
 
@@ -226,9 +231,17 @@ fn source(s: &SimSettings, spec: &Spec, stream: u64, fs: f64, c_min: f64) -> Sou
             stages: [0.0; 2],
         }
     };
+    let plateau = if spec.is_emg() {
+        [
+            spec.burst_uv(s, Effort::Agonist),
+            spec.burst_uv(s, Effort::Antagonist),
+        ]
+    } else {
+        [spec.plateau(s); 2]
+    };
     Source {
         role: spec.role,
-        plateau: spec.plateau(s),
+        plateau,
         tremor_step: spec.tremor_hz(s) / fs,
         key: stream_key(s.seed, stream),
         model,
@@ -238,6 +251,7 @@ fn source(s: &SimSettings, spec: &Spec, stream: u64, fs: f64, c_min: f64) -> Sou
 impl Source {
     fn sample(&mut self, n: u64, m: &Moment, s: &SimSettings, mains_step: f64) -> f64 {
         let (z0, z1) = normal_pair(self.key, n);
+        let e = m.effort.index();
         match &mut self.model {
             Model::Emg {
                 shaper,
@@ -255,12 +269,15 @@ impl Source {
                 } else {
                     0.0
                 };
-                self.plateau * m.activation * (1.0 + tremor) * shaped
+                self.plateau[e] * m.activation * (1.0 + tremor) * shaped
                     + s.baseline_noise_rms_uv * z1
                     + s.mains_amplitude_uv * oscillation(n, mains_step, *mains_phase)
             }
             Model::Force { alpha, stages } => {
-                stages[0] += *alpha * (m.activation - stages[0]);
+                // Signed and scaled before the low-pass, so the sign changes smoothly from
+                // one repetition to the next; 1·a on the agonist's is exactly a.
+                let drive = Spec::force_gain(s, m.effort) * m.activation;
+                stages[0] += *alpha * (drive - stages[0]);
                 stages[1] += *alpha * (stages[0] - stages[1]);
                 let tremor = if m.tremor > 0.0 && m.activation > 0.0 {
                     s.tremor_amplitude_n
@@ -270,7 +287,7 @@ impl Source {
                 } else {
                     0.0
                 };
-                self.plateau * stages[1] + tremor + s.force_noise_rms_n * z0
+                self.plateau[e] * stages[1] + tremor + s.force_noise_rms_n * z0
             }
         }
     }

@@ -3,6 +3,10 @@
 //! compression, tremor growth — is a function of time alone (never of how samples were
 //! blocked), so a streaming generator gives the same samples for any block sizes.
 //!
+//! In a scenario that alternates (knee), the repetitions of a set alternate between the
+//! agonist's direction (even repetitions, from 0: extension) and the antagonist's (odd
+//! ones: flexion); otherwise every repetition is the agonist's.
+//!
 //! ```text
 //! lead-in │ set 1: rep ▁/▔▔\▁ pause rep … (reps_per_set) │ rest │ set 2 …
 //! c(t)    1 ───────╲ falls linearly to 1 − compression ───╱ recovers ╲ …
@@ -22,6 +26,27 @@ pub(crate) struct Moment {
     pub compression: f64,
     /// Tremor growth, 0 before the tremor onset of a set, rising linearly to 1 at its end.
     pub tremor: f64,
+    /// Whose repetition this is (the agonist's at rest).
+    pub effort: Effort,
+}
+
+/// Which muscle of each pair a repetition works, and so the direction of its force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Effort {
+    /// The agonist works (elbow flexion, knee extension); the antagonist co-contracts.
+    Agonist,
+    /// The antagonist works (knee flexion); the agonist co-contracts.
+    Antagonist,
+}
+
+impl Effort {
+    /// 0 for the agonist's, 1 for the antagonist's: the index in per-effort arrays.
+    pub fn index(self) -> usize {
+        match self {
+            Effort::Agonist => 0,
+            Effort::Antagonist => 1,
+        }
+    }
 }
 
 /// Set and repetition timing, from [`SimSettings`].
@@ -35,6 +60,8 @@ pub(crate) struct Schedule {
     pub set_rest_s: f64,
     pub compression_end: f64,
     pub tremor_onset_fraction: f64,
+    /// Whether repetitions alternate between the agonist's and the antagonist's.
+    pub alternate: bool,
 }
 
 impl Schedule {
@@ -48,6 +75,7 @@ impl Schedule {
             set_rest_s: s.set_rest_s,
             compression_end: 1.0 - s.fatigue_compression,
             tremor_onset_fraction: s.tremor_onset_fraction,
+            alternate: s.scenario.alternates(),
         }
     }
 
@@ -81,6 +109,15 @@ impl Schedule {
         self.set_start_s(k) + f64::from(j) * self.rep_period_s()
     }
 
+    /// Whose repetition `j` (from 0) of a set is.
+    pub fn effort(&self, j: u32) -> Effort {
+        if self.alternate && j % 2 == 1 {
+            Effort::Antagonist
+        } else {
+            Effort::Agonist
+        }
+    }
+
     /// When the tremor of set `k` starts to grow.
     pub fn tremor_onset_s(&self, k: usize) -> f64 {
         self.set_start_s(k) + self.tremor_onset_fraction * self.set_duration_s()
@@ -101,6 +138,7 @@ impl Schedule {
             activation: 0.0,
             compression: 1.0,
             tremor: 0.0,
+            effort: Effort::Agonist,
         };
         let since = t_s - self.lead_in_s;
         if since < 0.0 {
@@ -135,6 +173,7 @@ impl Schedule {
             activation: self.rep_profile(tau - rep * rep_period),
             compression: 1.0 - (1.0 - self.compression_end) * progress,
             tremor,
+            effort: self.effort(rep as u32),
         }
     }
 
@@ -184,5 +223,22 @@ mod tests {
         assert_eq!(s.at(16.0).tremor, 0.0);
         assert!((s.at(3.0 + 0.8 * 23.0).tremor - 0.5).abs() < 1e-12);
         assert_eq!(s.at(27.0).tremor, 0.0);
+        assert!((0..6).all(|j| s.effort(j) == Effort::Agonist));
+    }
+
+    #[test]
+    fn knee_repetitions_alternate_within_each_set() {
+        let s = Schedule::new(&SimSettings {
+            hold_s: 2.0,
+            scenario: crate::sim::Scenario::Knee,
+            ..SimSettings::default()
+        });
+        // Repetition onsets 3, 7, 11, … s; the second set starts at 36 s.
+        assert_eq!(s.at(4.0).effort, Effort::Agonist);
+        assert_eq!(s.at(8.0).effort, Effort::Antagonist);
+        assert_eq!(s.at(12.0).effort, Effort::Agonist);
+        assert_eq!(s.at(24.0).effort, Effort::Antagonist);
+        assert_eq!(s.at(37.0).effort, Effort::Agonist);
+        assert_eq!(s.at(1.0).effort, Effort::Agonist);
     }
 }

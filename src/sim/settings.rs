@@ -1,19 +1,37 @@
-//! The simulator's settings: length, rate, seed and mains frequency, and the scenario's
-//! parameters (timing of sets and repetitions, side and co-contraction ratios, EMG spectrum
-//! and its fatigue compression, force, tremor, noise). Every field carries its unit in its
+//! The simulator's settings: the scenario (elbow or knee), length, rate, seed and mains
+//! frequency, and the scenario's parameters (timing of sets and repetitions, side,
+//! co-contraction and strength ratios, EMG spectrum and its fatigue compression, force and
+//! torque, tremor, noise). Every field carries its unit in its
 //! name; [`SimSettings::validate`] checks them all once, before anything is generated.
 
 use super::error::SimError;
+use super::scenario::Scenario;
 
 /// The lowest sample rate the simulator accepts. The EMG band is capped at 0.45·fs, so
 /// below this the shaped EMG spectrum would not fit under the Nyquist frequency.
 pub const MIN_SAMPLE_RATE_HZ: f64 = 500.0;
 
 /// Everything that defines a simulated recording. [`Default`] gives the elbow-flexion
-/// scenario of DESIGN.md ("Simulator"): two sets of six 3 s repetitions, right side
-/// stronger, tremor late in each set, MDF falling through each set.
+/// scenario of DESIGN.md ("Simulator"): sets of six 7 s repetitions (6 s holds), right side
+/// stronger, tremor late in each set, MDF falling through each set. With `scenario:
+/// Scenario::Knee` the same timeline alternates knee extension and flexion holds.
+///
+/// ```
+/// use myobalance::sim::{Scenario, SimSettings};
+/// let knee = SimSettings {
+///     scenario: Scenario::Knee,
+///     strength_ratio: 0.45,
+///     ..SimSettings::new(60.0, 2000.0, 3)
+/// };
+/// knee.validate()?;
+/// let weak = SimSettings { strength_ratio: 2.5, ..knee };
+/// assert!(weak.validate().unwrap_err().to_string().contains("strength_ratio"));
+/// # Ok::<(), myobalance::sim::SimError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimSettings {
+    /// Which exercise: elbow-flexion sets (the default) or knee extension/flexion holds.
+    pub scenario: Scenario,
     /// Length of the recording made by [`simulate`](super::simulate); the streaming
     /// [`Simulator`](super::Simulator) ignores it and runs for as long as it is asked.
     pub seconds: f64,
@@ -39,11 +57,20 @@ pub struct SimSettings {
     /// Rest between sets; the EMG spectrum recovers through it. Sets repeat for ever.
     pub set_rest_s: f64,
 
-    /// Left activation (EMG and force) divided by right: below 1 the left side is weaker.
+    /// Left activation (EMG, and force or torque in every direction) divided by right:
+    /// below 1 the left side is weaker.
     pub side_ratio: f64,
-    /// Antagonist activation divided by agonist activation, on both sides.
+    /// Activation of the muscle that co-contracts divided by that of the muscle that
+    /// works, on both sides: the antagonist over the agonist on the agonist's repetitions
+    /// (all of them in the elbow scenario), the agonist over the antagonist on the
+    /// antagonist's (knee flexion).
     pub cocontraction_ratio: f64,
-    /// RMS of the right agonist's (biceps_r) EMG burst on a repetition's plateau.
+    /// Knee scenario: the antagonist's strength over the agonist's (hamstrings over
+    /// quadriceps, flexion over extension plateau torque), on both sides; in (0, 2].
+    /// The elbow scenario has no antagonist repetitions and ignores it.
+    pub strength_ratio: f64,
+    /// RMS of the right working muscle's EMG burst on a repetition's plateau: the biceps
+    /// (elbow); the quadriceps on extension and the hamstrings on flexion holds (knee).
     pub agonist_rms_uv: f64,
     /// The `mvc` written into the montage for every EMG channel (one shared reference,
     /// so %MVC ratios equal activation ratios).
@@ -62,20 +89,25 @@ pub struct SimSettings {
     /// Amplitude (peak) of the mains hum on every EMG channel.
     pub mains_amplitude_uv: f64,
 
-    /// The right force plateau of a repetition; the left one is `side_ratio` times it.
+    /// Elbow scenario: the right force plateau of a repetition; the left one is
+    /// `side_ratio` times it.
     pub force_peak_n: f64,
+    /// Knee scenario: the right knee's extension torque plateau (positive); the left one
+    /// is `side_ratio` times it, and flexion plateaus are −`strength_ratio` times them.
+    pub torque_peak_nm: f64,
     /// Pole frequency of the critically damped 2nd-order low-pass (two equal real poles)
     /// that turns activation into force.
     pub force_lowpass_hz: f64,
-    /// RMS of the white sensor noise on the force channels.
+    /// RMS of the white sensor noise on the force channels (N·m on torque channels).
     pub force_noise_rms_n: f64,
 
     /// Tremor frequency on the left side (force oscillation and EMG amplitude modulation).
     pub tremor_left_hz: f64,
     /// Tremor frequency on the right side.
     pub tremor_right_hz: f64,
-    /// Tremor amplitude (peak) on the force channels at full activation at a set's end;
-    /// it grows linearly from 0 at the tremor onset.
+    /// Tremor amplitude (peak) on the force channels at full activation at a set's end
+    /// (N·m on torque channels, in both directions); it grows linearly from 0 at the tremor
+    /// onset.
     pub tremor_amplitude_n: f64,
     /// Fraction of a set's duration after which the tremor starts to grow.
     pub tremor_onset_fraction: f64,
@@ -87,6 +119,7 @@ pub struct SimSettings {
 impl Default for SimSettings {
     fn default() -> SimSettings {
         SimSettings {
+            scenario: Scenario::Elbow,
             seconds: 60.0,
             sample_rate_hz: 2000.0,
             seed: 1,
@@ -99,6 +132,7 @@ impl Default for SimSettings {
             set_rest_s: 10.0,
             side_ratio: 0.8,
             cocontraction_ratio: 0.3,
+            strength_ratio: 0.6,
             agonist_rms_uv: 250.0,
             emg_mvc_uv: 500.0,
             emg_band_hz: [50.0, 150.0],
@@ -107,6 +141,7 @@ impl Default for SimSettings {
             baseline_noise_rms_uv: 3.0,
             mains_amplitude_uv: 5.0,
             force_peak_n: 200.0,
+            torque_peak_nm: 150.0,
             force_lowpass_hz: 3.0,
             force_noise_rms_n: 0.2,
             tremor_left_hz: 8.5,
@@ -119,7 +154,7 @@ impl Default for SimSettings {
 }
 
 impl SimSettings {
-    /// The default scenario with another length, rate and seed.
+    /// The default (elbow) scenario with another length, rate and seed.
     pub fn new(seconds: f64, sample_rate_hz: f64, seed: u64) -> SimSettings {
         SimSettings {
             seconds,
@@ -180,6 +215,14 @@ impl SimSettings {
         non_negative("set_rest_s", self.set_rest_s)?;
         positive("side_ratio", self.side_ratio)?;
         non_negative("cocontraction_ratio", self.cocontraction_ratio)?;
+        let strength = self.strength_ratio;
+        if !(strength.is_finite() && strength > 0.0 && strength <= 2.0) {
+            return Err(SimError::setting(
+                "strength_ratio",
+                strength,
+                "must be in (0, 2]: the antagonist's peak torque over the agonist's",
+            ));
+        }
         positive("agonist_rms_uv", self.agonist_rms_uv)?;
         positive("emg_mvc_uv", self.emg_mvc_uv)?;
         positive("antagonist_spectrum_scale", self.antagonist_spectrum_scale)?;
@@ -188,6 +231,7 @@ impl SimSettings {
         non_negative("baseline_noise_rms_uv", self.baseline_noise_rms_uv)?;
         non_negative("mains_amplitude_uv", self.mains_amplitude_uv)?;
         positive("force_peak_n", self.force_peak_n)?;
+        positive("torque_peak_nm", self.torque_peak_nm)?;
         below_nyquist("force_lowpass_hz", self.force_lowpass_hz, fs)?;
         non_negative("force_noise_rms_n", self.force_noise_rms_n)?;
         below_nyquist("tremor_left_hz", self.tremor_left_hz, fs)?;
@@ -309,5 +353,27 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("emg_band_hz"));
+        for (strength_ratio, torque_peak_nm, key) in [
+            (0.0, 150.0, "strength_ratio"),
+            (2.01, 150.0, "strength_ratio"),
+            (f64::NAN, 150.0, "strength_ratio"),
+            (0.6, 0.0, "torque_peak_nm"),
+            (0.6, f64::INFINITY, "torque_peak_nm"),
+        ] {
+            let bad = SimSettings {
+                scenario: Scenario::Knee,
+                strength_ratio,
+                torque_peak_nm,
+                ..SimSettings::default()
+            };
+            let e = bad.validate().unwrap_err().to_string();
+            assert!(e.contains(key), "{e}");
+        }
+        let top = SimSettings {
+            scenario: Scenario::Knee,
+            strength_ratio: 2.0,
+            ..SimSettings::default()
+        };
+        top.validate().unwrap();
     }
 }

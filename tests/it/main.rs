@@ -34,5 +34,6 @@ mod record;
 mod recorder;
 mod report;
 mod sim;
+mod sim_knee;
 mod store;
 mod store_crash;

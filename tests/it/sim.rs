@@ -30,7 +30,7 @@ const FORCE_TOL: f64 = 0.002;
 /// Falconer–Winter CCI on plateaus, in percentage points: envelope ripple.
 const CCI_TOL_POINTS: f64 = 3.0;
 
-fn column(rec: &Recording, name: &str) -> Vec<f64> {
+pub(crate) fn column(rec: &Recording, name: &str) -> Vec<f64> {
     let c = rec.montage.channel_index(name).expect("channel");
     rec.samples
         .column(c)
@@ -39,21 +39,21 @@ fn column(rec: &Recording, name: &str) -> Vec<f64> {
         .collect()
 }
 
-fn truth_values<'t>(truth: &'t Truth, name: &str) -> &'t [f64] {
+pub(crate) fn truth_values<'t>(truth: &'t Truth, name: &str) -> &'t [f64] {
     &truth
         .get(name)
         .unwrap_or_else(|| panic!("no truth {name}"))
         .values
 }
 
-fn truth_of(truth: &Truth, name: &str, label: &str) -> f64 {
+pub(crate) fn truth_of(truth: &Truth, name: &str, label: &str) -> f64 {
     let e = truth.get(name).unwrap_or_else(|| panic!("no truth {name}"));
     let i = e.labels.iter().position(|l| l == label).expect("label");
     e.values[i]
 }
 
 /// Sample ranges of every repetition's plateau, with the set (from 0) it belongs to.
-fn plateaus(rec: &Recording, ramp_s: f64) -> Vec<(usize, std::ops::Range<usize>)> {
+pub(crate) fn plateaus(rec: &Recording, ramp_s: f64) -> Vec<(usize, std::ops::Range<usize>)> {
     let truth = rec.truth.as_ref().unwrap();
     let fs = rec.sample_rate_hz();
     let starts = truth_values(truth, "set_start_s");
@@ -76,7 +76,7 @@ fn rms(x: &[f64]) -> f64 {
     (x.iter().map(|v| v * v).sum::<f64>() / x.len() as f64).sqrt()
 }
 
-fn rms_over(x: &[f64], ranges: &[(usize, std::ops::Range<usize>)]) -> f64 {
+pub(crate) fn rms_over(x: &[f64], ranges: &[(usize, std::ops::Range<usize>)]) -> f64 {
     let (mut sq, mut n) = (0.0, 0usize);
     for (_, r) in ranges {
         sq += x[r.clone()].iter().map(|v| v * v).sum::<f64>();
@@ -86,7 +86,7 @@ fn rms_over(x: &[f64], ranges: &[(usize, std::ops::Range<usize>)]) -> f64 {
 }
 
 /// Zero-phase EMG band-pass of the features (order 2, 20–450 Hz).
-fn bandpass(x: &[f64], fs: f64) -> Vec<f64> {
+pub(crate) fn bandpass(x: &[f64], fs: f64) -> Vec<f64> {
     let band = Band::BandPass {
         low_hz: 20.0,
         high_hz: 450.0f64.min(0.45 * fs),
@@ -99,7 +99,7 @@ fn bandpass(x: &[f64], fs: f64) -> Vec<f64> {
 
 /// Hann-windowed, linearly detrended DFT amplitude of `x` at `f_hz` (a sine of amplitude A
 /// reads A).
-fn dft_amplitude(x: &[f64], f_hz: f64, fs: f64) -> f64 {
+pub(crate) fn dft_amplitude(x: &[f64], f_hz: f64, fs: f64) -> f64 {
     let n = x.len();
     let mean = x.iter().sum::<f64>() / n as f64;
     let tm = (n as f64 - 1.0) / 2.0;
@@ -122,7 +122,7 @@ fn dft_amplitude(x: &[f64], f_hz: f64, fs: f64) -> f64 {
 }
 
 /// Frequency of the largest DFT amplitude in [lo, hi] on a 0.01 Hz grid.
-fn dft_peak(x: &[f64], fs: f64, lo: f64, hi: f64) -> f64 {
+pub(crate) fn dft_peak(x: &[f64], fs: f64, lo: f64, hi: f64) -> f64 {
     let steps = ((hi - lo) / 0.01).round() as usize;
     (0..=steps)
         .map(|k| lo + k as f64 * 0.01)
@@ -142,7 +142,7 @@ fn slope_and_intercept(points: &[(f64, f64)]) -> (f64, f64) {
 }
 
 /// Short timings so a few seconds hold several sets, tremor and recovery.
-fn quick_settings(seconds: f64, fs: f64) -> SimSettings {
+pub(crate) fn quick_settings(seconds: f64, fs: f64) -> SimSettings {
     SimSettings {
         lead_in_s: 0.2,
         reps_per_set: 3,
@@ -185,8 +185,13 @@ fn same_seed_same_samples_other_seed_other_noise() {
 
 #[test]
 fn any_block_sizes_give_the_same_samples() {
-    let settings = quick_settings(4.0, 2000.0);
-    let mut sim = Simulator::new(&settings).unwrap();
+    blocks_match_one_block(&quick_settings(4.0, 2000.0));
+}
+
+/// `settings` streamed in blocks of many sizes give the samples of one block, of
+/// `simulate`, and of `fill_counts` through each channel's scaling.
+pub(crate) fn blocks_match_one_block(settings: &SimSettings) {
+    let mut sim = Simulator::new(settings).unwrap();
     let n = settings.n_samples();
     let ch = sim.channels();
     let mut whole = vec![0.0f32; n * ch];
@@ -214,7 +219,7 @@ fn any_block_sizes_give_the_same_samples() {
         assert_eq!(sim.position(), n as u64);
     }
     // The same as `simulate`, and as device counts through each channel's scaling.
-    let rec = simulate(&settings).unwrap();
+    let rec = simulate(settings).unwrap();
     assert_eq!(rec.samples.as_slice().unwrap(), &whole[..]);
     sim.reset();
     let mut counts = vec![0i32; 300 * ch];

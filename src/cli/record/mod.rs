@@ -6,6 +6,11 @@
 //! the terminal's sink (the status line, or the full-screen live view), runs the recorder
 //! (`crate::recorder`) and turns its report into lines on stderr and an exit code.
 //!
+//! `--simulate` runs the simulator's device (`crate::sim::Simulator` behind a
+//! pseudo-terminal) with `--rate`, `--seed`, and the scenario flags of `simulate`
+//! (`--scenario elbow|knee`, `--side-ratio`, `--strength-ratio`), so a lab can rehearse a
+//! session of either exercise live.
+//!
 //! Stops: `--duration` reached, Ctrl-C / SIGTERM / SIGHUP, `q` in the live view (exit 0);
 //! the device unplugged or the port failing (exit 1, file complete for what arrived).
 
@@ -20,6 +25,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 
+use super::simulate::{apply_scenario, ScenarioArg};
 use super::{Outcome, UsageError};
 use crate::ingest::ports::{latency_hint, latency_timer_ms, PortInfo};
 use crate::ingest::protocol::Protocol;
@@ -117,14 +123,37 @@ pub struct RecordArgs {
     /// Seed of the simulated device (with --simulate).
     #[arg(long, default_value_t = 1, requires = "simulate")]
     pub seed: u64,
+    /// The simulated exercise (with --simulate): elbow flexion sets, or knee extension and
+    /// flexion holds with a signed torque per knee.
+    #[arg(long, value_enum, default_value_t = ScenarioArg::Elbow, requires = "simulate")]
+    pub scenario: ScenarioArg,
+    /// Left over right activation, force and torque of the simulated device (with
+    /// --simulate; default 0.8).
+    #[arg(
+        long,
+        value_name = "R",
+        allow_negative_numbers = true,
+        requires = "simulate"
+    )]
+    pub side_ratio: Option<f64>,
+    /// Hamstrings over quadriceps strength of the simulated device, in (0, 2] (with
+    /// --simulate --scenario knee; default 0.6).
+    #[arg(
+        long,
+        value_name = "R",
+        allow_negative_numbers = true,
+        requires = "simulate"
+    )]
+    pub strength_ratio: Option<f64>,
 }
 
 /// Where the frames come from.
 #[derive(Debug, Clone)]
 pub enum SourceChoice {
+    /// The simulated device runs these settings (its `seconds` is the recording's
+    /// duration, or an hour).
     Simulate {
-        rate_hz: f64,
-        seed: u64,
+        settings: Box<SimSettings>,
     },
     Port {
         path: String,
@@ -225,9 +254,16 @@ impl RecordArgs {
                         self.rate
                     )));
                 }
+                let seconds = self.duration.unwrap_or(3600.0);
+                let mut settings = SimSettings::new(seconds, self.rate, self.seed);
+                apply_scenario(
+                    &mut settings,
+                    self.scenario,
+                    self.side_ratio,
+                    self.strength_ratio,
+                )?;
                 SourceChoice::Simulate {
-                    rate_hz: self.rate,
-                    seed: self.seed,
+                    settings: Box::new(settings),
                 }
             }
             (false, Some(path), _) => {
@@ -286,9 +322,8 @@ fn port_montage(file: &std::path::Path, protocol: Protocol) -> anyhow::Result<Mo
 /// Opens the source the settings ask for.
 fn open_source(settings: &RecordSettings) -> anyhow::Result<Box<dyn Source>> {
     Ok(match &settings.source {
-        SourceChoice::Simulate { rate_hz, seed } => {
-            let scenario = SimSettings::new(settings.duration_s.unwrap_or(3600.0), *rate_hz, *seed);
-            Box::new(SimulatedSource::start(scenario)?)
+        SourceChoice::Simulate { settings } => {
+            Box::new(SimulatedSource::start(SimSettings::clone(settings))?)
         }
         SourceChoice::Port { path, montage } => {
             if let Some(hint) = latency_hint(&PortInfo {
