@@ -12,9 +12,12 @@ pub mod outputs;
 pub mod ports;
 pub mod process;
 pub mod progress;
+pub mod progress_page;
+pub mod read_sessions;
 pub mod record;
 pub mod report;
 pub mod simulate;
+pub mod summarize;
 
 /// Exit status of a subcommand that returned normally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +88,12 @@ pub enum Command {
     Record(record::RecordArgs),
     /// Write a self-contained HTML report of a recording's features, events and summary.
     Report(report::ReportArgs),
+    /// Write the cohort table: one CSV row per summary value of each processed file
+    /// (file, subject, session, recorded_utc, group, name, measure, value, unit).
+    Summarize(summarize::SummarizeArgs),
+    /// Write a subject's progress over sessions as a self-contained HTML page: LSI,
+    /// strength ratio, MVC left and right, co-contraction, tremor and fatigue trends.
+    Progress(progress_page::ProgressArgs),
 }
 
 /// Runs the parsed command line.
@@ -99,5 +108,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Record(args) => record::run(args),
         Command::Report(args) => report::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Summarize(args) => summarize::run(args),
+        Command::Progress(args) => progress_page::run(args),
     }
 }
