@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::montage::Montage;
 use crate::results::{SummaryGroup, SummaryValues};
-use crate::store::{read_file, StoredFile};
+use crate::store::{read_summary, SummaryFile};
 
 use super::error::SessionsError;
 
@@ -28,30 +28,28 @@ pub struct Session {
     pub summary: Vec<SummaryGroup>,
 }
 
-/// Reads `path` and keeps what a session needs.
+/// Reads what a session needs of `path` (not its samples, feature rows or events).
 pub fn load(path: &Path) -> Result<Session, SessionsError> {
-    let stored = read_file(path)?;
-    Session::from_stored(&path.display().to_string(), stored)
+    let read = read_summary(path)?;
+    Session::from_summary(&path.display().to_string(), read)
 }
 
 impl Session {
-    /// The session of an already read file named `file`; an error when the file has no
-    /// summary values.
-    pub fn from_stored(file: &str, stored: StoredFile) -> Result<Session, SessionsError> {
-        let summary = stored.results.map(|r| r.summary).unwrap_or_default();
-        if summary.is_empty() {
+    /// The session of a file named `file` as read; an error when the file has no summary
+    /// values.
+    pub fn from_summary(file: &str, read: SummaryFile) -> Result<Session, SessionsError> {
+        if read.summary.is_empty() {
             return Err(SessionsError::NoSummary {
                 file: file.to_string(),
             });
         }
-        let metadata = stored.recording.metadata;
         Ok(Session {
             file: file.to_string(),
-            subject: metadata.subject,
-            session: metadata.session,
-            recorded_utc: metadata.recorded_utc,
-            montage: stored.recording.montage,
-            summary,
+            subject: read.subject,
+            session: read.session,
+            recorded_utc: read.recorded_utc,
+            montage: read.montage,
+            summary: read.summary,
         })
     }
 

@@ -13,7 +13,7 @@ use std::process::{Command, Output};
 use myobalance::engine::{analyze, Filtering};
 use myobalance::recording::Recording;
 use myobalance::sim::{simulate, SimSettings};
-use myobalance::store::{write_file, WriteOptions};
+use myobalance::store::{read_file, read_summary, write_file, WriteOptions};
 
 use crate::store::scratch_dir;
 
@@ -288,4 +288,40 @@ fn summarize_lists_files_without_a_summary_and_writes_the_others() {
     assert!(csv.lines().skip(1).all(|l| l.starts_with(text(&good))));
     let o = myobalance(&["summarize", text(&good), "--out", text(&good)]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn the_summary_reader_reads_what_the_whole_file_reader_reads() {
+    let dir = scratch_dir("summary-reader");
+    let path = session(
+        &dir,
+        "a.h5",
+        "P01",
+        "week 1",
+        Some("2026-03-02T09:30:00Z"),
+        0.8,
+        1,
+        |_| {},
+    );
+    let whole = read_file(&path).unwrap();
+    let part = read_summary(&path).unwrap();
+    let m = &whole.recording.metadata;
+    assert_eq!(part.subject, m.subject);
+    assert_eq!(part.session, m.session);
+    assert_eq!(part.recorded_utc, m.recorded_utc);
+    assert_eq!(part.montage, whole.recording.montage);
+    assert_eq!(part.summary, whole.results.unwrap().summary);
+    assert!(part.has_features && !part.summary.is_empty());
+
+    let raw = dir.join("raw.h5");
+    let o = myobalance(&["simulate", "--seconds", "2", "--out", text(&raw)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let part = read_summary(&raw).unwrap();
+    assert!(!part.has_features && part.summary.is_empty());
+    let junk = dir.join("junk.h5");
+    std::fs::write(&junk, "junk").unwrap();
+    assert!(read_summary(&junk)
+        .unwrap_err()
+        .to_string()
+        .contains("junk.h5"));
 }
