@@ -29,7 +29,7 @@ pub struct ProgressArgs {
     /// each on its own page).
     #[arg(long, value_name = "S")]
     pub subject: Option<String>,
-    /// The page (default: progress.html); with several subjects and no --subject, the
+    /// The page; with several subjects and no --subject, the
     /// pages are named after it: progress-<subject>.html.
     #[arg(long, value_name = "progress.html", default_value = "progress.html")]
     pub out: PathBuf,

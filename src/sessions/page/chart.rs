@@ -63,7 +63,7 @@ impl TrendChart {
         let levels = self
             .levels
             .iter()
-            .map(|l| (l.label.clone(), l.colour, Sample::Tick));
+            .map(|l| (l.label.clone(), l.colour, Sample::Line));
         let marks = self
             .marks
             .iter()
