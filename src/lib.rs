@@ -38,6 +38,7 @@ pub mod recording;
 pub mod report;
 pub mod results;
 pub mod ring;
+pub mod sessions;
 pub mod sim;
 pub mod store;
 pub mod units;

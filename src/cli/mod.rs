@@ -12,10 +12,13 @@ pub mod outputs;
 pub mod ports;
 pub mod process;
 pub mod progress;
+pub mod progress_page;
+pub mod read_sessions;
 pub mod record;
 pub mod report;
 pub mod simulate;
 pub mod slurm;
+pub mod summarize;
 
 /// Exit status of a subcommand that returned normally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +93,12 @@ pub enum Command {
     /// Write (and with --submit, submit) a Slurm job array that processes many recordings
     /// on a cluster, and a job that gathers their summary table.
     Slurm(slurm::SlurmArgs),
+    /// Write the cohort table: one CSV row per summary value of each processed file
+    /// (file, subject, session, recorded_utc, group, name, measure, value, unit).
+    Summarize(summarize::SummarizeArgs),
+    /// Write a subject's progress over sessions as a self-contained HTML page: LSI,
+    /// strength ratio, MVC left and right, co-contraction, tremor and fatigue trends.
+    Progress(progress_page::ProgressArgs),
 }
 
 /// Runs the parsed command line.
@@ -105,5 +114,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Report(args) => report::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Slurm(args) => slurm::run(args),
+        Command::Summarize(args) => summarize::run(args),
+        Command::Progress(args) => progress_page::run(args),
     }
 }

@@ -15,10 +15,12 @@ pub mod layout;
 pub mod live;
 pub mod opensignals;
 pub mod reader;
+mod summary_reader;
 pub mod timestamp;
 pub mod writer;
 
 pub use csv_writer::write_csv;
 pub use error::StoreError;
 pub use reader::{read_file, StoredFile};
+pub use summary_reader::{read_summary, SummaryFile};
 pub use writer::{write_file, WriteOptions};

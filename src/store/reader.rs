@@ -78,7 +78,7 @@ pub fn open(path: &Path) -> Result<(File, bool), StoreError> {
 }
 
 /// Checks the root attributes `format` and `format_version`.
-fn check_format(file: &File, path: &Path) -> Result<(), StoreError> {
+pub(super) fn check_format(file: &File, path: &Path) -> Result<(), StoreError> {
     match get_text(file, path, "format")? {
         Some(f) if f == FORMAT => {}
         Some(f) => {
@@ -212,7 +212,7 @@ fn read_samples(ds: &Dataset, path: &Path) -> Result<Array2<f32>, StoreError> {
 
 /// The montage stored in the root attribute, or one rebuilt from the column attributes
 /// of `/raw/samples` for files written by other tools.
-fn read_montage(
+pub(super) fn read_montage(
     file: &File,
     samples: &Dataset,
     path: &Path,
@@ -405,37 +405,48 @@ fn read_results(file: &File, path: &Path) -> Result<Option<Results>, StoreError>
     if file.link_exists(EVENTS) {
         results.events = read_events(&file.group(EVENTS).at(path, "/events")?, path)?;
     }
-    if file.link_exists(SUMMARY) {
-        let summary = file.group(SUMMARY).at(path, "/summary")?;
-        for name in summary.member_names().at(path, "/summary")? {
-            let object = format!("/summary/{name}");
-            let g = summary.group(&name).at(path, &object)?;
-            let names = get_text_dataset(
-                &g.dataset("names").at(path, &object)?,
-                path,
-                &format!("{object}/names"),
-            )?;
-            let mut columns = Vec::new();
-            for column in g.member_names().at(path, &object)? {
-                if column == "names" {
-                    continue;
-                }
-                let object = format!("{object}/{column}");
-                let ds = g.dataset(&column).at(path, &object)?;
-                let values = match ds.read_raw::<f64>() {
-                    Ok(v) => SummaryValues::Numbers(v),
-                    Err(_) => SummaryValues::Texts(get_text_dataset(&ds, path, &object)?),
-                };
-                columns.push((column, values));
-            }
-            results.summary.push(SummaryGroup {
-                name,
-                names,
-                columns,
-            });
-        }
-    }
+    results.summary = read_summary_groups(file, path)?;
     Ok(Some(results))
+}
+
+/// The groups under `/summary` (none when the file has no `/summary`).
+pub(super) fn read_summary_groups(
+    file: &File,
+    path: &Path,
+) -> Result<Vec<SummaryGroup>, StoreError> {
+    let mut groups = Vec::new();
+    if !file.link_exists(SUMMARY) {
+        return Ok(groups);
+    }
+    let summary = file.group(SUMMARY).at(path, "/summary")?;
+    for name in summary.member_names().at(path, "/summary")? {
+        let object = format!("/summary/{name}");
+        let g = summary.group(&name).at(path, &object)?;
+        let names = get_text_dataset(
+            &g.dataset("names").at(path, &object)?,
+            path,
+            &format!("{object}/names"),
+        )?;
+        let mut columns = Vec::new();
+        for column in g.member_names().at(path, &object)? {
+            if column == "names" {
+                continue;
+            }
+            let object = format!("{object}/{column}");
+            let ds = g.dataset(&column).at(path, &object)?;
+            let values = match ds.read_raw::<f64>() {
+                Ok(v) => SummaryValues::Numbers(v),
+                Err(_) => SummaryValues::Texts(get_text_dataset(&ds, path, &object)?),
+            };
+            columns.push((column, values));
+        }
+        groups.push(SummaryGroup {
+            name,
+            names,
+            columns,
+        });
+    }
+    Ok(groups)
 }
 
 fn read_events(g: &Group, path: &Path) -> Result<Vec<Event>, StoreError> {
