@@ -39,3 +39,4 @@ mod sim;
 mod sim_knee;
 mod store;
 mod store_crash;
+mod strength_truth;
