@@ -134,6 +134,9 @@ pub fn summarize_script(s: &JobSettings) -> String {
         &[
             "--cpus-per-task=2".to_string(),
             "--mem-per-cpu=1000".to_string(),
+            // When a task of the array fails this job can never start: Slurm cancels it
+            // instead of leaving it pending; the next submission brings a new one.
+            "--kill-on-invalid-dep=yes".to_string(),
         ],
     );
     t.push_str(
@@ -182,6 +185,9 @@ mod tests {
             assert!(t.contains(line), "no {line:?} in\n{t}");
         }
         assert!(t.starts_with("#!/bin/bash\n"));
+        let summary = summarize_script(&settings());
+        assert!(summary.contains("#SBATCH --kill-on-invalid-dep=yes"));
+        assert!(summary.contains("summarize \"$dir/outputs\"/*.h5 --out \"$dir/summary.csv\""));
     }
 
     #[test]
