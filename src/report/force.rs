@@ -147,6 +147,22 @@ pub fn section(c: &Context) -> Section {
              over contractions. Steadiness CV: coefficient of variation of force during \
              holds (lower is steadier).",
         ));
+        let torques: Vec<&str> = s
+            .names
+            .iter()
+            .filter(|n| m.pairs.iter().any(|p| p.torque.as_ref() == Some(*n)))
+            .map(String::as_str)
+            .collect();
+        if !torques.is_empty() {
+            body.push_str(&paragraph(
+                "note",
+                &format!(
+                    "{} {} a signed torque: these metrics read it as one force from its                      lowest hold, so its best 500 ms mean spans both directions. The strength                      of each direction is under Symmetry and strength.",
+                    torques.join(", "),
+                    if torques.len() == 1 { "is" } else { "are" }
+                ),
+            ));
+        }
     }
     Section {
         id: "force",

@@ -80,6 +80,27 @@ pub fn named(sessions: &[Session], group: &str, measure: &str, name: &str) -> Se
     }
 }
 
+/// The strength of force channel `channel` per session: the best 500 ms hold in the
+/// agonist's direction (`strength/agonist_mvc_500ms`) where the session's montage makes it
+/// a pair's signed torque — its `force/mvc_500ms` spans both directions then — else its
+/// `force/mvc_500ms`.
+pub fn side_strength(sessions: &[Session], channel: &str) -> Series {
+    let mut series = named(sessions, "force", "mvc_500ms", channel);
+    for (s, v) in sessions.iter().zip(&mut series.values) {
+        let torque_of = s
+            .montage
+            .pairs
+            .iter()
+            .find(|p| p.torque.as_deref() == Some(channel));
+        if let Some(pair) = torque_of {
+            *v = s
+                .value("strength", "agonist_mvc_500ms", &pair.name)
+                .unwrap_or(f64::NAN);
+        }
+    }
+    series
+}
+
 /// The reference stored beside `name`'s values in column `reference` of `group`, as the
 /// latest session that has one says; `default` when none does.
 pub fn reference(

@@ -6,7 +6,7 @@ use crate::report::html::paragraph;
 use crate::report::page::{grid, Section};
 
 use super::super::patient::Patient;
-use super::super::series::{force_sides, named, series};
+use super::super::series::{force_sides, series, side_strength};
 use super::super::trend::{lsi_progress, ratio_progress};
 use super::measures::{plain, Trend};
 use super::ChangeRow;
@@ -115,12 +115,13 @@ pub fn strength(p: &Patient, labels: &[String], rows: &mut Vec<ChangeRow>) -> Se
     }
 }
 
-/// "MVC left and right": the best 500 ms force of each side of every bilateral force pair.
+/// "MVC left and right": the best 500 ms force of each side of every bilateral force pair
+/// (of a signed torque, the agonist's direction).
 pub fn mvc(p: &Patient, labels: &[String], rows: &mut Vec<ChangeRow>) -> Section {
     let mut figures = Vec::new();
     for b in force_sides(&p.sessions) {
-        let left = named(&p.sessions, "force", "mvc_500ms", &b.left);
-        let right = named(&p.sessions, "force", "mvc_500ms", &b.right);
+        let left = side_strength(&p.sessions, &b.left);
+        let right = side_strength(&p.sessions, &b.right);
         let unit = if left.unit.is_empty() {
             right.unit.clone()
         } else {
