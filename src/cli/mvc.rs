@@ -262,11 +262,12 @@ pub fn strength_table(strengths: &[PairStrength]) -> String {
             antagonist,
             ratio,
         } = s.strength;
-        let verdict = match flag(ratio, s.reference) {
-            f if f == 1.0 => format!("≥ {} (below)", s.reference),
-            f if f == 0.0 => format!("≥ {}", s.reference),
-            _ if s.reference.is_nan() => "none set".to_string(),
-            _ => format!("≥ {}", s.reference),
+        let verdict = if s.reference.is_nan() {
+            "none set".to_string()
+        } else if flag(ratio, s.reference) == 1.0 {
+            format!("≥ {} (below)", s.reference)
+        } else {
+            format!("≥ {}", s.reference)
         };
         let _ = writeln!(
             out,

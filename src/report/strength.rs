@@ -54,10 +54,13 @@ pub fn part(c: &Context) -> String {
                 num(v)
             }
         };
-        let below = match at(&flagged, i) {
-            f if f == 1.0 => "yes",
-            f if f == 0.0 => "no",
-            _ => "–",
+        let f = at(&flagged, i);
+        let below = if f == 1.0 {
+            "yes"
+        } else if f == 0.0 {
+            "no"
+        } else {
+            "–"
         };
         t.row(vec![
             text(name),

@@ -44,9 +44,16 @@ fn force_of<'c>(c: &'c Collected, name: &str) -> Option<&'c ForceMetrics> {
     c.force.iter().find(|(j, _)| *j == i).map(|(_, m)| m)
 }
 
+/// One row of `/summary/strength`.
+struct StrengthRow<'c> {
+    pair: &'c str,
+    reference: f64,
+    strength: Strength,
+}
+
 /// The strength of each pair that names force channels (every value NaN when a channel
 /// has no metrics).
-fn strengths<'c>(c: &'c Collected) -> impl Iterator<Item = (&'c str, Option<f64>, Strength)> {
+fn strengths<'c>(c: &'c Collected) -> impl Iterator<Item = StrengthRow<'c>> {
     c.plan.montage.pairs.iter().filter_map(|p| {
         let strength = match p.strength_source()? {
             StrengthSource::Torque { torque, direction } => {
@@ -65,7 +72,11 @@ fn strengths<'c>(c: &'c Collected) -> impl Iterator<Item = (&'c str, Option<f64>
             antagonist: nan,
             ratio: nan,
         });
-        Some((p.name.as_str(), p.strength_ratio_reference, strength))
+        Some(StrengthRow {
+            pair: p.name.as_str(),
+            reference: p.strength_ratio_reference.unwrap_or(f64::NAN),
+            strength,
+        })
     })
 }
 
@@ -76,21 +87,16 @@ fn strength(c: &Collected) -> Option<SummaryGroup> {
     if rows.is_empty() {
         return None;
     }
-    let col = |f: &dyn Fn(&(&str, Option<f64>, Strength)) -> f64| -> Vec<f64> {
-        rows.iter().map(f).collect()
-    };
+    let col = |f: fn(&StrengthRow) -> f64| -> Vec<f64> { rows.iter().map(f).collect() };
     Some(SummaryGroup {
         name: "strength".into(),
-        names: rows.iter().map(|(name, _, _)| name.to_string()).collect(),
+        names: rows.iter().map(|r| r.pair.to_string()).collect(),
         columns: vec![
-            numbers("agonist_mvc_500ms", col(&|r| r.2.agonist)),
-            numbers("antagonist_mvc_500ms", col(&|r| r.2.antagonist)),
-            numbers("ratio", col(&|r| r.2.ratio)),
-            numbers("reference", col(&|r| r.1.unwrap_or(f64::NAN))),
-            numbers(
-                "flagged",
-                col(&|r| flag(r.2.ratio, r.1.unwrap_or(f64::NAN))),
-            ),
+            numbers("agonist_mvc_500ms", col(|r| r.strength.agonist)),
+            numbers("antagonist_mvc_500ms", col(|r| r.strength.antagonist)),
+            numbers("ratio", col(|r| r.strength.ratio)),
+            numbers("reference", col(|r| r.reference)),
+            numbers("flagged", col(|r| flag(r.strength.ratio, r.reference))),
         ],
     })
 }
