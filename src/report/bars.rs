@@ -79,6 +79,10 @@ impl Bars {
             .max()
             .unwrap_or(40);
         let names = &self.names;
+        // Whole numbers for percentages; a ratio's axis (a span of a few units) needs
+        // decimals to tell its ticks apart.
+        let span = self.range.1 - self.range.0;
+        let decimals = if span <= 5.0 { 1 } else { 0 };
         let mut chart = ChartBuilder::on(&plot)
             .margin_top(6)
             .margin_right(22)
@@ -93,7 +97,7 @@ impl Bars {
             .axis_desc_style((FONT, LABEL_SIZE).into_font())
             .x_labels(8)
             .y_labels(names.len() + 1)
-            .x_label_formatter(&|v| format!("{v:.0}"))
+            .x_label_formatter(&|v| format!("{v:.decimals$}"))
             .y_label_formatter(&|v| match v {
                 // Row 0 is drawn at the top, as in the table.
                 SegmentValue::CenterOf(i) => usize::try_from(n - 1 - *i)

@@ -89,7 +89,7 @@ pub fn part(c: &Context) -> String {
     references.dedup();
     let bars = Bars {
         width: HALF_WIDTH,
-        x_label: "strength ratio, antagonist / agonist".into(),
+        x_label: "strength ratio (antagonist / agonist)".into(),
         label: "ratio".into(),
         colour: colour(2),
         names: s.names.clone(),

@@ -31,7 +31,8 @@ pub fn section(c: &Context) -> Section {
     body.push_str(&paragraph(
         "note",
         "From the mean activation of each side over the recording (% MVC when both sides \
-         have an MVC, else RMS; the force pairs use the best 500 ms mean). LSI = 100 · \
+         have an MVC, else RMS; the force pairs use the best 500 ms mean, of a signed torque \
+         the agonist's hold). LSI = 100 · \
          weaker / stronger side. Robinson SI = 100 · (right − left) / mean of both: \
          positive when the right side is larger.",
     ));

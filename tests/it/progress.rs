@@ -362,3 +362,142 @@ fn strength_ratios_and_stored_references_are_drawn_when_files_have_them() {
     assert!(html.contains("catching up: 0.50 → 0.65"));
     assert!(html.contains("catching up: 80 % → 88 %"));
 }
+
+/// Opens `page` in headless Chromium (scripts/page_check.py): laid out, nothing fetched,
+/// `texts` shown. Says so and returns when the browser or MYOBALANCE_PYTHON is missing.
+pub fn check_in_browser(test: &str, page: &Path, texts: &[&str], min_charts: usize) {
+    let Some(python) = std::env::var_os("MYOBALANCE_PYTHON") else {
+        eprintln!(
+            "SKIPPED {test} (browser part): MYOBALANCE_PYTHON is not set (scripts/test sets it)"
+        );
+        return;
+    };
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/page_check.py");
+    let shot = page.with_extension("png");
+    let mut cmd = std::process::Command::new(python);
+    cmd.arg(&script).arg(page);
+    for t in texts {
+        cmd.args(["--text", t]);
+    }
+    cmd.args(["--min-charts", &min_charts.to_string(), "--screenshot"])
+        .arg(&shot);
+    let o = cmd.output().unwrap();
+    if o.status.code() == Some(77) {
+        eprintln!(
+            "SKIPPED {test} (browser part): {}",
+            String::from_utf8_lossy(&o.stderr).trim()
+        );
+        return;
+    }
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        std::fs::metadata(&shot).unwrap().len() > 10_000,
+        "an empty screenshot"
+    );
+}
+
+/// A knee patient through the command line as a clinic runs it: six weekly visits
+/// (simulated with dates) whose left side goes from 70 % to 96 % of the right and whose
+/// hamstrings:quadriceps ratio from 0.45 to 0.63, processed, then `progress`: the LSI and
+/// the strength ratio reach their references in week 5, the MVC left and right are the
+/// extension holds, and the page looks right in Chromium.
+#[test]
+fn a_knee_patient_catches_up_on_both_references() {
+    let dir = scratch_dir("progress-knee");
+    let plan = [
+        (0.70, 0.45),
+        (0.75, 0.48),
+        (0.80, 0.52),
+        (0.86, 0.55),
+        (0.92, 0.61),
+        (0.96, 0.63),
+    ];
+    let mut outputs = Vec::new();
+    for (k, (side, strength)) in plan.iter().enumerate() {
+        let raw = dir.join(format!("visit{}.h5", k + 1));
+        let out = dir.join(format!("week{}.h5", k + 1));
+        let day = ["03-02", "03-09", "03-16", "03-23", "03-30", "04-06"][k];
+        let start = format!("2026-{day}T09:30:00Z");
+        let session = format!("week {}", k + 1);
+        let (side, strength, seed) = (side.to_string(), strength.to_string(), (k + 1).to_string());
+        let o = myobalance(&[
+            "simulate",
+            "--scenario",
+            "knee",
+            "--seconds",
+            "55",
+            "--seed",
+            &seed,
+            "--side-ratio",
+            &side,
+            "--strength-ratio",
+            &strength,
+            "--subject",
+            "K9",
+            "--session",
+            &session,
+            "--start",
+            &start,
+            "--out",
+            text(&raw),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let o = myobalance(&["process", text(&raw), "--out", text(&out)]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        outputs.push(out);
+    }
+    let html_path = dir.join("k9.html");
+    let mut args = vec!["progress", "--subject", "K9", "--out", text(&html_path)];
+    args.extend(outputs.iter().map(|p| text(p)));
+    let o = myobalance(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = page(&html_path);
+    self_contained(&html);
+    // The stored values decide the crossings the page must mark.
+    let stored = |k: usize, group: &str, column: &str, name: &str| -> f64 {
+        let r = read_file(&outputs[k]).unwrap().results.unwrap();
+        let g = r.summary(group).unwrap();
+        g.numbers(column).unwrap()[g.names.iter().position(|n| n == name).unwrap()]
+    };
+    let ratios: Vec<f64> = (0..6)
+        .map(|k| stored(k, "strength", "ratio", "knee_r"))
+        .collect();
+    assert!(ratios[3] < 0.6 && ratios[4] >= 0.6, "{ratios:?}");
+    let lsi: Vec<f64> = (0..6)
+        .map(|k| stored(k, "symmetry", "lsi_percent", "torque"))
+        .collect();
+    assert!(lsi[3] < 90.0 && lsi[4] >= 90.0, "{lsi:?}");
+    assert!(
+        html.contains("knee_r reached 0.6 in week 5"),
+        "no strength crossing"
+    );
+    assert!(
+        html.contains("torque reached 90 % in week 5"),
+        "no LSI crossing"
+    );
+    let catching_up = format!("catching up: {:.0} % → {:.0} %", lsi[0], lsi[5]);
+    assert!(html.contains(&catching_up), "no {catching_up:?}");
+    // MVC left and right of the torques: the extension holds, 70 % → 96 % of 150 N.m.
+    let left_first = stored(0, "strength", "agonist_mvc_500ms", "knee_l");
+    assert!((left_first - 105.0).abs() < 105.0 * 0.05, "{left_first}");
+    let cell = format!(
+        "<td class=\"num\">{}</td>",
+        myobalance::report::html::number(left_first)
+    );
+    assert!(html.contains(&cell), "no first-session MVC {cell}");
+    check_in_browser(
+        "a_knee_patient_catches_up_on_both_references",
+        &html_path,
+        &[
+            "torque reached 90 % in week 5",
+            "knee_r reached 0.6 in week 5",
+            &catching_up,
+        ],
+        6,
+    );
+}

@@ -65,7 +65,13 @@ fn svgs(html: &str) -> Vec<&str> {
 const VOID: [&str; 6] = ["meta", "br", "hr", "img", "input", "link"];
 
 /// Descriptions of the x axes the report draws.
-const X_AXES: [&str; 4] = ["time (s)", "frequency (Hz)", "LSI (%)", "SI (%)"];
+const X_AXES: [&str; 5] = [
+    "time (s)",
+    "frequency (Hz)",
+    "LSI (%)",
+    "SI (%)",
+    "strength ratio (antagonist / agonist)",
+];
 
 /// Beginnings of the y axis descriptions of line charts (each ends with its unit).
 const Y_AXES: [&str; 8] = [
@@ -163,7 +169,10 @@ fn assert_self_contained(html: &str) {
             texts.iter().any(|t| X_AXES.iter().any(|a| t.contains(a))),
             "an x axis description in {texts:?}"
         );
-        let bars = texts.iter().any(|t| t.contains("SI (%)"));
+        // Bar charts: one bar per named row, the value axis below.
+        let bars = texts
+            .iter()
+            .any(|t| t.contains("SI (%)") || t.starts_with("strength ratio ("));
         assert!(
             bars || texts
                 .iter()
@@ -604,4 +613,78 @@ fn long_recordings_are_thinned_to_a_small_page() {
     // reaches past 40 N.
     assert!(html.contains(">\nforce (N)\n</text>"));
     assert!(html.contains(">\n40\n</text>"));
+}
+
+/// A knee session with a weak left side and weak hamstrings: the report opens with At a
+/// glance, whose lines carry the stored numbers and references and are printed by the
+/// command too; the strength table holds the stored ratios; Chromium shows it all.
+#[test]
+fn a_knee_report_opens_with_its_findings_at_a_glance() {
+    let dir = scratch_dir("report-knee");
+    let raw = dir.join("knee.h5");
+    let out = dir.join("knee_processed.h5");
+    let page = dir.join("knee.html");
+    for args in [
+        vec![
+            "simulate",
+            "--scenario",
+            "knee",
+            "--seconds",
+            "55",
+            "--side-ratio",
+            "0.7",
+            "--strength-ratio",
+            "0.45",
+            "--out",
+            text(&raw),
+        ],
+        vec!["process", text(&raw), "--out", text(&out)],
+    ] {
+        let o = myobalance(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let o = myobalance(&["report", text(&out), "--out", text(&page)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let printed = String::from_utf8_lossy(&o.stdout).into_owned();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_self_contained(&html);
+    let r = read_file(&out).unwrap().results.unwrap();
+    let strength = r.summary("strength").unwrap();
+    let ratio = strength.numbers("ratio").unwrap()[1];
+    let symmetry = r.summary("symmetry").unwrap();
+    let k = symmetry.names.iter().position(|n| n == "torque").unwrap();
+    let lsi = symmetry.numbers("lsi_percent").unwrap()[k];
+    let lines = [
+        format!("knee_r: strength ratio bf_r:vl_r {ratio:.2}, reference ≥ 0.6"),
+        format!(
+            "torque: left {:.0} % weaker than right (strength): LSI {lsi:.0} %, reference ≥ 90 %",
+            100.0 - lsi
+        ),
+    ];
+    let glance = html.find("id=\"glance\"").expect("an At a glance section");
+    assert!(
+        glance < html.find("id=\"session\"").unwrap(),
+        "At a glance comes first"
+    );
+    for line in &lines {
+        assert!(
+            html.contains(&format!("<li class=\"flag\">{line}</li>")),
+            "{line}"
+        );
+        assert!(
+            printed.contains(&format!("! {line}")),
+            "{line} not printed: {printed}"
+        );
+    }
+    let rows = table_rows(&html, "strength");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1][0], "knee_r");
+    assert_eq!(rows[1][5], format!("{ratio:.2}"));
+    assert_eq!(rows[1][7], "yes");
+    crate::progress::check_in_browser(
+        "a_knee_report_opens_with_its_findings_at_a_glance",
+        &page,
+        &[&lines[0], &lines[1], "Agonist/antagonist strength"],
+        8,
+    );
 }
