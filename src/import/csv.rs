@@ -32,7 +32,13 @@ pub fn read_guessing(path: &Path, rate_hz: Option<f64>) -> Result<Import, Import
     if described.is_empty() {
         return Err(ImportError::NoSignals { path: shown });
     }
+    // The first guess only reads the samples; the rate comes from time_s when not given,
+    // and the analysis settings fitted to it come with the second guess below. Until then
+    // the defaults stand (they fit every rate from about 45 Hz).
     let mut first = guess(&described, rate_hz.unwrap_or(1.0), 50, "").montage();
+    if rate_hz.is_none() {
+        first.analysis = crate::montage::Analysis::default();
+    }
     first.sample_rate_hz = rate_hz;
     let read = read_csv(path, &first)?;
     let mut recording = read.recording;

@@ -582,3 +582,31 @@ fn real_files_carry_their_values_units_and_guessed_montage() {
         Some("2019-05-15T16:00:53.329Z")
     );
 }
+
+/// A CSV with a `time_s` column and no montage: the rate comes from the times (1 kHz
+/// here), the montage is guessed for that rate, and the file processes; the guess's
+/// analysis settings are those of 1 kHz, not of a placeholder rate.
+#[test]
+fn a_csv_with_times_and_no_montage_is_analysed_at_its_rate() {
+    let dir = crate::store::scratch_dir("csv-times");
+    let csv = dir.join("emg.csv");
+    let mut text = String::from("time_s,EMG\n");
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    for i in 0..6000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let burst = if (2000..4000).contains(&i) { 400.0 } else { 20.0 };
+        let v = 2048.0 + burst * ((state >> 11) as f64 / (1u64 << 53) as f64 - 0.5);
+        text.push_str(&format!("{},{v:.0}\n", i as f64 / 1000.0));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let imported = import(&csv);
+    assert_eq!(imported.recording.sample_rate_hz(), 1000.0);
+    let a = &imported.recording.montage.analysis;
+    assert_eq!(a.bandpass_hz, [20.0, 450.0]);
+    assert_eq!(a.tremor_band_hz, [4.0, 12.0]);
+    let out = dir.join("emg.h5");
+    let o = myobalance(&["process", s(&csv), "--out", s(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
