@@ -1,0 +1,100 @@
+"""How myobalance's EMG onsets agree with other tools' on the real recordings in
+../shared/data (skipped when absent): per recording, our activations (onset events with
+their offsets), how many the reference marks, how many of the reference's activations
+longer than 100 ms one of ours matches within 150 ms, and how many of ours are short
+(< 100 ms) blips. The figures behind the README's onset section.
+
+    python scripts/onset_agreement.py [--bin target/release/myobalance] [--causal]
+
+References: NeuroKit2 0.2.13 `emg_process` onsets for biosppy_emg_1 (its reference/
+folder); for the UCI recordings, which have no marked onsets, the activations per channel
+are listed so active and resting limbs can be told apart.
+"""
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+MATCH_S = 0.150
+LONG_S = 0.100
+
+
+def activations(path, channel):
+    """(onset, offset) pairs of `channel` from a processed file's /events."""
+    with h5py.File(path, "r") as f:
+        kind = f["events/kind"][()].astype(str)
+        time = f["events/time_s"][()]
+        ch = f["events/channel"][()].astype(str)
+    on = np.sort(time[(kind == "onset") & (ch == channel)])
+    off = np.sort(time[(kind == "offset") & (ch == channel)])
+    pairs = []
+    for t in on:
+        later = off[off > t]
+        pairs.append((t, later[0] if later.size else np.nan))
+    return pairs
+
+
+def process(binary, source, out, causal):
+    cmd = [binary, "process", str(source), "--out", str(out)]
+    if causal:
+        cmd.append("--causal")
+    subprocess.run(cmd, check=True, capture_output=True)
+
+
+def biosppy(binary, work, causal):
+    folder = DATA / "biosppy_emg_1"
+    if not folder.exists():
+        return None
+    out = work / "biosppy.h5"
+    process(binary, folder / "signals.csv", out, causal)
+    ours = activations(out, "EMG")
+    ref = json.loads((folder / "reference" / "neurokit_onsets_EMG.json").read_text())
+    ref_pairs = list(zip(np.array(ref["onsets_samples"]) / 1000.0,
+                         np.array(ref["offsets_samples"]) / 1000.0))
+    long_ref = [(a, b) for a, b in ref_pairs if b - a > LONG_S]
+    starts = np.array([a for a, _ in ours])
+    matched = sum(1 for a, _ in long_ref if starts.size and np.min(np.abs(starts - a)) <= MATCH_S)
+    blips = sum(1 for a, b in ours if np.isfinite(b) and b - a < LONG_S)
+    return {"recording": "biosppy_emg_1 (EMG)", "ours": len(ours), "reference": len(ref_pairs),
+            "reference > 100 ms": len(long_ref), "matched within 150 ms": matched,
+            "our blips < 100 ms": blips}
+
+
+def uci(binary, work, causal):
+    rows = []
+    for folder in sorted(DATA.glob("uci_physical_action_*")):
+        out = work / f"{folder.name}.h5"
+        process(binary, folder / "signals.csv", out, causal)
+        meta = json.loads((folder / "meta.json").read_text())
+        counts = {c: len(activations(out, c)) for c in meta["emg_channels"]}
+        rows.append((folder.name, counts))
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=str(Path(__file__).resolve().parent.parent
+                                         / "target" / "release" / "myobalance"))
+    ap.add_argument("--causal", action="store_true")
+    args = ap.parse_args()
+    if not DATA.exists():
+        print(f"onset_agreement: skipped: {DATA} is not here")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        b = biosppy(args.bin, work, args.causal)
+        if b:
+            print(" | ".join(f"{k}: {v}" for k, v in b.items()))
+        for name, counts in uci(args.bin, work, args.causal):
+            print(f"{name}: activations per channel " +
+                  ", ".join(f"{c} {n}" for c, n in counts.items()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
