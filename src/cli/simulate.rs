@@ -19,7 +19,7 @@ use super::{Outcome, UsageError};
 use crate::sim::{simulate, Scenario, SimError, SimSettings};
 use crate::store::{write_csv, write_file, WriteOptions};
 
-mod start;
+pub mod start;
 
 use start::recorded_utc;
 
