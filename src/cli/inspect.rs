@@ -14,7 +14,7 @@ use clap::Args;
 use super::input::{load, Input};
 use super::Outcome;
 use crate::import::open::{detect, Detected};
-use crate::montage::{Montage, Side};
+use crate::montage::{Direction, Montage, Side, StrengthSource};
 use crate::recording::{Gap, Recording};
 use crate::results::{EventKind, SummaryValues};
 use crate::store::{read_file, StoredFile};
@@ -173,9 +173,26 @@ fn metadata_lines(w: &mut String, rec: &Recording) {
 /// The pair and bilateral lines of a montage.
 fn pair_lines(w: &mut String, m: &Montage) {
     for p in &m.pairs {
+        let strength = match p.strength_source() {
+            Some(StrengthSource::Torque { torque, direction }) => {
+                let sign = match direction {
+                    Direction::Positive => "positive",
+                    Direction::Negative => "negative",
+                };
+                format!(", torque {torque} ({sign} while the agonist works)")
+            }
+            Some(StrengthSource::OneWay {
+                agonist,
+                antagonist,
+            }) => format!(", force {agonist} / {antagonist}"),
+            None => String::new(),
+        };
+        let reference = p
+            .strength_ratio_reference
+            .map_or(String::new(), |r| format!(", strength ratio reference {r}"));
         let _ = writeln!(
             w,
-            "  pair      {}: {} / {}",
+            "  pair      {}: {} / {}{strength}{reference}",
             p.name, p.agonist, p.antagonist
         );
     }
@@ -296,27 +313,31 @@ pub fn describe(name: &str, f: &StoredFile) -> String {
         for g in &results.summary {
             let _ = writeln!(w, "\n  summary/{}", g.name);
             let header: Vec<&str> = g.columns.iter().map(|(n, _)| n.as_str()).collect();
+            // Each column as wide as its name needs, at least 20.
+            let widths: Vec<usize> = header.iter().map(|h| (h.len() + 1).max(20)).collect();
             let _ = writeln!(
                 w,
                 "    {:<18} {}",
                 "",
                 header
                     .iter()
-                    .map(|h| format!("{h:>20}"))
+                    .zip(&widths)
+                    .map(|(h, width)| format!("{h:>width$}"))
                     .collect::<String>()
             );
             for (i, name) in g.names.iter().enumerate() {
                 let cells: String = g
                     .columns
                     .iter()
-                    .map(|(_, v)| {
+                    .zip(&widths)
+                    .map(|((_, v), width)| {
                         let cell = match v {
                             SummaryValues::Numbers(x) => {
                                 x.get(i).map(|v| num(*v)).unwrap_or_default()
                             }
                             SummaryValues::Texts(t) => t.get(i).cloned().unwrap_or_default(),
                         };
-                        format!("{cell:>20}")
+                        format!("{cell:>width$}")
                     })
                     .collect();
                 let _ = writeln!(w, "    {name:<18} {cells}");
