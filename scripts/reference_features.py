@@ -54,7 +54,8 @@ Where those documents leave a choice open, the choice below follows the engine
     within the first 200 ms (round(0.2 fs) samples from t0). Channel values are means
     over onsets (finite ones). Steadiness: contractions whose gate-to-release span is at
     least 2 s give a hold, the span without its first and last fifth (span//5);
-    CV = 100 SD(linearly detrended, ddof = 1) / mean(undetrended); the channel value is
+    CV = 100 SD(linearly detrended, ddof = 1) / mean(undetrended), NaN when that mean is
+    not positive (no hold then); the channel value is
     the mean over holds. Force onsets are also events, valued with that onset's RFD_100.
  8. Symmetry: EMG sides by the mean of the activation rows (pct_mvc when both sides have
     `mvc`, else rms); force sides by mvc_500ms. weaker = "left" when L <= R, "" when
@@ -406,7 +407,9 @@ def force_metrics(x, fs, causal, margins):
             trim = (release - gate) // 5
             hold = x[gate + trim:release - trim]
             sd = np.std(signal.detrend(hold, type="linear"), ddof=1)
-            hold_cv = float(100 * sd / hold.mean())
+            # A CV needs a positive mean: a hold at or below the sensor's zero (the rest
+            # between the two directions of a signed torque) has none.
+            hold_cv = float(100 * sd / hold.mean()) if hold.mean() > 0 else NAN
         onsets.append({"onset": onset, "rfd": rfd,
                        "rfd_peak": float(max(slopes)) if slopes else NAN, "cv": hold_cv,
                        "hold": math.isfinite(hold_cv)})

@@ -141,13 +141,17 @@ pub fn best_window_mean(x: &[f64], w: usize) -> f64 {
 }
 
 /// `100·SD/mean` (SD with ddof = 1) after removing the least-squares line; the mean is
-/// that of the undetrended hold.
+/// that of the undetrended hold. NaN when that mean is not positive: a "hold" at or below
+/// the sensor's zero (the rest between the two directions of a signed torque) has no CV.
 pub fn steadiness_cv(hold: &[f64]) -> f64 {
     let n = hold.len();
     if n < 3 {
         return f64::NAN;
     }
     let mean = hold.iter().sum::<f64>() / n as f64;
+    if !(mean > 0.0) {
+        return f64::NAN;
+    }
     let mut detrended = hold.to_vec();
     crate::dsp::welch::detrend_in_place(&mut detrended, crate::dsp::welch::Detrend::Linear);
     let sd = (detrended.iter().map(|v| v * v).sum::<f64>() / (n - 1) as f64).sqrt();
