@@ -306,3 +306,115 @@ fn the_page_in_a_browser_shows_the_files_numbers() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// `view FILE --web`: a processed file played back through the same stream. In process,
+/// any steps of playback hand on every raw row and every feature row once, in order; over
+/// HTTP, the numbers the page gets are the file's rows at the time it says, and the
+/// marker endpoint refuses (409) since a file takes no markers.
+#[test]
+fn a_processed_file_replays_through_the_same_page() {
+    let dir = scratch_dir("web-view");
+    let raw = dir.as_ref().join("raw.h5");
+    let processed = dir.as_ref().join("processed.h5");
+    let run = |args: &[&std::ffi::OsStr]| {
+        let o = command(BIN).args(args).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    run(&[
+        "simulate".as_ref(),
+        "--seconds".as_ref(),
+        "6".as_ref(),
+        "--out".as_ref(),
+        raw.as_ref(),
+    ]);
+    run(&[
+        "process".as_ref(),
+        raw.as_ref(),
+        "--out".as_ref(),
+        processed.as_ref(),
+    ]);
+    let file = read_file(&processed).unwrap();
+    let results = file.results.clone().unwrap();
+    let activation = results
+        .features
+        .iter()
+        .find(|g| g.name == "activation")
+        .unwrap();
+
+    // In process, in uneven steps.
+    let mut replay = myobalance::publish::replay::Replay::new(
+        "processed.h5",
+        file.recording.clone(),
+        file.results.clone(),
+    )
+    .unwrap();
+    let (mut raw_rows, mut act_rows, mut started) = (0u64, Vec::<f64>::new(), 0);
+    let mut t = 0.0;
+    while !replay.done() {
+        t += 0.013 + (t * 7.0f64).sin().abs() * 0.2;
+        replay
+            .advance_to(t, &mut |u| match u {
+                Update::Started(_) => started += 1,
+                Update::Raw(r) => {
+                    assert_eq!(r.first_row, raw_rows);
+                    raw_rows += (r.frames.len() / r.channels) as u64;
+                }
+                Update::Rows(g) if g.name == "activation" => act_rows.extend(&g.time_s),
+                _ => {}
+            })
+            .unwrap();
+    }
+    assert_eq!(started, 1);
+    assert_eq!(raw_rows as usize, file.recording.samples.nrows());
+    assert_eq!(act_rows, activation.time_s);
+
+    // Over HTTP at 10× real time.
+    let mut child = command(BIN)
+        .args(["view", "--web", "127.0.0.1:0", "--speed", "10"])
+        .arg(&processed)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let mut url = None;
+    while url.is_none() && err.read_line(&mut line).unwrap() > 0 {
+        url = line
+            .split_once("live view in the browser: ")
+            .map(|(_, u)| u.trim().to_string());
+        line.clear();
+    }
+    std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
+    let addr: SocketAddr = url
+        .unwrap()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .parse()
+        .unwrap();
+    let (status, mut stream) = open_stream(addr, "/events");
+    assert_eq!(status, 200);
+    assert_eq!(request(addr, "POST", "/marker", &addr.to_string()).0, 409);
+    let pct = activation.table("pct_mvc").unwrap();
+    let mut compared = 0;
+    loop {
+        let m = next_message(&mut stream);
+        assert_eq!(m["replay"], true);
+        if let Some(t) = m["activation_time_s"].as_f64() {
+            let row = activation.time_s.iter().position(|&x| x == t).unwrap();
+            for a in m["snapshot"]["activation"].as_array().unwrap() {
+                let c = pct
+                    .columns
+                    .iter()
+                    .position(|c| c == a["name"].as_str().unwrap());
+                assert_eq!(a["pct_mvc"].as_f64(), Some(pct.values[[row, c.unwrap()]]));
+            }
+            compared += 1;
+        }
+        if m["kind"] == "end" {
+            break;
+        }
+    }
+    assert!(compared > 5, "{compared}");
+    assert!(child.wait().unwrap().success());
+}

@@ -17,8 +17,8 @@
 //! Stops: `--duration` reached, Ctrl-C / SIGTERM / SIGHUP, `q` in the live view (exit 0);
 //! the device unplugged or the port failing (exit 1, file complete for what arrived).
 
-mod live;
-mod signals;
+pub(crate) mod live;
+pub(crate) mod signals;
 mod terminal;
 
 use std::net::SocketAddr;
