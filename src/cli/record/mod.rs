@@ -342,7 +342,7 @@ pub fn open_web(
 pub fn stop_web(view: WebView) {
     let (dropped, refused) = view.counts();
     if dropped > 0 {
-        eprintln!("the web view skipped {dropped} updates for slow browsers");
+        eprintln!("browsers that read slowly missed {dropped} updates of the web view");
     }
     if refused > 0 {
         eprintln!("the web view turned away {refused} viewers beyond its 16");
