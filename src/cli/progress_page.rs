@@ -30,7 +30,7 @@ pub struct ProgressArgs {
     #[arg(long, value_name = "S")]
     pub subject: Option<String>,
     /// The page; with several subjects and no --subject, the
-    /// pages are named after it: progress-<subject>.html.
+    /// pages are named after it: `progress-<subject>.html`.
     #[arg(long, value_name = "progress.html", default_value = "progress.html")]
     pub out: PathBuf,
 }

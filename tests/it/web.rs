@@ -418,3 +418,27 @@ fn a_processed_file_replays_through_the_same_page() {
     assert!(compared > 5, "{compared}");
     assert!(child.wait().unwrap().success());
 }
+
+#[test]
+fn a_bad_address_or_speed_is_a_usage_error() {
+    let dir = scratch_dir("web-usage");
+    let out = dir.as_ref().join("x.h5");
+    let o = command(BIN)
+        .args(["record", "--simulate", "--duration", "1", "--web", "lab-pc"])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--web lab-pc"));
+    assert!(!out.exists());
+    let o = command(BIN)
+        .args(["view", "x.h5", "--web", "127.0.0.1:0", "--speed", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    // Without --web and without a terminal there is nowhere to show it.
+    let o = command(BIN).args(["view", "x.h5"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("give --web"));
+}
