@@ -33,6 +33,7 @@ pub mod import;
 pub mod ingest;
 pub mod live_view;
 pub mod montage;
+pub mod publish;
 pub mod recorder;
 pub mod recording;
 pub mod report;

@@ -19,6 +19,7 @@ pub mod report;
 pub mod simulate;
 pub mod slurm;
 pub mod summarize;
+pub mod view;
 
 /// Exit status of a subcommand that returned normally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +100,9 @@ pub enum Command {
     /// Write a subject's progress over sessions as a self-contained HTML page: LSI,
     /// strength ratio, MVC left and right, co-contraction, tremor and fatigue trends.
     Progress(progress_page::ProgressArgs),
+    /// Play a file's raw samples and feature rows back through the live view, in a browser
+    /// (--web) or the terminal, at --speed times real time.
+    View(view::ViewArgs),
 }
 
 /// Runs the parsed command line.
@@ -116,5 +120,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Slurm(args) => slurm::run(args),
         Command::Summarize(args) => summarize::run(args),
         Command::Progress(args) => progress_page::run(args),
+        Command::View(args) => view::run(args),
     }
 }

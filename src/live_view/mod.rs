@@ -36,11 +36,13 @@ mod bar;
 mod draw;
 mod format;
 mod header;
+mod latest;
 mod screen;
 mod sections;
 mod snapshot;
 
 pub use draw::draw;
 pub use format::clock;
+pub use latest::{snapshot, Latest};
 pub use screen::{stdout_is_terminal, Key, Screen};
 pub use snapshot::{Activation, Balance, CoContraction, Snapshot, Tremor};

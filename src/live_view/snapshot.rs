@@ -1,12 +1,13 @@
 //! What the recorder hands the live view every ~100 ms: counters of the serial link and the
 //! latest row of each live feature. Plain data; the view never derives a feature from it,
-//! it only scales and formats what is there.
+//! it only scales and formats what is there. It serialises to JSON for the web view (NaN
+//! becomes `null`).
 
 /// Everything the live view shows, as of one moment of a recording.
 ///
 /// Numbers that are not known yet are NaN (shown as "–"); an empty vector hides its
 /// section (a montage without pairs has no co-contraction to show).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Snapshot {
     /// Where the frames come from, e.g. `"simulated device (/dev/pts/3)"` or `"/dev/ttyUSB0"`.
     pub source: String,
@@ -37,7 +38,7 @@ pub struct Snapshot {
 }
 
 /// The latest activation window of one EMG channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Activation {
     /// Channel name.
     pub name: String,
@@ -50,7 +51,7 @@ pub struct Activation {
 }
 
 /// The latest co-contraction window of one agonist/antagonist pair.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CoContraction {
     /// Pair name.
     pub name: String,
@@ -60,7 +61,7 @@ pub struct CoContraction {
 }
 
 /// The latest tremor window of one channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Tremor {
     /// Channel name.
     pub name: String,
@@ -75,7 +76,7 @@ pub struct Tremor {
 }
 
 /// Left/right balance of one bilateral pair.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Balance {
     /// Pair name.
     pub name: String,

@@ -52,7 +52,7 @@ pub use report::Report;
 pub use sink::{Sink, Sinks};
 pub use source::{Source, SourceInfo};
 pub use stop::{Control, Stop};
-pub use update::{AlarmNotice, Started, Status, Update};
+pub use update::{AlarmNotice, RawRows, Started, Status, Update};
 
 use crate::dsp::DspError;
 use crate::engine::trace::in_memory;

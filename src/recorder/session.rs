@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use super::latency::Latencies;
 use super::sink::Sinks;
-use super::update::{AlarmNotice, Update};
+use super::update::{AlarmNotice, RawRows, Update};
 use crate::engine::assemble::transition_event;
 use crate::engine::{KeptRows, RowCounts, StreamEngine};
 use crate::features::alarm::AlarmChange;
@@ -156,6 +156,13 @@ impl Session {
         // fall on window ends.
         self.engine.push(&block.frames);
         let new_rows = self.hand_on_rows(sinks);
+        if sinks.wants_raw() {
+            sinks.send(&Update::Raw(Arc::new(RawRows {
+                first_row: self.rows - rows as u64,
+                channels: n,
+                frames: block.frames.clone(),
+            })));
+        }
         let now_ms = self.clock.elapsed().as_secs_f64() * 1e3;
         self.writer.append(&block.frames)?;
         self.latencies.add(now_ms - block.host_s * 1e3, new_rows);

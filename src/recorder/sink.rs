@@ -24,6 +24,11 @@ pub trait Sink: Send {
     /// Takes one update. Runs on the recorder's thread unless the sink is queued: there it
     /// must not block.
     fn update(&mut self, update: &Update);
+    /// Whether the sink wants [`Update::Raw`]: copying every block for it costs an
+    /// allocation per block, which recordings without such a sink do not pay.
+    fn wants_raw(&self) -> bool {
+        false
+    }
     /// The recording ended; no update follows.
     fn finish(&mut self) {}
 }
@@ -33,6 +38,7 @@ pub struct Queued {
     name: String,
     sender: Option<SyncSender<Update>>,
     dropped: Arc<AtomicU64>,
+    wants_raw: bool,
     done: Receiver<()>,
     thread: Option<JoinHandle<()>>,
 }
@@ -40,6 +46,7 @@ pub struct Queued {
 impl Queued {
     /// Runs `sink` on a thread named `name`, fed through a queue of `capacity` updates.
     pub fn spawn(name: &str, mut sink: Box<dyn Sink>, capacity: usize) -> std::io::Result<Queued> {
+        let wants_raw = sink.wants_raw();
         let (sender, receiver) = sync_channel::<Update>(capacity.max(1));
         let (done_tx, done) = sync_channel::<()>(1);
         let thread = std::thread::Builder::new()
@@ -55,6 +62,7 @@ impl Queued {
             name: name.to_string(),
             sender: Some(sender),
             dropped: Arc::new(AtomicU64::new(0)),
+            wants_raw,
             done,
             thread: Some(thread),
         })
@@ -72,6 +80,10 @@ impl Queued {
 }
 
 impl Sink for Queued {
+    fn wants_raw(&self) -> bool {
+        self.wants_raw
+    }
+
     fn update(&mut self, update: &Update) {
         let Some(sender) = &self.sender else { return };
         match sender.try_send(update.clone()) {
@@ -116,8 +128,22 @@ impl Sinks {
         Ok(())
     }
 
-    /// Tells every sink.
+    /// Whether any sink wants raw samples.
+    pub fn wants_raw(&self) -> bool {
+        self.inline.iter().any(|s| s.wants_raw()) || self.queued.iter().any(|s| s.wants_raw())
+    }
+
+    /// Tells every sink; raw samples go only to the sinks that want them.
     pub fn send(&mut self, update: &Update) {
+        if matches!(update, Update::Raw(_)) {
+            for s in self.inline.iter_mut().filter(|s| s.wants_raw()) {
+                s.update(update);
+            }
+            for s in self.queued.iter_mut().filter(|s| s.wants_raw()) {
+                s.update(update);
+            }
+            return;
+        }
         for s in &mut self.inline {
             s.update(update);
         }

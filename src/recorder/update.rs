@@ -1,5 +1,5 @@
 //! What the recorder tells its sinks, as it happens: the recording starting, each feature
-//! group's new rows, tremor alarms starting and ending, events, the running status and
+//! group's new rows, raw samples for sinks that draw them, tremor alarms starting and ending, events, the running status and
 //! notices for the user.
 
 use std::sync::Arc;
@@ -80,6 +80,18 @@ impl std::fmt::Display for AlarmNotice {
     }
 }
 
+/// Raw samples as they were recorded, for sinks that draw traces (the web view). Sent
+/// only when a sink asks for them ([`super::Sink::wants_raw`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawRows {
+    /// Row of `/raw/samples` of the first frame.
+    pub first_row: u64,
+    /// Channels per frame.
+    pub channels: usize,
+    /// Interleaved frames in physical units, lost frames filled as in the file.
+    pub frames: Vec<f32>,
+}
+
 /// One thing a sink is told. Cheap to clone: the payloads that can be large are shared.
 #[derive(Debug, Clone)]
 pub enum Update {
@@ -88,6 +100,8 @@ pub enum Update {
     /// A feature group's rows completed since the last `Rows` of that group (its tables
     /// and parameters; only groups with new rows are sent).
     Rows(Arc<FeatureGroup>),
+    /// New raw samples (only to recordings with a sink that wants them).
+    Raw(Arc<RawRows>),
     /// A tremor alarm started or ended.
     Alarm(AlarmNotice),
     /// An event was added (a marker).

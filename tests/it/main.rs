@@ -40,3 +40,4 @@ mod sim_knee;
 mod store;
 mod store_crash;
 mod strength_truth;
+mod web;

@@ -3,48 +3,10 @@
 //! second, and turns keys into requests to the recorder (`q` stops, `m` marks). Alarms and
 //! notices that arrive meanwhile are printed when the view closes.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::view::snapshot;
-use crate::live_view::{Key, Screen};
+use crate::live_view::{snapshot, Key, Latest, Screen};
 use crate::recorder::{Control, Sink, Started, Status, Update};
-use crate::results::TableId;
-
-/// The latest row of each feature table and the alarm states, as the updates told them.
-#[derive(Debug, Clone, Default)]
-pub struct Latest {
-    /// Per table: its columns and last row.
-    rows: HashMap<TableId, (Vec<String>, Vec<f64>)>,
-    /// Tremor alarm state per montage index: on, peak Hz.
-    pub alarms: HashMap<usize, (bool, f64)>,
-}
-
-impl Latest {
-    /// Takes the last row of each table of a group's new rows.
-    pub fn take(&mut self, group: &crate::results::FeatureGroup) {
-        let Some(last) = group.time_s.len().checked_sub(1) else {
-            return;
-        };
-        for t in &group.tables {
-            let Some(id) = TableId::ALL.into_iter().find(|id| id.as_str() == t.name) else {
-                continue;
-            };
-            self.rows
-                .insert(id, (t.columns.clone(), t.values.row(last).to_vec()));
-        }
-    }
-
-    /// The last value of `column` in table `table`; NaN before the first row.
-    pub fn value(&self, table: TableId, column: &str) -> f64 {
-        self.rows
-            .get(&table)
-            .and_then(|(columns, values)| {
-                columns.iter().position(|c| c == column).map(|i| values[i])
-            })
-            .unwrap_or(f64::NAN)
-    }
-}
 
 /// The live-view sink.
 pub struct LiveView {
@@ -114,7 +76,7 @@ impl Sink for LiveView {
                 self.log.push(notice.to_string());
             }
             Update::Notice(text) => self.log.push(format!("warning: {text}")),
-            Update::Event(_) => {}
+            Update::Event(_) | Update::Raw(_) => {}
             Update::Status(status) => {
                 self.keys();
                 self.draw(status);

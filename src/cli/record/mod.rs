@@ -1,6 +1,6 @@
 //! `myobalance record (--port PATH --montage M.toml | --simulate) [--protocol
-//! frame|cyton|text|bitalino] [--baud N] --out FILE.h5 [--duration SECONDS] [--live]`: a live
-//! recording.
+//! frame|cyton|text|bitalino] [--baud N] --out FILE.h5 [--duration SECONDS] [--live]
+//! [--web [ADDR]]`: a live recording.
 //!
 //! This module turns the flags into a source (a serial device, or the simulated device) and
 //! the terminal's sink (the status line, or the full-screen live view), runs the recorder
@@ -11,14 +11,17 @@
 //! (`--scenario elbow|knee`, `--side-ratio`, `--strength-ratio`), so a lab can rehearse a
 //! session of either exercise live.
 //!
+//! `--web [ADDR]` also serves the live view to browsers (`crate::publish::web`) and prints
+//! its link; its marker button marks as SIGUSR1 and the live view's `m` key do.
+//!
 //! Stops: `--duration` reached, Ctrl-C / SIGTERM / SIGHUP, `q` in the live view (exit 0);
 //! the device unplugged or the port failing (exit 1, file complete for what arrived).
 
-mod live;
-mod signals;
+pub(crate) mod live;
+pub(crate) mod signals;
 mod terminal;
-mod view;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -31,6 +34,7 @@ use crate::ingest::ports::{latency_hint, latency_timer_ms, PortInfo};
 use crate::ingest::protocol::Protocol;
 use crate::live_view::stdout_is_terminal;
 use crate::montage::Montage;
+use crate::publish::web::{WebSink, WebView};
 use crate::recorder::lsl_outlet::LslOutlet;
 use crate::recorder::lsl_source::LslSource;
 use crate::recorder::source::{SerialSource, SimulatedSource};
@@ -112,6 +116,11 @@ pub struct RecordArgs {
     /// Full-screen live view (needs a terminal).
     #[arg(long)]
     pub live: bool,
+    /// Live view in a browser: serve it on ADDR (default 127.0.0.1:8750; port 0 picks a
+    /// free one) and print its link. An address other than loopback needs the token the
+    /// link carries.
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = crate::publish::web::DEFAULT_ADDR)]
+    pub web: Option<String>,
     /// Sample rate of the simulated device in Hz (with --simulate).
     #[arg(
         long,
@@ -177,6 +186,8 @@ pub struct RecordSettings {
     pub live: bool,
     /// `--lsl-out`: the name of the features stream.
     pub lsl_out: Option<String>,
+    /// `--web`: where the browser view listens.
+    pub web: Option<SocketAddr>,
     pub subject: Option<String>,
     pub session: Option<String>,
 }
@@ -223,6 +234,7 @@ impl RecordArgs {
                 )));
             }
         }
+        let web = self.web.as_deref().map(web_addr).transpose()?;
         let protocol = Protocol::from(self.protocol);
         let source = match (self.simulate, self.port, self.lsl) {
             (false, None, Some(query)) => {
@@ -292,10 +304,50 @@ impl RecordArgs {
             duration_s: self.duration,
             live: self.live,
             lsl_out: self.lsl_out,
+            web,
             subject: self.subject,
             session: self.session,
         })
     }
+}
+
+/// The address of `--web` (and `view --web`), checked: a usage error names it.
+pub fn web_addr(text: &str) -> anyhow::Result<SocketAddr> {
+    text.parse().map_err(|_| {
+        UsageError(format!(
+            "--web {text}: give an address and port such as 127.0.0.1:8750 (or 0.0.0.0:8750 \
+             for other machines, with a token)"
+        ))
+        .into()
+    })
+}
+
+/// Starts the browser view on `addr` and prints its link (before a full-screen live view
+/// takes the terminal); its sink is to be added to the recording's.
+pub fn open_web(
+    addr: SocketAddr,
+    control: Option<Arc<Control>>,
+) -> anyhow::Result<(WebView, WebSink)> {
+    let (view, sink) = WebView::start_for(addr, control)?;
+    eprintln!("live view in the browser: {}", view.url());
+    if !addr.ip().is_loopback() {
+        eprintln!(
+            "  (listening beyond this machine: only the link above, with its token, is let in)"
+        );
+    }
+    Ok((view, sink))
+}
+
+/// The end of the browser view: its counters, when there is something to say.
+pub fn stop_web(view: WebView) {
+    let (dropped, refused) = view.counts();
+    if dropped > 0 {
+        eprintln!("browsers that read slowly missed {dropped} updates of the web view");
+    }
+    if refused > 0 {
+        eprintln!("the web view turned away {refused} viewers beyond its 16");
+    }
+    view.stop();
 }
 
 /// Loads the montage of a device on a port and checks it against what the protocol fixes.
@@ -394,6 +446,10 @@ pub fn run(args: RecordArgs) -> anyhow::Result<Outcome> {
             None => " until Ctrl-C".to_string(),
         }
     );
+    let web = match settings.web {
+        Some(addr) => Some(open_web(addr, Some(Arc::clone(&control)))?),
+        None => None,
+    };
     let mut sinks = terminal_sinks(&settings, &control)?;
     if let Some(name) = &settings.lsl_out {
         let outlet = LslOutlet::open(name, &info.montage)?;
@@ -402,6 +458,13 @@ pub fn run(args: RecordArgs) -> anyhow::Result<Outcome> {
         );
         sinks.queued("LSL outlet", Box::new(outlet))?;
     }
+    let web = match web {
+        Some((view, sink)) => {
+            sinks.queued("web view", Box::new(sink))?;
+            Some(view)
+        }
+        None => None,
+    };
     let report = recorder::record(
         source,
         sinks,
@@ -413,6 +476,9 @@ pub fn run(args: RecordArgs) -> anyhow::Result<Outcome> {
         },
         control,
     )?;
+    if let Some(view) = web {
+        stop_web(view);
+    }
     print_report(&report, &settings.out.display().to_string());
     match &report.stop {
         stop if stop.requested() => Ok(Outcome::Success),

@@ -60,7 +60,7 @@ impl Sink for StatusLine {
                     eprintln!("{status}");
                 }
             }
-            Update::Started(_) | Update::Rows(_) | Update::Event(_) => {}
+            Update::Started(_) | Update::Rows(_) | Update::Event(_) | Update::Raw(_) => {}
         }
     }
 

@@ -1,12 +1,60 @@
-//! What the live view shows, taken from the latest feature rows the recorder sent (the view
-//! itself computes nothing but the balance of two sides' latest activation).
+//! The latest picture of a recording, kept from the recorder's updates: the last row of
+//! every feature table and each tremor alarm's state ([`Latest`]), and the [`Snapshot`] the
+//! live views show ([`snapshot`]). The terminal view and the web view build their pictures
+//! here, so both show the same numbers; nothing here derives a feature but the balance of
+//! two sides' latest activation (the symmetry function the features use).
 
-use super::live::Latest;
+use std::collections::HashMap;
+
+use super::{Activation, Balance, CoContraction, Snapshot, Tremor};
 use crate::features::symmetry::symmetry;
-use crate::live_view::{Activation, Balance, CoContraction, Snapshot, Tremor};
 use crate::montage::Kind;
 use crate::recorder::{Started, Status};
-use crate::results::TableId;
+use crate::results::{FeatureGroup, TableId};
+
+/// The latest row of each feature table and the alarm states, as the updates told them.
+#[derive(Debug, Clone, Default)]
+pub struct Latest {
+    /// Per table: its columns and last row.
+    rows: HashMap<TableId, (Vec<String>, Vec<f64>)>,
+    /// Per table: the time of its last row, s.
+    times: HashMap<TableId, f64>,
+    /// Tremor alarm state per montage index: on, peak Hz.
+    pub alarms: HashMap<usize, (bool, f64)>,
+}
+
+impl Latest {
+    /// Takes the last row of each table of a group's new rows.
+    pub fn take(&mut self, group: &FeatureGroup) {
+        let Some(last) = group.time_s.len().checked_sub(1) else {
+            return;
+        };
+        for t in &group.tables {
+            let Some(id) = TableId::ALL.into_iter().find(|id| id.as_str() == t.name) else {
+                continue;
+            };
+            self.rows
+                .insert(id, (t.columns.clone(), t.values.row(last).to_vec()));
+            self.times.insert(id, group.time_s[last]);
+        }
+    }
+
+    /// The time of the last row of `table` (seconds from the start of the recording, as
+    /// the file's feature rows have it); NaN before the first row.
+    pub fn time_s(&self, table: TableId) -> f64 {
+        self.times.get(&table).copied().unwrap_or(f64::NAN)
+    }
+
+    /// The last value of `column` in table `table`; NaN before the first row.
+    pub fn value(&self, table: TableId, column: &str) -> f64 {
+        self.rows
+            .get(&table)
+            .and_then(|(columns, values)| {
+                columns.iter().position(|c| c == column).map(|i| values[i])
+            })
+            .unwrap_or(f64::NAN)
+    }
+}
 
 /// The picture of the recording now.
 pub fn snapshot(started: &Started, latest: &Latest, status: &Status) -> Snapshot {
