@@ -596,7 +596,11 @@ fn a_csv_with_times_and_no_montage_is_analysed_at_its_rate() {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
-        let burst = if (2000..4000).contains(&i) { 400.0 } else { 20.0 };
+        let burst = if (2000..4000).contains(&i) {
+            400.0
+        } else {
+            20.0
+        };
         let v = 2048.0 + burst * ((state >> 11) as f64 / (1u64 << 53) as f64 - 0.5);
         text.push_str(&format!("{},{v:.0}\n", i as f64 / 1000.0));
     }
