@@ -149,7 +149,7 @@ pub fn steadiness_cv(hold: &[f64]) -> f64 {
         return f64::NAN;
     }
     let mean = hold.iter().sum::<f64>() / n as f64;
-    if !(mean > 0.0) {
+    if mean.is_nan() || mean <= 0.0 {
         return f64::NAN;
     }
     let mut detrended = hold.to_vec();
