@@ -23,6 +23,7 @@
 //! ```
 
 pub mod bench;
+pub mod calendar;
 pub mod cli;
 pub mod cluster;
 pub mod dsp;

@@ -10,6 +10,7 @@
 use std::cmp::Ordering;
 
 use super::session::Session;
+use crate::calendar::days_from_civil;
 
 /// How the sessions were put in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +45,7 @@ pub fn seconds_of(text: &str) -> Option<f64> {
     if d.next().is_some() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
-    let mut seconds = days_from_civil(year, month, day) as f64 * 86_400.0;
+    let mut seconds = days_from_civil(year, i64::from(month), i64::from(day)) as f64 * 86_400.0;
     let rest = rest.strip_prefix(['T', 't', ' ']).unwrap_or(rest);
     if rest.is_empty() {
         return Some(seconds);
@@ -76,18 +77,6 @@ pub fn seconds_of(text: &str) -> Option<f64> {
     }
     seconds += hours * 3600.0 + minutes * 60.0 + secs - offset_s;
     seconds.is_finite().then_some(seconds)
-}
-
-/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's
-/// `days_from_civil`).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// Compares labels as people read them: runs of digits by their value, the rest without

@@ -165,33 +165,14 @@ fn valid(d: Date) -> Option<Date> {
     (1..=days).contains(&d.day).then_some(d)
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (eras of 400 years).
+/// Days since 1970-01-01 of a date.
 fn days_from_civil(d: Date) -> i64 {
-    let year = if d.month <= 2 { d.year - 1 } else { d.year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_from_march = (d.month + 9) % 12;
-    let day_of_year = (153 * month_from_march + 2) / 5 + d.day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
+    crate::calendar::days_from_civil(d.year, d.month, d.day)
 }
 
 /// The inverse of [`days_from_civil`].
 fn civil_from_days(days: i64) -> Date {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = crate::calendar::civil_from_days(days);
     Date { year, month, day }
 }
 
