@@ -137,3 +137,36 @@ pub fn shared_data() -> Option<std::path::PathBuf> {
         None
     }
 }
+
+/// Runs a browser check, a script of `scripts/` with the Python of `MYOBALANCE_PYTHON`
+/// (selenium), and asserts it passed. Says so and returns `false` when it cannot run: no
+/// `MYOBALANCE_PYTHON` (scripts/test sets it), or the script exits 77 (Chromium or its
+/// driver missing; `scripts/setup --browser` installs them).
+pub fn browser_check<A: AsRef<std::ffi::OsStr>>(test: &str, script: &str, args: &[A]) -> bool {
+    let Some(python) = std::env::var_os("MYOBALANCE_PYTHON") else {
+        eprintln!(
+            "SKIPPED {test} (browser part): MYOBALANCE_PYTHON is not set (scripts/test sets it)"
+        );
+        return false;
+    };
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = std::process::Command::new(python)
+        .arg(root.join("scripts").join(script))
+        .args(args)
+        .output()
+        .unwrap();
+    if o.status.code() == Some(77) {
+        eprintln!(
+            "SKIPPED {test} (browser part): {}",
+            String::from_utf8_lossy(&o.stderr).trim()
+        );
+        return false;
+    }
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    true
+}

@@ -366,39 +366,23 @@ fn strength_ratios_and_stored_references_are_drawn_when_files_have_them() {
 /// Opens `page` in headless Chromium (scripts/page_check.py): laid out, nothing fetched,
 /// `texts` shown. Says so and returns when the browser or MYOBALANCE_PYTHON is missing.
 pub fn check_in_browser(test: &str, page: &Path, texts: &[&str], min_charts: usize) {
-    let Some(python) = std::env::var_os("MYOBALANCE_PYTHON") else {
-        eprintln!(
-            "SKIPPED {test} (browser part): MYOBALANCE_PYTHON is not set (scripts/test sets it)"
-        );
-        return;
-    };
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/page_check.py");
     let shot = page.with_extension("png");
-    let mut cmd = std::process::Command::new(python);
-    cmd.arg(&script).arg(page);
+    let mut args = vec![page.as_os_str().to_owned()];
     for t in texts {
-        cmd.args(["--text", t]);
+        args.extend(["--text".into(), t.into()]);
     }
-    cmd.args(["--min-charts", &min_charts.to_string(), "--screenshot"])
-        .arg(&shot);
-    let o = cmd.output().unwrap();
-    if o.status.code() == Some(77) {
-        eprintln!(
-            "SKIPPED {test} (browser part): {}",
-            String::from_utf8_lossy(&o.stderr).trim()
+    args.extend([
+        "--min-charts".into(),
+        min_charts.to_string().into(),
+        "--screenshot".into(),
+        shot.clone().into_os_string(),
+    ]);
+    if crate::fixtures::browser_check(test, "page_check.py", &args) {
+        assert!(
+            std::fs::metadata(&shot).unwrap().len() > 10_000,
+            "an empty screenshot"
         );
-        return;
     }
-    assert!(
-        o.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(
-        std::fs::metadata(&shot).unwrap().len() > 10_000,
-        "an empty screenshot"
-    );
 }
 
 /// A knee patient through the command line as a clinic runs it: six weekly visits

@@ -275,35 +275,26 @@ fn the_marker_button_leaves_a_marker_in_the_file() {
 /// button marks, and a screenshot goes to out/web-view.png.
 #[test]
 fn the_page_in_a_browser_shows_the_files_numbers() {
-    let test = "the_page_in_a_browser_shows_the_files_numbers";
-    let Some(python) = std::env::var_os("MYOBALANCE_PYTHON") else {
-        eprintln!("SKIPPED {test}: MYOBALANCE_PYTHON is not set (scripts/test sets it)");
-        return;
-    };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = scratch_dir("web-browser");
     let shots = root.join("out");
     std::fs::create_dir_all(&shots).unwrap();
-    let o = std::process::Command::new(python)
-        .arg(root.join("scripts/web_check.py"))
-        .args(["--binary", BIN, "--duration", "50", "--out-dir"])
-        .arg(dir.as_ref())
-        .arg("--screenshot")
-        .arg(shots.join("web-view.png"))
-        .output()
-        .unwrap();
-    if o.status.code() == Some(77) {
-        eprintln!(
-            "SKIPPED {test}: {}",
-            String::from_utf8_lossy(&o.stderr).trim()
-        );
-        return;
-    }
-    assert!(
-        o.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
+    let shot = shots.join("web-view.png");
+    let args = [
+        "--binary".as_ref(),
+        BIN.as_ref(),
+        "--duration".as_ref(),
+        "50".as_ref(),
+        "--out-dir".as_ref(),
+        dir.as_ref().as_os_str(),
+        "--screenshot".as_ref(),
+        shot.as_os_str(),
+    ]
+    .map(std::ffi::OsStr::to_owned);
+    crate::fixtures::browser_check(
+        "the_page_in_a_browser_shows_the_files_numbers",
+        "web_check.py",
+        &args,
     );
 }
 
