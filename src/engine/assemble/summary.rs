@@ -15,6 +15,7 @@ use crate::results::{GroupId, SummaryGroup, SummaryValues};
 /// Every summary group the run has.
 pub fn summary(c: &Collected, emg_names: &[String], mvc: &[Option<f64>]) -> Vec<SummaryGroup> {
     let means = EmgMeans::of(c, mvc);
+    let strengths: Vec<StrengthRow> = strengths(c).collect();
     let mut groups = Vec::new();
     if !c.emg.is_empty() {
         groups.push(activation(emg_names, &means));
@@ -24,7 +25,7 @@ pub fn summary(c: &Collected, emg_names: &[String], mvc: &[Option<f64>]) -> Vec<
         groups.push(cocontraction(c));
     }
     if !c.plan.bilateral.is_empty() {
-        groups.push(symmetry_group(c, &means));
+        groups.push(symmetry_group(c, &means, &strengths));
     }
     if !c.tremor.is_empty() {
         groups.push(tremor(c));
@@ -32,8 +33,8 @@ pub fn summary(c: &Collected, emg_names: &[String], mvc: &[Option<f64>]) -> Vec<
     if !c.force.is_empty() {
         groups.push(force(c));
     }
-    if let Some(group) = strength(c) {
-        groups.push(group);
+    if !strengths.is_empty() {
+        groups.push(strength(&strengths));
     }
     groups
 }
@@ -47,6 +48,8 @@ fn force_of<'c>(c: &'c Collected, name: &str) -> Option<&'c ForceMetrics> {
 /// One row of `/summary/strength`.
 struct StrengthRow<'c> {
     pair: &'c str,
+    /// The pair's signed torque channel, if its strength comes from one.
+    torque: Option<&'c str>,
     reference: f64,
     strength: Strength,
 }
@@ -55,7 +58,8 @@ struct StrengthRow<'c> {
 /// has no metrics).
 fn strengths<'c>(c: &'c Collected) -> impl Iterator<Item = StrengthRow<'c>> {
     c.plan.montage.pairs.iter().filter_map(|p| {
-        let strength = match p.strength_source()? {
+        let source = p.strength_source()?;
+        let strength = match source {
             StrengthSource::Torque { torque, direction } => {
                 force_of(c, torque).map(|m| Strength::from_torque(m, direction))
             }
@@ -74,6 +78,10 @@ fn strengths<'c>(c: &'c Collected) -> impl Iterator<Item = StrengthRow<'c>> {
         });
         Some(StrengthRow {
             pair: p.name.as_str(),
+            torque: match source {
+                StrengthSource::Torque { torque, .. } => Some(torque),
+                StrengthSource::OneWay { .. } => None,
+            },
             reference: p.strength_ratio_reference.unwrap_or(f64::NAN),
             strength,
         })
@@ -82,13 +90,9 @@ fn strengths<'c>(c: &'c Collected) -> impl Iterator<Item = StrengthRow<'c>> {
 
 /// Per pair with force channels (METHODS.md E): the best 500 ms mean in each direction,
 /// their ratio antagonist/agonist, its reference and whether it is below it.
-fn strength(c: &Collected) -> Option<SummaryGroup> {
-    let rows: Vec<_> = strengths(c).collect();
-    if rows.is_empty() {
-        return None;
-    }
+fn strength(rows: &[StrengthRow]) -> SummaryGroup {
     let col = |f: fn(&StrengthRow) -> f64| -> Vec<f64> { rows.iter().map(f).collect() };
-    Some(SummaryGroup {
+    SummaryGroup {
         name: "strength".into(),
         names: rows.iter().map(|r| r.pair.to_string()).collect(),
         columns: vec![
@@ -98,7 +102,7 @@ fn strength(c: &Collected) -> Option<SummaryGroup> {
             numbers("reference", col(|r| r.reference)),
             numbers("flagged", col(|r| flag(r.strength.ratio, r.reference))),
         ],
-    })
+    }
 }
 
 /// Mean activation per EMG channel over the recording: RMS, and %MVC where there is one.
@@ -190,18 +194,13 @@ fn cocontraction(c: &Collected) -> SummaryGroup {
 /// force by its best 500 ms mean — for the torque channels of pairs, the best hold in the
 /// agonist's direction (a signed channel's other direction is the antagonist's). The LSI
 /// is flagged below `[analysis] lsi_reference_pct`.
-fn symmetry_group(c: &Collected, means: &EmgMeans) -> SummaryGroup {
+fn symmetry_group(c: &Collected, means: &EmgMeans, strengths: &[StrengthRow]) -> SummaryGroup {
     let plan = c.plan;
     let torque_agonist = |name: &str| -> Option<f64> {
-        plan.montage
-            .pairs
+        strengths
             .iter()
-            .find_map(|p| match p.strength_source()? {
-                StrengthSource::Torque { torque, direction } if torque == name => {
-                    force_of(c, torque).map(|m| Strength::from_torque(m, direction).agonist)
-                }
-                _ => None,
-            })
+            .find(|r| r.torque == Some(name))
+            .map(|r| r.strength.agonist)
     };
     let is_torque = |i: usize| torque_agonist(&plan.montage.channels[i].name).is_some();
     let emg_position = |i: usize| c.emg.iter().position(|(j, _)| *j == i);
