@@ -13,6 +13,7 @@ mod isa;
 mod lanes;
 pub mod notch;
 pub mod rms;
+pub mod running_dft;
 pub mod sos;
 mod sos_lanes;
 pub mod sosfilt;

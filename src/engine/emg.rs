@@ -9,6 +9,7 @@
 use crate::dsp::error::DspError;
 use crate::dsp::filtfilt::ZeroPhase;
 use crate::dsp::rms::rms;
+use crate::dsp::running_dft::RunningDft;
 use crate::dsp::sosfilt::SosFilter;
 use crate::dsp::spectral::{mean_frequency, median_frequency};
 use crate::dsp::welch::{Detrend, Welch};
@@ -73,6 +74,10 @@ pub struct EmgWindows {
     fatigue: WindowStream,
     periodogram: Welch,
     psd: Vec<f64>,
+    /// Causal runs: epoch spectra built up as samples arrive, and those whose epoch the
+    /// window cutter has not handed over yet.
+    running: Option<RunningDft>,
+    ready: std::collections::VecDeque<Vec<f64>>,
     band_hz: [f64; 2],
     pub rms_rows: Rows<f64>,
     pub fatigue_rows: Rows<FatigueRow>,
@@ -96,6 +101,8 @@ impl EmgWindows {
             fatigue: WindowStream::new(plan.fatigue, 1),
             psd: vec![0.0; periodogram.bins()],
             periodogram,
+            running: plan.fatigue_running.clone().map(RunningDft::new),
+            ready: std::collections::VecDeque::new(),
             band_hz: plan.band_hz,
             rms_rows: Rows::default(),
             fatigue_rows: Rows::default(),
@@ -114,16 +121,35 @@ impl EmgWindows {
             mean.add(v);
             rows.push(v);
         });
-        let (p, psd, band, rows, active) = (
+        if let Some(running) = &mut self.running {
+            let ready = &mut self.ready;
+            let mut density = std::mem::take(&mut self.psd);
+            density.resize(running.table().bins(), 0.0);
+            running.push(y, &mut density, |_, d| ready.push_back(d.to_vec()));
+            self.psd = density;
+        }
+        let (p, psd, band, rows, active, ready) = (
             &mut self.periodogram,
             &mut self.psd,
             self.band_hz,
             &mut self.fatigue_rows,
             &mut self.active_epochs,
+            &mut self.ready,
         );
         let (mvc, min_pct, epochs) = (self.mvc, self.min_pct_mvc, self.epochs);
         self.fatigue.push(&[y], |_, w| {
-            p.psd(w[0], psd);
+            // The epoch's spectrum was built up as its samples came (causal), or is
+            // computed now.
+            match ready.pop_front() {
+                Some(d) => {
+                    psd.clear();
+                    psd.extend_from_slice(&d);
+                }
+                None => {
+                    psd.resize(p.bins(), 0.0);
+                    p.psd(w[0], psd);
+                }
+            }
             let df = p.resolution_hz();
             let row = FatigueRow {
                 mdf_hz: median_frequency(psd, df, band[0], band[1]),

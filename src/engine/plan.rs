@@ -5,12 +5,16 @@
 use crate::dsp::butterworth::{butter, Band};
 use crate::dsp::error::DspError;
 use crate::dsp::notch::notch;
+use crate::dsp::running_dft::SegmentTable;
 use crate::dsp::sos::Section;
+use crate::dsp::spectral::band_bins;
+use crate::dsp::welch::Detrend;
 use crate::dsp::windows::WindowSpec;
 use crate::features::alarm::AlarmRule;
 use crate::features::force::ForceSettings;
 use crate::features::tremor::TremorSettings;
 use crate::montage::{Kind, Montage, NotchMode};
+use std::sync::Arc;
 
 /// EMG band-pass order per edge (DESIGN.md: Butterworth order 2 per edge).
 pub const BANDPASS_ORDER: usize = 2;
@@ -32,6 +36,17 @@ pub const ONSET_BASELINE_S: f64 = 0.5;
 pub const ONSET_SKIP_S: f64 = 0.1;
 /// Zero-lag force low-pass before force metrics (METHODS.md F).
 pub const FORCE_LOWPASS_HZ: f64 = 150.0;
+
+/// The running spectra of fatigue epochs of `n` samples: the bins up to one past the
+/// band's last, so MDF and MNF read the same bins as from the whole periodogram; `None`
+/// when that reaches the periodogram's top bin.
+fn fatigue_table(n: usize, band_hz: [f64; 2], fs: f64) -> Option<Arc<SegmentTable>> {
+    let bins = n / 2 + 1;
+    let df = fs / n as f64;
+    let end = band_bins(bins, df, band_hz[0], band_hz[1]).end;
+    (end < n / 2).then_some(())?;
+    SegmentTable::new(n, n, end + 1, Detrend::Constant, fs)
+}
 
 /// Settings of the onset detector in samples.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,6 +104,10 @@ pub struct Plan {
     pub cci: WindowSpec,
     pub fatigue: WindowSpec,
     pub tremor: TremorSettings,
+    /// Causal runs: the fatigue epochs' spectra over the band, built up as samples arrive
+    /// (see [`crate::dsp::running_dft`]); `None` in zero-phase runs, or where the band
+    /// reaches the top bin.
+    pub fatigue_running: Option<Arc<SegmentTable>>,
     pub alarm: AlarmRule,
     pub onset: OnsetPlan,
     pub force: ForceSettings,
@@ -158,6 +177,17 @@ impl Plan {
             a.tremor_window_s,
             a.tremor_hop_s,
         )?;
+        // Causal runs are (or stand for) live ones: their spectra are spread over the
+        // samples, so no sample carries a transform per channel.
+        let tremor = match filtering {
+            Filtering::Causal => tremor.spread(),
+            Filtering::ZeroPhase => tremor,
+        };
+        let fatigue = WindowSpec::from_seconds(a.fatigue_epoch_s, a.fatigue_epoch_s, fs, 2)?;
+        let fatigue_running = match filtering {
+            Filtering::Causal => fatigue_table(fatigue.window, band_hz, fs),
+            Filtering::ZeroPhase => None,
+        };
         let baseline_samples = (a.alarm_baseline_s * fs).round() as usize;
         let alarm = AlarmRule {
             baseline_updates: tremor.windows.count(baseline_samples).max(1),
@@ -183,7 +213,8 @@ impl Plan {
             envelope,
             rms: WindowSpec::from_seconds(a.rms_window_s, a.rms_hop_s, fs, 2)?,
             cci: WindowSpec::from_seconds(a.cci_window_s, a.cci_hop_s, fs, 2)?,
-            fatigue: WindowSpec::from_seconds(a.fatigue_epoch_s, a.fatigue_epoch_s, fs, 2)?,
+            fatigue,
+            fatigue_running,
             tremor,
             alarm,
             onset: OnsetPlan {

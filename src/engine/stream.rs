@@ -21,7 +21,9 @@ use super::trace::{in_memory, TraceMaker};
 
 /// Smallest push (in samples, all channels) worth spreading over threads: waking the pool
 /// for a few frames costs more than it saves, and a live recording pushes every
-/// millisecond or so.
+/// millisecond or so. Live pushes stay on the calling thread even when they complete
+/// windows: the spectra are built up as samples arrive and co-contraction windows add up
+/// block sums, so no push carries enough work to pay for waking the pool.
 pub const PARALLEL_MIN_SAMPLES: usize = 16 * 1024;
 
 enum Channel {
@@ -151,9 +153,7 @@ impl StreamEngine {
             column.extend(frames.iter().skip(c).step_by(n).map(|v| f64::from(*v)));
         }
         self.frames += frames.len() / n.max(1);
-        let wide = self.threads == Threads::Pool
-            && (frames.len() >= PARALLEL_MIN_SAMPLES
-                || self.completes_spectra(frames.len() / n.max(1)));
+        let wide = self.threads == Threads::Pool && frames.len() >= PARALLEL_MIN_SAMPLES;
         let plan = &self.plan;
         let work = |((channel, column), envelope): ((&mut Channel, &Vec<f64>), &mut Vec<f64>)| {
             envelope.clear();
@@ -180,25 +180,7 @@ impl StreamEngine {
         self.feed_pairs(wide);
     }
 
-    /// Whether pushing `n` more frames completes a window that costs a spectrum (a fatigue
-    /// epoch, a tremor window or Welch segment) or a co-contraction window: such pushes are
-    /// worth the thread pool even when small, which keeps a live recorder's worst feature
-    /// latency down.
-    fn completes_spectra(&self, n: usize) -> bool {
-        // Before the push `frames - n` samples had been seen (the count is already updated).
-        let (b, a) = (self.frames, self.frames - n);
-        let completes = |window: usize, hop: usize| {
-            hop > 0 && b >= window && (b - window) / hop * hop + window > a
-        };
-        let p = &self.plan;
-        completes(p.fatigue.window, p.fatigue.hop)
-            || completes(p.cci.window, p.cci.hop)
-            || completes(p.tremor.windows.window, p.tremor.windows.hop)
-            || completes(p.tremor.segment, (p.tremor.segment / 2).max(1))
-    }
-
-    /// Feeds the pairs their envelopes; on the pool when `wide` (a push that completes
-    /// co-contraction windows, each a pass over a second of both envelopes).
+    /// Feeds the pairs their envelopes; on the pool when `wide` (a large push).
     fn feed_pairs(&mut self, wide: bool) {
         let envelopes = &self.envelopes;
         let work = |(pair, p): (&mut PairCci, &ChannelPair)| {
