@@ -9,6 +9,7 @@ pub mod butterworth;
 pub mod envelope;
 pub mod error;
 pub mod filtfilt;
+pub mod filtfilt_stream;
 mod isa;
 mod lanes;
 pub mod notch;
