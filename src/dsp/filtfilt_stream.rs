@@ -209,7 +209,7 @@ impl ZeroPhaseStream {
         let span = (self.block + self.overlap) * n;
         self.scratch.clear();
         self.scratch.extend_from_slice(&self.pending[..span]);
-        self.backward.settle_on(&self.scratch[span - n..].to_vec());
+        self.backward.settle_on(&self.scratch[span - n..]);
         self.backward.process_in_place_reversed(&mut self.scratch);
         out.extend_from_slice(&self.scratch[..self.block * n]);
         self.pending.drain(..self.block * n);
