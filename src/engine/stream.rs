@@ -230,13 +230,15 @@ impl StreamEngine {
         self.transitions_by_channel().map(|(_, t)| t.len()).sum()
     }
 
-    /// EMG onsets and offsets found so far, per EMG channel (montage index, in order).
+    /// EMG onsets and offsets of the driving detector (`[analysis] onset_method`) found so
+    /// far, per EMG channel (montage index, in order).
     pub fn transitions_by_channel(&self) -> impl Iterator<Item = (usize, &[Transition])> {
+        let method = self.plan.onset.method;
         self.channels
             .iter()
             .enumerate()
-            .filter_map(|(i, c)| match c {
-                Channel::Emg(e) => Some((i, e.output.transitions.as_slice())),
+            .filter_map(move |(i, c)| match c {
+                Channel::Emg(e) => Some((i, e.output.onsets.of(method))),
                 _ => None,
             })
     }

@@ -1,12 +1,14 @@
-//! EMG activation onsets and offsets by the Hodges–Bui test (METHODS.md G): the band-passed
-//! EMG is rectified, low-passed at 50 Hz and averaged over 25 ms; the muscle is on where
-//! that exceeds the baseline mean by k = 3 baseline SDs for at least 30 ms, and off again
-//! where it stays below for at least 30 ms (shorter gaps are merged).
+//! EMG activation onsets and offsets (METHODS.md G): the state machine every detector
+//! shares. A test signal (Hodges–Bui: the band-passed EMG rectified, low-passed at 50 Hz
+//! and averaged over 25 ms; TKEO: the same of |ψ|; Bonato: the count of recent pairs over
+//! ζ) is compared with a threshold; the muscle is on where the test stays at or above it
+//! for at least the minimum active duration (`[analysis] onset_min_active_s`, 75 ms), and
+//! off again where it stays below for at least the minimum gap (`onset_min_gap_s`, 30 ms;
+//! shorter pauses are merged into the activation).
 //!
 //! The detector is a per-sample state machine, so the same code runs over a recording and
-//! over a live stream. The baseline (mean and SD of the processed signal over a quiet
-//! 500 ms) is given to it: offline the quietest window of the recording, live (and
-//! `--causal`) the first 500 ms after the filter's first 100 ms.
+//! over a live stream. The threshold comes from a baseline over rest windows
+//! (`onset_baseline`).
 
 /// Detector thresholds in samples.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -124,20 +126,29 @@ pub fn detect(processed: &[f64], rule: OnsetRule) -> Vec<Transition> {
     processed.iter().filter_map(|v| d.push(*v)).collect()
 }
 
-/// Mean and SD (ddof = 1) of the window of `w` samples with the lowest mean, starting no
-/// earlier than `skip`.
-pub fn quiet_baseline(processed: &[f64], w: usize, skip: usize) -> Option<(f64, f64)> {
-    let tail = processed.get(skip..)?;
-    crate::features::force::quiet_window(tail, w).map(|(_, m, s)| (m, s))
-}
-
-/// Mean and SD (ddof = 1) of the `w` samples after the first `skip`.
-pub fn leading_baseline(processed: &[f64], w: usize, skip: usize) -> Option<(f64, f64)> {
-    let x = processed.get(skip..skip + w)?;
-    if w < 2 {
-        return None;
+/// The activations of a transition list as `(onset, end)` sample ranges; an activation
+/// still on at the end of the signal (`samples` long) ends there.
+///
+/// ```
+/// use myobalance::features::onsets::{activations, Transition};
+/// let t = [Transition::Onset(10), Transition::Offset(40), Transition::Onset(90)];
+/// assert_eq!(activations(&t, 100), vec![(10, 40), (90, 100)]);
+/// ```
+pub fn activations(transitions: &[Transition], samples: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open = None;
+    for t in transitions {
+        match *t {
+            Transition::Onset(at) => open = Some(at),
+            Transition::Offset(at) => {
+                if let Some(start) = open.take() {
+                    out.push((start, at.max(start)));
+                }
+            }
+        }
     }
-    let mean = x.iter().sum::<f64>() / w as f64;
-    let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (w - 1) as f64;
-    Some((mean, var.sqrt()))
+    if let Some(start) = open {
+        out.push((start, samples.max(start)));
+    }
+    out
 }

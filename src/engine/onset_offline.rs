@@ -1,0 +1,63 @@
+//! Onsets of a stored recording (zero-phase): one streaming pass over the three test
+//! signals collects the per-window sums the baseline needs (small: three numbers per
+//! 250 ms window) and keeps the signals in traces ([`ForceTrace`]: in memory, or on disk);
+//! at the end the baseline comes from the rest windows of the whole recording and each
+//! trace is replayed once through its detector. Nothing needs the whole signal at once.
+
+use crate::features::onset_baseline::WindowedSums;
+use crate::montage::OnsetMethod;
+
+use super::onset_detectors::{baselines, MethodDetector, Onsets};
+use super::plan::OnsetPlan;
+use super::trace::ForceTrace;
+
+/// The offline onset pass of one EMG channel.
+pub struct OnsetOffline {
+    sums: [WindowedSums; 3],
+    /// Samples of each signal pushed so far.
+    seen: [usize; 3],
+    traces: [Box<dyn ForceTrace>; 3],
+}
+
+impl OnsetOffline {
+    /// A pass keeping each test signal in the trace `make_trace` gives.
+    pub fn new(plan: &OnsetPlan, make_trace: &mut dyn FnMut() -> Box<dyn ForceTrace>) -> OnsetOffline {
+        OnsetOffline {
+            sums: std::array::from_fn(|_| WindowedSums::new(plan.rest_window)),
+            seen: [0; 3],
+            traces: [make_trace(), make_trace(), make_trace()],
+        }
+    }
+
+    /// Feeds the next samples of the test signal of `method` (from sample 0): for
+    /// Hodges–Bui the rectified, low-passed, averaged EMG, for TKEO the same of |ψ|, for
+    /// Bonato the rectified EMG. The three signals may come in any interleaving.
+    pub fn push(&mut self, plan: &OnsetPlan, method: OnsetMethod, x: &[f64]) {
+        let k = method.index();
+        let from = plan.skip.saturating_sub(self.seen[k]).min(x.len());
+        self.sums[k].push(&x[from..]);
+        self.seen[k] += x.len();
+        // A trace that fails says so when replayed: that method then finds nothing.
+        let _ = self.traces[k].append(x);
+    }
+
+    /// The baseline over the whole recording, then each signal replayed once through its
+    /// detector.
+    pub fn finish(&self, plan: &OnsetPlan) -> Onsets {
+        let b = baselines(&self.sums);
+        let mut found = Onsets {
+            samples: self.seen[0],
+            ..Onsets::default()
+        };
+        for (k, method) in OnsetMethod::ALL.into_iter().enumerate() {
+            let Some(mut d) = MethodDetector::new(plan, method, b[k]) else {
+                continue;
+            };
+            let mut out = Vec::new();
+            if self.traces[k].replay(&mut |x| d.push(x, &mut out)).is_ok() {
+                found.by_method[k] = out;
+            }
+        }
+        found
+    }
+}
