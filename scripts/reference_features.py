@@ -46,12 +46,16 @@ Where those documents leave a choice open, the choice below follows the engine
     round(0.25 s fs) samples from round(0.1 s fs) on (zero-phase: to the end; causal:
     within the round(onset_baseline_s fs) samples after the first round(0.1 s fs), and no
     onsets at all when the signal is shorter); rest windows = the ceil(n/4) (>= 1) of
-    lowest Hodges-Bui mean (stable order on ties); each detector's mean and SD (ddof = 1)
+    lowest Hodges-Bui mean (stable order on ties), less those above twice the lowest
+    window mean; each detector's mean and SD (ddof = 1)
     and mean square pooled over the samples of those windows of its own signal.
-    Thresholds: Hodges-Bui mean + 3 SD, TKEO mean + 8 SD (both need SD > 0), Bonato test
-    >= 1 (needs a positive mean square). On after round(onset_min_active_s fs) samples at
-    or above the threshold, off after round(onset_min_gap_s fs) samples below, each dated
-    to the first sample of its run; detection starts at sample round(0.1 s fs). Events
+    Thresholds: Hodges-Bui mean + 3 SD, TKEO mean + 3 SD (both need SD > 0), Bonato test
+    >= 1 (needs a positive mean square). Samples at or above the threshold, with pauses
+    shorter than round(onset_min_gap_s fs) samples merged, form stretches; a stretch whose
+    first-to-last sample above spans >= round(onset_min_active_s fs) samples is an
+    activation from its first sample above to the first sample of the pause (of at least
+    round(onset_min_gap_s fs) samples) that ends it; detection starts at sample
+    round(0.1 s fs). Events
     carry the detector in `text`; /summary/onsets counts the activations of
     `onset_method` (one still on at the end lasts to the last sample), their mean and
     total duration in seconds.
@@ -98,15 +102,16 @@ DEFAULT_ANALYSIS = {
     "alarm_band_hz": [4.0, 14.0], "alarm_baseline_s": 10.0, "alarm_power_ratio": 4.0,
     "alarm_min_relative_power": 0.3, "alarm_min_peak_concentration": 0.5,
     "alarm_consecutive": 3, "lsi_reference_pct": 90.0,
-    "onset_method": "hodges_bui", "onset_min_active_s": 0.075, "onset_min_gap_s": 0.030,
+    "onset_method": "hodges_bui", "onset_min_active_s": 0.100, "onset_min_gap_s": 0.020,
     "onset_baseline_s": 2.0,
 }
 MAX_UPPER_EDGE = 0.45
 NOTCH_Q = 30.0
 TOTAL_BAND_HZ = (1.0, 30.0)
 PEAK_HALF_WIDTH_HZ = 1.0
-ONSET = {"lowpass_hz": 50.0, "window_s": 0.025, "k": 3.0, "tkeo_k": 8.0, "skip_s": 0.1,
-         "rest_window_s": 0.25, "rest_fraction": 0.25, "pfa": 0.05, "m": 5}
+ONSET = {"lowpass_hz": 50.0, "window_s": 0.025, "k": 3.0, "tkeo_k": 3.0, "skip_s": 0.1,
+         "rest_window_s": 0.25, "rest_fraction": 0.25, "rest_spread": 2.0, "pfa": 0.05,
+         "m": 5}
 ONSET_METHODS = ("hodges_bui", "tkeo", "bonato")
 FORCE = {"lowpass_hz": 150.0, "window_s": 0.5, "gate": 0.1, "k_sigma": 3.0,
          "rfd_s": (0.05, 0.1, 0.2), "slope_s": 0.01, "span_s": 0.2, "min_hold_s": 2.0}
@@ -405,7 +410,11 @@ def onsets(y, fs, causal, a, margins):
     if count > keep:
         boundary = means[order[keep]] - means[order[keep - 1]]
         margins.add("onset rest window boundary (relative)", boundary / means[order[keep]])
-    rest = np.sort(order[:keep])
+    ceiling = ONSET["rest_spread"] * means[order[0]]
+    margins.add("onset rest spread ceiling (relative)",
+                np.min(np.abs(means[order[:keep]] - ceiling)) / ceiling)
+    rest = [k for k in order[:keep] if means[k] <= ceiling]
+    rest = np.sort(rest)
 
     def pooled(x):
         s = np.concatenate([x[skip + k * w:skip + (k + 1) * w] for k in rest])
@@ -429,12 +438,21 @@ def onsets(y, fs, causal, a, margins):
             test, threshold = x, mean + k * sd
             margins.add(f"{method} sample vs threshold (relative)",
                         np.min(np.abs(x[skip:] - threshold)) / threshold)
-        transitions, active = [], False
+        # Merge pauses shorter than min_off, keep stretches spanning >= min_on samples
+        # from their first sample above to their last.
+        transitions, active, first = [], False, None
         for start, length, above in runs(test[skip:] >= threshold):
             start += skip
-            if above != active and length >= (min_on if above else min_off):
-                active = above
-                transitions.append(("onset" if active else "offset", start))
+            if above:
+                if first is None:
+                    first = start
+                if not active and start + length - first >= min_on:
+                    active = True
+                    transitions.append(("onset", first))
+            elif first is not None and length >= min_off:
+                if active:
+                    transitions.append(("offset", start))
+                active, first = False, None
         out[method] = transitions
     return out
 

@@ -205,7 +205,11 @@ pub enum OnsetMethod {
 
 impl OnsetMethod {
     /// Every method, in the order stored and reported.
-    pub const ALL: [OnsetMethod; 3] = [OnsetMethod::HodgesBui, OnsetMethod::Tkeo, OnsetMethod::Bonato];
+    pub const ALL: [OnsetMethod; 3] = [
+        OnsetMethod::HodgesBui,
+        OnsetMethod::Tkeo,
+        OnsetMethod::Bonato,
+    ];
 
     /// The name used in montage files and in the `text` of onset and offset events.
     pub fn as_str(self) -> &'static str {
@@ -300,8 +304,8 @@ impl Default for Analysis {
             alarm_consecutive: 3,
             lsi_reference_pct: 90.0,
             onset_method: OnsetMethod::HodgesBui,
-            onset_min_active_s: 0.075,
-            onset_min_gap_s: 0.030,
+            onset_min_active_s: 0.100,
+            onset_min_gap_s: 0.020,
             onset_baseline_s: 2.0,
             target_pct_mvc: None,
         }

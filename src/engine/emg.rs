@@ -332,7 +332,11 @@ pub fn emg_zero_phase(
         };
         Ok(centred_mean(&lowpassed, plan.onset.mean_window))
     };
-    onsets.push(&plan.onset, OnsetMethod::HodgesBui, &test_signal(rectified)?);
+    onsets.push(
+        &plan.onset,
+        OnsetMethod::HodgesBui,
+        &test_signal(rectified)?,
+    );
     onsets.push(&plan.onset, OnsetMethod::Tkeo, &test_signal(psi)?);
     Ok((
         EmgOutput {

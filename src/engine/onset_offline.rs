@@ -21,7 +21,10 @@ pub struct OnsetOffline {
 
 impl OnsetOffline {
     /// A pass keeping each test signal in the trace `make_trace` gives.
-    pub fn new(plan: &OnsetPlan, make_trace: &mut dyn FnMut() -> Box<dyn ForceTrace>) -> OnsetOffline {
+    pub fn new(
+        plan: &OnsetPlan,
+        make_trace: &mut dyn FnMut() -> Box<dyn ForceTrace>,
+    ) -> OnsetOffline {
         OnsetOffline {
             sums: std::array::from_fn(|_| WindowedSums::new(plan.rest_window)),
             seen: [0; 3],

@@ -5,7 +5,10 @@
 //! The test signal of a detector (for Hodges–Bui the rectified, low-passed, averaged EMG)
 //! is cut into non-overlapping windows of [`REST_WINDOW_S`] from the first sample after
 //! filter start-up. The **rest windows** are the quietest [`REST_FRACTION`] of them by
-//! mean (at least one; ties keep their order). The baseline mean μ and SD σ are pooled
+//! mean (at least one; ties keep their order), less those whose mean is above
+//! [`REST_SPREAD`] times the quietest window's (a recording that rests less than a
+//! quarter of its time would otherwise lend rest the start of its ramps and holds). The
+//! baseline mean μ and SD σ are pooled
 //! over every sample of the rest windows, so σ holds both the spread inside a window and
 //! the drift of rest from window to window:
 //!
@@ -20,8 +23,12 @@
 //! recordings ordinary rest varies by ±20 % from one half second to the next; the
 //! quietest window is the bottom of that range with the smallest SD, so rest noise
 //! crosses μ + 3σ many times a minute (63 onsets on `biosppy_emg_1`, 40 of them blips
-//! under 100 ms). A quarter of the windows is robust to one odd window (a dropout, a
-//! flat stretch) and still rest in any recording that rests a quarter of its time.
+//! under 100 ms). Pooling a quarter of the windows spreads the baseline over the usual
+//! range of rest; the spread limit keeps activity out when rest is scarce (the
+//! simulator's sessions rest about 15 % of the time). A channel with a dead stretch (an
+//! electrode off) gets its baseline from that stretch: its noise then sets the threshold,
+//! and an exactly flat one disables the detector rather than marking everything active
+//! (see `engine::onset_detectors`).
 //!
 //! The rest windows are chosen once per channel, on the Hodges–Bui signal, and the other
 //! detectors take their baselines over the same windows: "rest" is one set of moments.
@@ -39,8 +46,10 @@
 
 /// Length of a baseline window, seconds.
 pub const REST_WINDOW_S: f64 = 0.25;
-/// Share of the windows, quietest first, taken as rest.
+/// Share of the windows, quietest first, taken as rest…
 pub const REST_FRACTION: f64 = 0.25;
+/// …of those, the ones whose mean is at most this multiple of the quietest window's.
+pub const REST_SPREAD: f64 = 2.0;
 
 /// Count, sum and sum of squares of the samples of one window.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -110,6 +119,8 @@ pub fn rest_windows(windows: &[WindowSums]) -> Vec<usize> {
     order.sort_by(|&a, &b| windows[a].mean().total_cmp(&windows[b].mean()));
     let keep = ((REST_FRACTION * windows.len() as f64).ceil() as usize).clamp(1, order.len());
     order.truncate(keep);
+    let ceiling = REST_SPREAD * windows[order[0]].mean();
+    order.retain(|&i| windows[i].mean() <= ceiling);
     order.sort_unstable();
     order
 }
@@ -160,8 +171,10 @@ mod tests {
             .collect();
         means.sort_by(|a, b| a.0.total_cmp(&b.0));
         let keep = ((REST_FRACTION * means.len() as f64).ceil() as usize).max(1);
+        let lowest = means[0].0;
         let samples: Vec<f64> = means[..keep]
             .iter()
+            .filter(|(m, _)| *m <= REST_SPREAD * lowest)
             .flat_map(|&(_, i)| x[i * w..(i + 1) * w].iter().copied())
             .collect();
         let n = samples.len() as f64;
@@ -175,7 +188,9 @@ mod tests {
         let mut seed = 7u64;
         let x: Vec<f64> = (0..1003)
             .map(|i| {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 let u = (seed >> 11) as f64 / (1u64 << 53) as f64;
                 5.0 + u + if (i / 100) % 3 == 0 { 20.0 } else { 0.0 }
             })
@@ -188,7 +203,10 @@ mod tests {
             }
             assert_eq!(w.windows().len(), 20);
             let b = pooled(w.windows(), &rest_windows(w.windows())).unwrap();
-            assert!((b.mean - m).abs() < 1e-12 && (b.sd - s).abs() < 1e-12, "{block}");
+            assert!(
+                (b.mean - m).abs() < 1e-12 && (b.sd - s).abs() < 1e-12,
+                "{block}"
+            );
         }
     }
 

@@ -185,9 +185,10 @@ fn onsets(c: &Collected, emg_names: &[String]) -> SummaryGroup {
         let spans = activations(o.onsets.of(method), o.onsets.samples);
         let total = spans.iter().map(|(a, b)| (b - a) as f64).sum::<f64>() / fs;
         let n = spans.len() as f64;
-        for (col, v) in columns
-            .iter_mut()
-            .zip([n, if n > 0.0 { total / n } else { f64::NAN }, total])
+        for (col, v) in
+            columns
+                .iter_mut()
+                .zip([n, if n > 0.0 { total / n } else { f64::NAN }, total])
         {
             col.push(v);
         }
