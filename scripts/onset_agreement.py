@@ -7,6 +7,7 @@ one of our onsets matches within 150 ms, how many more lie inside one of our act
 are short (< 100 ms) blips. The figures behind the README's onset section.
 
     python scripts/onset_agreement.py [--bin target/release/myobalance] [--causal]
+    python scripts/onset_agreement.py --sweep     # biosppy_emg_1 over min active x min gap
 
 References: NeuroKit2 0.2.13 `emg_process` onsets for biosppy_emg_1 (its reference/
 folder); for the UCI recordings, which have no marked onsets, the activations per channel
@@ -48,19 +49,26 @@ def activations(path, channel, method):
     return pairs
 
 
-def process(binary, source, out, causal):
+def process(binary, source, out, causal, montage=None):
     cmd = [binary, "process", str(source), "--out", str(out)]
     if causal:
         cmd.append("--causal")
+    if montage:
+        cmd += ["--montage", str(montage)]
     subprocess.run(cmd, check=True, capture_output=True)
 
 
-def biosppy(binary, work, causal):
+def biosppy(binary, work, causal, analysis=""):
     folder = DATA / "biosppy_emg_1"
     if not folder.exists():
         return None
     out = work / "biosppy.h5"
-    process(binary, folder / "signals.csv", out, causal)
+    montage = None
+    if analysis:
+        montage = work / "biosppy.toml"
+        montage.write_text("sample_rate_hz = 1000.0\nmains_hz = 50\n[[channels]]\n"
+                           f"name = \"EMG\"\nkind = \"emg\"\n[analysis]\n{analysis}\n")
+    process(binary, folder / "signals.csv", out, causal, montage)
     ref = json.loads((folder / "reference" / "neurokit_onsets_EMG.json").read_text())
     ref_pairs = list(zip(np.array(ref["onsets_samples"]) / 1000.0,
                          np.array(ref["offsets_samples"]) / 1000.0))
@@ -99,12 +107,26 @@ def main():
     ap.add_argument("--bin", default=str(Path(__file__).resolve().parent.parent
                                          / "target" / "release" / "myobalance"))
     ap.add_argument("--causal", action="store_true")
+    ap.add_argument("--sweep", action="store_true",
+                    help="biosppy_emg_1 for each minimum active duration and gap")
     args = ap.parse_args()
     if not DATA.exists():
         print(f"onset_agreement: skipped: {DATA} is not here")
         return
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        if args.sweep:
+            print("min active ms | min gap ms | detector | ours | matched | matched or "
+                  "covered | blips < 100 ms")
+            for active in (0.03, 0.05, 0.075, 0.1, 0.125, 0.15):
+                for gap in (0.02, 0.03, 0.05, 0.1):
+                    rows = biosppy(args.bin, work, args.causal,
+                                   f"onset_min_active_s = {active}\nonset_min_gap_s = {gap}")
+                    for r in rows or []:
+                        print(f"{1000 * active:.0f} | {1000 * gap:.0f} | {r['detector']} | "
+                              f"{r['ours']} | {r['matched within 150 ms']} | "
+                              f"{r['matched or covered']} | {r['our blips < 100 ms']}")
+            return
         for b in biosppy(args.bin, work, args.causal) or []:
             print(" | ".join(f"{k}: {v}" for k, v in b.items()))
         for name, method, counts in uci(args.bin, work, args.causal):

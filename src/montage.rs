@@ -220,6 +220,15 @@ impl OnsetMethod {
         }
     }
 
+    /// The name people write: "Hodges–Bui", "TKEO", "Bonato".
+    pub fn label(self) -> &'static str {
+        match self {
+            OnsetMethod::HodgesBui => "Hodges–Bui",
+            OnsetMethod::Tkeo => "TKEO",
+            OnsetMethod::Bonato => "Bonato",
+        }
+    }
+
     /// The method called `name`, if it is one.
     pub fn parse(name: &str) -> Option<OnsetMethod> {
         OnsetMethod::ALL.into_iter().find(|m| m.as_str() == name)

@@ -1,6 +1,6 @@
 //! Teager–Kaiser energy operator, `ψ[n] = x[n]² − x[n−1]·x[n+1]` (METHODS.md G.2), used to
 //! condition EMG before onset detection: over a whole signal ([`tkeo`]) or as samples
-//! arrive ([`TkeoStream`], one sample late because ψ[n] needs x[n+1]).
+//! arrive ([`TkeoStream`], one sample late because `ψ[n]` needs `x[n+1]`).
 
 /// Writes ψ of `x` into `out` (same length). The two end samples, which lack a neighbour,
 /// take the value of the sample next to them; a signal shorter than 3 samples gives zeros.
@@ -27,8 +27,8 @@ pub fn tkeo(x: &[f64], out: &mut [f64]) {
     out[n - 1] = out[n - 2];
 }
 
-/// Streaming TKEO: for each input sample x[n] it writes ψ[n − 1], the operator centred one
-/// sample back (the only one x[n] completes), with x[−1] = x[−2] = 0 before the first
+/// Streaming TKEO: for each input sample `x[n]` it writes `ψ[n − 1]`, the operator centred
+/// one sample back (the only one `x[n]` completes), with `x[−1] = x[−2] = 0` before the first
 /// sample. Any block size gives the same output.
 ///
 /// ```

@@ -4,7 +4,7 @@
 //! test signals are held, then replayed, so onsets in the baseline span are found too.
 //!
 //! Decision delay: Hodges–Bui and TKEO by the 50 Hz low-pass (≈ 4.5 ms) and the trailing
-//! 25 ms mean; TKEO by one sample more (ψ[n] needs x[n+1]); Bonato by a pair of samples.
+//! 25 ms mean; TKEO by one sample more (`ψ[n]` needs `x[n+1]`); Bonato by a pair of samples.
 
 use crate::dsp::error::DspError;
 use crate::dsp::sosfilt::SosFilter;
@@ -19,7 +19,7 @@ use super::plan::OnsetPlan;
 enum Stage {
     /// The test signals so far, in [`OnsetMethod::ALL`] order.
     Collecting([Vec<f64>; 3]),
-    Detecting([Option<MethodDetector>; 3]),
+    Detecting(Box<[Option<MethodDetector>; 3]>),
 }
 
 /// The onset chain of one EMG channel, streaming.
@@ -101,7 +101,7 @@ impl OnsetCausal {
                             d.push(&held[k], &mut found.by_method[k]);
                         }
                     }
-                    self.stage = Stage::Detecting(detectors);
+                    self.stage = Stage::Detecting(Box::new(detectors));
                 }
             }
         }

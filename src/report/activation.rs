@@ -23,8 +23,9 @@ pub fn section(c: &Context) -> Section {
                 &format!(
                     "RMS of the band-passed EMG over {window} s windows every {hop} s, \
                      shown as % of the channel's MVC when it has one. Detected onsets and \
-                     offsets (Hodges–Bui) are vertical lines, or ticks along the top of the \
-                     chart when there are many."
+                     offsets ({}) are vertical lines, or ticks along the top of the \
+                     chart when there are many.",
+                    c.montage().analysis.onset_method.label()
                 ),
             ));
             let mut figures = Vec::new();
@@ -99,7 +100,10 @@ pub fn section(c: &Context) -> Section {
                 num(pct.get(i).copied().unwrap_or(f64::NAN)),
                 count(c.event_times(EventKind::Onset, name).len()),
                 count(c.event_times(EventKind::Offset, name).len()),
-                num(per_channel("activations", name)),
+                match per_channel("activations", name) {
+                    n if n.is_finite() => count(n as usize),
+                    n => num(n),
+                },
                 num(per_channel("mean_active_s", name)),
                 num(per_channel("time_under_tension_s", name)),
             ]);

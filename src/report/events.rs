@@ -78,7 +78,7 @@ pub fn section(c: &Context) -> Section {
                 "Onsets are those of the {} detector (the montage's onset_method); the {others} \
                  onsets and offsets of the other detectors are stored in the file (events \
                  text) for comparison.",
-                c.montage().analysis.onset_method.as_str()
+                c.montage().analysis.onset_method.label()
             ),
         ));
     }
