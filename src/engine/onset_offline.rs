@@ -64,3 +64,71 @@ impl OnsetOffline {
         found
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::trace::in_memory;
+    use crate::features::bonato::BonatoSettings;
+    use crate::features::onsets::Transition;
+
+    fn plan() -> OnsetPlan {
+        OnsetPlan {
+            lowpass: None,
+            mean_window: 5,
+            k: 3.0,
+            tkeo_k: 3.0,
+            bonato: BonatoSettings::default(),
+            method: OnsetMethod::HodgesBui,
+            min_active: 20,
+            min_gap: 5,
+            rest_window: 50,
+            live_baseline: 200,
+            skip: 10,
+        }
+    }
+
+    /// Rest with a little deterministic noise, two bursts.
+    fn signal() -> Vec<f64> {
+        (0..2000)
+            .map(|i| {
+                let noise = 1.0 + 0.2 * ((i * 7919 % 13) as f64 / 13.0);
+                let burst = (500..800).contains(&i) || (1200..1500).contains(&i);
+                if burst {
+                    10.0 * noise
+                } else {
+                    noise
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn blocks_and_interleaving_change_nothing() {
+        let p = plan();
+        let x = signal();
+        let mut whole = OnsetOffline::new(&p, &mut || in_memory(0));
+        for m in OnsetMethod::ALL {
+            whole.push(&p, m, &x);
+        }
+        let want = whole.finish(&p);
+        assert_eq!(
+            want.of(OnsetMethod::HodgesBui),
+            &[
+                Transition::Onset(500),
+                Transition::Offset(800),
+                Transition::Onset(1200),
+                Transition::Offset(1500)
+            ]
+        );
+        for block in [1, 3, 64, 999] {
+            let mut parts = OnsetOffline::new(&p, &mut || in_memory(0));
+            for chunk in x.chunks(block) {
+                for m in OnsetMethod::ALL {
+                    parts.push(&p, m, chunk);
+                }
+            }
+            assert_eq!(parts.finish(&p), want, "block {block}");
+        }
+    }
+}
