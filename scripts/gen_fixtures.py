@@ -369,7 +369,8 @@ def knee_case():
                      {"name": "force_r", "kind": "force", "unit": "N", "side": "right"}],
         "pairs": [{"name": "knee_l", "agonist": "quad_l", "antagonist": "ham_l"}],
         "bilateral": [{"name": "quadriceps", "left": "quad_l", "right": "quad_r"}],
-        "analysis": {"bandpass_hz": [20.0, 480.0], "notch": "on", "alarm_baseline_s": 4.0},
+        "analysis": {"bandpass_hz": [20.0, 480.0], "notch": "on", "alarm_baseline_s": 4.0,
+                     "onset_method": "tkeo"},
     }
     columns = [
         (emg_channel(t, fs, sets, 120.0, rng, (8.0, 10.5, 8.5, 0.5), mains=60.0), 0.125),

@@ -33,16 +33,32 @@ Where those documents leave a choice open, the choice below follows the engine
  5. Fatigue: an epoch is active for the slope when its MDF is finite and, for channels with
     `mvc`, 100 rms(y over the epoch)/mvc >= fatigue_min_pct_mvc; the line needs >= 10
     active epochs. The summary also reports `active_epochs`.
- 6. Hodges-Bui: the processed signal is the low-passed |y| averaged over W = round(25 ms
-    fs) samples: zero-phase, the centred mean over [i - W//2, i - W//2 + W) cut to the
-    signal (fewer samples at both ends); causal, the trailing mean over the last W samples
-    (fewer at the start). Baseline:
-    zero-phase, the window of round(0.5 s fs) samples with the lowest mean among windows
-    starting every W0//10 samples from round(0.1 s fs) on (the first such on ties); causal,
-    the round(0.5 s fs) samples after the first round(0.1 s fs). SD with ddof = 1,
-    threshold mean + 3 SD; on after round(30 ms fs) samples >= threshold, off after as
-    many samples < threshold, each dated to the first sample of its run; detection starts
-    at sample round(0.1 s fs), after the filters' start-up.
+ 6. Onsets (METHODS.md G), three detectors on each EMG channel. Test signals: Hodges-Bui,
+    |y| low-passed (butter(2, 50 Hz), zero-phase or causal from rest) and averaged over
+    W = round(25 ms fs) samples: zero-phase, the centred mean over [i - W//2, i - W//2 + W)
+    cut to the signal; causal, the trailing mean over the last W samples (fewer at the
+    start). TKEO, the same of |psi|: zero-phase psi[n] = y[n]^2 - y[n-1] y[n+1] with the end
+    samples copying their neighbour; causal psi_c[n] = y[n-1]^2 - y[n-2] y[n] with zeros
+    before the first sample. Bonato, from |y|: pairs (y[2i], y[2i+1]) from sample 0, the
+    test of a pair is above when y1^2 + y2^2 > zeta sigma^2, zeta = -2 ln p with
+    1 - (1 - p)^5 = 0.05 (Pfa 0.05, m = 5, r0 = 1); the test signal at a sample is how many
+    of the last 5 complete pairs are above. Baseline: non-overlapping windows of
+    round(0.25 s fs) samples from round(0.1 s fs) on (zero-phase: to the end; causal:
+    within the round(onset_baseline_s fs) samples after the first round(0.1 s fs), and no
+    onsets at all when the signal is shorter); rest windows = the ceil(n/4) (>= 1) of
+    lowest Hodges-Bui mean (stable order on ties), less those above twice the lowest
+    window mean; each detector's mean and SD (ddof = 1)
+    and mean square pooled over the samples of those windows of its own signal.
+    Thresholds: Hodges-Bui mean + 3 SD, TKEO mean + 3 SD (both need SD > 0), Bonato test
+    >= 1 (needs a positive mean square). Samples at or above the threshold, with pauses
+    shorter than round(onset_min_gap_s fs) samples merged, form stretches; a stretch whose
+    first-to-last sample above spans >= round(onset_min_active_s fs) samples is an
+    activation from its first sample above to the first sample of the pause (of at least
+    round(onset_min_gap_s fs) samples) that ends it; detection starts at sample
+    round(0.1 s fs). Events
+    carry the detector in `text`; /summary/onsets counts the activations of
+    `onset_method` (one still on at the end lasts to the last sample), their mean and
+    total duration in seconds.
  7. Force: the baseline mu, sigma (ddof = 1) is the 500 ms window of lowest mean (starts
     every 50 ms, the first on ties) of the low-passed force; peak = max - mu;
     mvc_500ms = best 500 ms mean (every start) - mu. Onsets: gate where F first exceeds
@@ -86,13 +102,17 @@ DEFAULT_ANALYSIS = {
     "alarm_band_hz": [4.0, 14.0], "alarm_baseline_s": 10.0, "alarm_power_ratio": 4.0,
     "alarm_min_relative_power": 0.3, "alarm_min_peak_concentration": 0.5,
     "alarm_consecutive": 3, "lsi_reference_pct": 90.0,
+    "onset_method": "hodges_bui", "onset_min_active_s": 0.100, "onset_min_gap_s": 0.020,
+    "onset_baseline_s": 2.0,
 }
 MAX_UPPER_EDGE = 0.45
 NOTCH_Q = 30.0
 TOTAL_BAND_HZ = (1.0, 30.0)
 PEAK_HALF_WIDTH_HZ = 1.0
-ONSET = {"lowpass_hz": 50.0, "window_s": 0.025, "k": 3.0, "min_s": 0.030,
-         "baseline_s": 0.5, "skip_s": 0.1}
+ONSET = {"lowpass_hz": 50.0, "window_s": 0.025, "k": 3.0, "tkeo_k": 3.0, "skip_s": 0.1,
+         "rest_window_s": 0.25, "rest_fraction": 0.25, "rest_spread": 2.0, "pfa": 0.05,
+         "m": 5}
+ONSET_METHODS = ("hodges_bui", "tkeo", "bonato")
 FORCE = {"lowpass_hz": 150.0, "window_s": 0.5, "gate": 0.1, "k_sigma": 3.0,
          "rfd_s": (0.05, 0.1, 0.2), "slope_s": 0.01, "span_s": 0.2, "min_hold_s": 2.0}
 MIN_FATIGUE_EPOCHS = 10
@@ -331,34 +351,123 @@ def runs(above):
     return [(int(s), int(e - s), bool(above[s])) for s, e in zip(starts, ends)]
 
 
-def hodges_bui(y, fs, causal, margins):
+def onset_signals(y, fs, causal):
+    """The three test signals of METHODS.md G (before Bonato's pair test)."""
     rect = np.abs(y)
-    if ONSET["lowpass_hz"] < MAX_UPPER_EDGE * fs:
-        rect = run_filter(lowpass(ONSET["lowpass_hz"], fs), rect, causal)
-    processed = moving_mean(rect, samples(ONSET["window_s"], fs), causal)
-    w = max(samples(ONSET["baseline_s"], fs), 2)
-    skip = samples(ONSET["skip_s"], fs)
+    n = len(y)
     if causal:
-        base = processed[skip:skip + w]
-        if len(base) < w:
-            return []
-        mean, sd = float(base.mean()), float(np.std(base, ddof=1))
+        prev1 = np.concatenate([[0.0], y[:-1]])
+        prev2 = np.concatenate([[0.0, 0.0], y[:-2]])[:n]
+        psi = prev1 ** 2 - prev2 * y
     else:
-        found = lowest_mean_window(processed[skip:], w, margins, "EMG baseline window")
-        if found is None:
-            return []
-        _, mean, sd = found
-    threshold = mean + ONSET["k"] * sd
-    margins.add("Hodges-Bui sample vs threshold (relative)",
-                np.min(np.abs(processed[skip:] - threshold)) / threshold)
-    min_run = samples(ONSET["min_s"], fs)
-    transitions, active = [], False
-    for start, length, above in runs(processed[skip:] >= threshold):
-        start += skip
-        if above != active and length >= min_run:
-            active = above
-            transitions.append(("onset" if active else "offset", start))
-    return transitions
+        psi = np.zeros(n)
+        if n >= 3:
+            psi[1:-1] = y[1:-1] ** 2 - y[:-2] * y[2:]
+            psi[0], psi[-1] = psi[1], psi[-2]
+    out = []
+    for s in (rect, np.abs(psi)):
+        if ONSET["lowpass_hz"] < MAX_UPPER_EDGE * fs:
+            s = run_filter(lowpass(ONSET["lowpass_hz"], fs), s, causal)
+        out.append(moving_mean(s, samples(ONSET["window_s"], fs), causal))
+    return out[0], out[1], rect
+
+
+def bonato_zeta():
+    p = 1.0 - (1.0 - ONSET["pfa"]) ** (1.0 / ONSET["m"])
+    return -2.0 * math.log(p)
+
+
+def bonato_counts(rect, noise_power, margins):
+    n = len(rect)
+    pairs = n // 2
+    power = rect[0:2 * pairs:2] ** 2 + rect[1:2 * pairs:2] ** 2
+    level = bonato_zeta() * noise_power
+    margins.add("Bonato pair vs zeta (relative)", np.min(np.abs(power - level)) / level)
+    above = (power > level).astype(int)
+    c = np.concatenate([[0], np.cumsum(above)])
+    j = np.arange(pairs)
+    count = c[j + 1] - c[np.maximum(j + 1 - ONSET["m"], 0)]
+    # The count changes at the second sample of each pair.
+    done = np.concatenate([[0.0], count])
+    return done[(np.arange(n) + 1) // 2]
+
+
+def onsets(y, fs, causal, a, margins):
+    """Transitions of each detector: {method: [(kind, sample)]}."""
+    none = {m: [] for m in ONSET_METHODS}
+    hb, tk, rect = onset_signals(y, fs, causal)
+    skip = samples(ONSET["skip_s"], fs)
+    w = max(samples(ONSET["rest_window_s"], fs), 2)
+    end = skip + max(samples(a["onset_baseline_s"], fs), 2) if causal else len(y)
+    if causal and len(y) < end:
+        return none
+    count = (end - skip) // w if end > skip else 0
+    if count == 0:
+        return none
+    means = np.array([hb[skip + k * w:skip + (k + 1) * w].mean() for k in range(count)])
+    keep = max(1, math.ceil(ONSET["rest_fraction"] * count))
+    order = np.argsort(means, kind="stable")
+    if count > keep:
+        boundary = means[order[keep]] - means[order[keep - 1]]
+        margins.add("onset rest window boundary (relative)", boundary / means[order[keep]])
+    ceiling = ONSET["rest_spread"] * means[order[0]]
+    margins.add("onset rest spread ceiling (relative)",
+                np.min(np.abs(means[order[:keep]] - ceiling)) / ceiling)
+    rest = [k for k in order[:keep] if means[k] <= ceiling]
+    rest = np.sort(rest)
+
+    def pooled(x):
+        s = np.concatenate([x[skip + k * w:skip + (k + 1) * w] for k in rest])
+        return float(s.mean()), float(np.std(s, ddof=1)), float(np.mean(s ** 2))
+
+    min_on = samples(a["onset_min_active_s"], fs)
+    min_off = samples(a["onset_min_gap_s"], fs)
+    out = {}
+    for method, x in zip(ONSET_METHODS, (hb, tk, rect)):
+        mean, sd, ms = pooled(x)
+        if method == "bonato":
+            if not ms > 0:
+                out[method] = []
+                continue
+            test, threshold = bonato_counts(rect, ms, margins), 1.0
+        else:
+            if not sd > 0:
+                out[method] = []
+                continue
+            k = ONSET["k"] if method == "hodges_bui" else ONSET["tkeo_k"]
+            test, threshold = x, mean + k * sd
+            margins.add(f"{method} sample vs threshold (relative)",
+                        np.min(np.abs(x[skip:] - threshold)) / threshold)
+        # Merge pauses shorter than min_off, keep stretches spanning >= min_on samples
+        # from their first sample above to their last.
+        transitions, active, first = [], False, None
+        for start, length, above in runs(test[skip:] >= threshold):
+            start += skip
+            if above:
+                if first is None:
+                    first = start
+                if not active and start + length - first >= min_on:
+                    active = True
+                    transitions.append(("onset", first))
+            elif first is not None and length >= min_off:
+                if active:
+                    transitions.append(("offset", start))
+                active, first = False, None
+        out[method] = transitions
+    return out
+
+
+def activation_spans(transitions, n):
+    spans, start = [], None
+    for kind, at in transitions:
+        if kind == "onset":
+            start = at
+        elif start is not None:
+            spans.append((start, max(at, start)))
+            start = None
+    if start is not None:
+        spans.append((start, max(n, start)))
+    return spans
 
 
 # ------------------------------------------------------------------------------- force
@@ -506,7 +615,7 @@ def analyze(x, montage, causal):
         if mvc[i] is not None:
             env = env / (mvc[i] / 100.0)
         per[i] = {"y": y, "rms": rms, "fatigue": fat, "envelope": env,
-                  "transitions": hodges_bui(y, fs, causal, margins)}
+                  "transitions": onsets(y, fs, causal, a, margins)}
     tremor = {i: tremor_channel(np.abs(per[i]["y"]) if i in per else x[:, i], fs, a, margins)
               for i in tremor_ch}
     force = {i: force_metrics(x[:, i], fs, causal, margins) for i in forces}
@@ -554,6 +663,15 @@ def analyze(x, montage, causal):
             cols["r2"].append(r2)
             cols["active_epochs"].append(float(len(times)))
         summary["fatigue"] = {"names": emg_names, "columns": cols}
+
+        method = a["onset_method"]
+        spans = [activation_spans(per[i]["transitions"][method], n) for i in emg]
+        count = [float(len(s)) for s in spans]
+        total = [sum(b - e for e, b in s) / fs for s in spans]
+        summary["onsets"] = {"names": emg_names, "columns": {
+            "method": [method] * len(emg), "activations": count,
+            "mean_active_s": [t / c if c > 0 else NAN for t, c in zip(total, count)],
+            "time_under_tension_s": total}}
 
     pairs = montage.get("pairs", [])
     if pairs:
@@ -666,13 +784,14 @@ def analyze(x, montage, causal):
 
     events = []
     for i in emg:
-        for kind, at in per[i]["transitions"]:
-            events.append({"time_s": at / fs, "kind": kind, "channel": names[i],
-                           "value": NAN, "sample": at})
+        for method in ONSET_METHODS:
+            for kind, at in per[i]["transitions"][method]:
+                events.append({"time_s": at / fs, "kind": kind, "channel": names[i],
+                               "value": NAN, "sample": at, "text": method})
     for i in forces:
         for o in force[i]["onsets"]:
             events.append({"time_s": o["onset"] / fs, "kind": "onset", "channel": names[i],
-                           "value": o["rfd"][1], "sample": o["onset"]})
+                           "value": o["rfd"][1], "sample": o["onset"], "text": ""})
     for i in tremor_ch:
         for t, kind, value in tremor[i]["changes"]:
             events.append({"time_s": t, "kind": kind, "channel": names[i], "value": value})

@@ -8,7 +8,7 @@ over windows of samples.
 
 - filters: `sosfiltfilt` along the sample axis of a (channels, samples) array;
 - windowed sums and means (activation RMS, co-contraction, epoch RMS, baselines, the best
-  500 ms force mean, the Hodges-Bui moving mean): differences of cumulative sums;
+  500 ms force mean, the onset moving means): differences of cumulative sums;
 - tremor, welch="shared" (default): the 2 s Welch segments of every 4 s window start on a
   1000-sample grid (gcd of the 0.5 s hop and the 1 s segment step) and are shared between
   windows, as the engine shares them; each distinct segment is linearly detrended,
@@ -21,7 +21,8 @@ over windows of samples.
 - fatigue: one `periodogram` call over every 0.5 s epoch of every EMG channel, MDF by
   cumulative sum and argmax;
 - tremor alarm: the streak rule over updates by run lengths (no loop);
-- Hodges-Bui: run lengths of the above-threshold boolean array via `np.diff`;
+- onsets (Hodges-Bui, TKEO, Bonato): baselines over reshaped 250 ms windows, Bonato's
+  pair test by cumulative sums, run lengths of the above-threshold array via `np.diff`;
 - force onsets: one short loop per detected contraction, each step a binary search in
   precomputed crossing indices.
 
@@ -373,29 +374,79 @@ def centred_mean(x, w):
 
 
 def onsets(y, s):
-    """Hodges-Bui on every EMG channel: a list per channel of (kind, sample)."""
+    """The three onset detectors (reference_features.py, item 6) on every EMG channel: a
+    list per channel of (kind, sample) over all three detectors."""
+    n = y.shape[-1]
     rect = np.abs(y)
-    if s.onset_lowpass is not None:
-        rect = signal.sosfiltfilt(s.onset_lowpass, rect, axis=-1)
-    processed = centred_mean(rect, samples(ONSET["window_s"], s.fs))
-    w = max(samples(ONSET["baseline_s"], s.fs), 2)
+    psi = np.zeros_like(y)
+    if n >= 3:
+        psi[:, 1:-1] = y[:, 1:-1] ** 2 - y[:, :-2] * y[:, 2:]
+        psi[:, 0], psi[:, -1] = psi[:, 1], psi[:, -2]
+    tests = []
+    for x in (rect, np.abs(psi)):
+        if s.onset_lowpass is not None:
+            x = signal.sosfiltfilt(s.onset_lowpass, x, axis=-1)
+        tests.append(centred_mean(x, samples(ONSET["window_s"], s.fs)))
     skip = samples(ONSET["skip_s"], s.fs)
-    min_run = samples(ONSET["min_s"], s.fs)
+    w = max(samples(ONSET["rest_window_s"], s.fs), 2)
+    count = max(n - skip, 0) // w
     out = [[] for _ in range(y.shape[0])]
-    found = lowest_mean_window(processed[:, skip:], w)
-    if found is None:
+    if count == 0:
         return out
-    _, mean, sd = found
-    threshold = mean + ONSET["k"] * sd
+
+    def windows(x):
+        return x[:, skip:skip + count * w].reshape(x.shape[0], count, w)
+
+    hb_means = windows(tests[0]).mean(axis=-1)
+    keep = max(1, math.ceil(ONSET["rest_fraction"] * count))
+    order = np.argsort(hb_means, axis=-1, kind="stable")[:, :keep]
+    lowest = np.take_along_axis(hb_means, order[:, :1], axis=-1)
+    chosen = np.take_along_axis(hb_means, order, axis=-1) <= ONSET["rest_spread"] * lowest
+    rest = np.zeros_like(hb_means, dtype=bool)
+    np.put_along_axis(rest, order, chosen, axis=-1)
+    weight = rest[:, :, None].astype(float)
+    pooled_n = rest.sum(axis=-1) * w
+
+    def pooled(x):
+        win = windows(x)
+        mean = (win * weight).sum(axis=(1, 2)) / pooled_n
+        var = (((win - mean[:, None, None]) ** 2) * weight).sum(axis=(1, 2)) / (pooled_n - 1)
+        square = ((win ** 2) * weight).sum(axis=(1, 2)) / pooled_n
+        return mean, np.sqrt(var), square
+
+    p = 1.0 - (1.0 - ONSET["pfa"]) ** (1.0 / ONSET["m"])
+    zeta = -2.0 * math.log(p)
+    a = s.a
+    min_on, min_off = samples(a["onset_min_active_s"], s.fs), samples(a["onset_min_gap_s"], s.fs)
+    hb, tk = (pooled(x) for x in tests)
+    _, _, noise = pooled(rect)
+    pairs = n // 2
+    energy = rect[:, 0:2 * pairs:2] ** 2 + rect[:, 1:2 * pairs:2] ** 2
+    over = (energy > zeta * noise[:, None]).astype(int)
+    c = np.concatenate([np.zeros((y.shape[0], 1), dtype=int), np.cumsum(over, axis=-1)], axis=-1)
+    j = np.arange(pairs)
+    recent = c[:, j + 1] - c[:, np.maximum(j + 1 - ONSET["m"], 0)]
+    done = np.concatenate([np.zeros((y.shape[0], 1)), recent], axis=-1)
+    bonato = done[:, (np.arange(n) + 1) // 2]
     for ch in range(y.shape[0]):  # run lengths differ per channel
-        starts, lengths, above = runs(processed[ch, skip:] >= threshold[ch])
-        long = lengths >= min_run
-        starts, above = starts[long], above[long]
-        # The state after a long run is its value; a transition is a long run whose value
-        # differs from the previous long run's (the state starts inactive).
-        changed = above != np.concatenate([[False], above[:-1]])
-        out[ch] = [("onset" if a else "offset", int(st) + skip)
-                   for st, a in zip(starts[changed], above[changed])]
+        for test, threshold, ok in (
+                (tests[0][ch], hb[0][ch] + ONSET["k"] * hb[1][ch], hb[1][ch] > 0),
+                (tests[1][ch], tk[0][ch] + ONSET["tkeo_k"] * tk[1][ch], tk[1][ch] > 0),
+                (bonato[ch], 1.0, noise[ch] > 0)):
+            if not ok:
+                continue
+            starts, lengths, above = runs(test[skip:] >= threshold)
+            active, first = False, None
+            for st, length, up in zip(starts + skip, lengths, above):
+                if up:
+                    first = st if first is None else first
+                    if not active and st + length - first >= min_on:
+                        active = True
+                        out[ch].append(("onset", int(first)))
+                elif first is not None and length >= min_off:
+                    if active:
+                        out[ch].append(("offset", int(st)))
+                    active, first = False, None
     return out
 
 

@@ -188,6 +188,58 @@ pub enum NotchMode {
     Auto,
 }
 
+/// The EMG onset detector whose onsets drive events, the report and the onset summary
+/// (METHODS.md G); the other two are stored beside it for comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnsetMethod {
+    /// Hodges–Bui: the rectified, 50 Hz low-passed EMG averaged over 25 ms against the
+    /// rest mean + 3 SD.
+    #[default]
+    HodgesBui,
+    /// The same test on the Teager–Kaiser energy of the EMG (METHODS.md G.2).
+    Tkeo,
+    /// Bonato's double threshold on the band-passed EMG (METHODS.md G.3).
+    Bonato,
+}
+
+impl OnsetMethod {
+    /// Every method, in the order stored and reported.
+    pub const ALL: [OnsetMethod; 3] = [
+        OnsetMethod::HodgesBui,
+        OnsetMethod::Tkeo,
+        OnsetMethod::Bonato,
+    ];
+
+    /// The name used in montage files and in the `text` of onset and offset events.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OnsetMethod::HodgesBui => "hodges_bui",
+            OnsetMethod::Tkeo => "tkeo",
+            OnsetMethod::Bonato => "bonato",
+        }
+    }
+
+    /// The name people write: "Hodges–Bui", "TKEO", "Bonato".
+    pub fn label(self) -> &'static str {
+        match self {
+            OnsetMethod::HodgesBui => "Hodges–Bui",
+            OnsetMethod::Tkeo => "TKEO",
+            OnsetMethod::Bonato => "Bonato",
+        }
+    }
+
+    /// The method called `name`, if it is one.
+    pub fn parse(name: &str) -> Option<OnsetMethod> {
+        OnsetMethod::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+
+    /// Position in [`OnsetMethod::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
 /// `[analysis]`: every key optional, defaults from DESIGN.md and METHODS.md C.4.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -222,6 +274,15 @@ pub struct Analysis {
     /// A limb symmetry index below this, in %, is flagged (METHODS.md E: 90 % is the
     /// common return-to-sport criterion).
     pub lsi_reference_pct: f64,
+    /// The EMG onset detector that drives events, the report and the onset summary.
+    pub onset_method: OnsetMethod,
+    /// Shortest activation kept: the test must stay above its threshold this long.
+    pub onset_min_active_s: f64,
+    /// Shortest pause between activations: a shorter dip below the threshold is merged.
+    pub onset_min_gap_s: f64,
+    /// Live and `--causal`: seconds at the start (after the first 0.1 s) the onset
+    /// baseline comes from; they should include some rest.
+    pub onset_baseline_s: f64,
     /// The training band in %MVC shown in live views, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_pct_mvc: Option<[f64; 2]>,
@@ -251,6 +312,10 @@ impl Default for Analysis {
             alarm_min_peak_concentration: 0.5,
             alarm_consecutive: 3,
             lsi_reference_pct: 90.0,
+            onset_method: OnsetMethod::HodgesBui,
+            onset_min_active_s: 0.100,
+            onset_min_gap_s: 0.020,
+            onset_baseline_s: 2.0,
             target_pct_mvc: None,
         }
     }

@@ -1,5 +1,6 @@
 //! Teager–Kaiser energy operator, `ψ[n] = x[n]² − x[n−1]·x[n+1]` (METHODS.md G.2), used to
-//! condition EMG before onset detection.
+//! condition EMG before onset detection: over a whole signal ([`tkeo`]) or as samples
+//! arrive ([`TkeoStream`], one sample late because `ψ[n]` needs `x[n+1]`).
 
 /// Writes ψ of `x` into `out` (same length). The two end samples, which lack a neighbour,
 /// take the value of the sample next to them; a signal shorter than 3 samples gives zeros.
@@ -24,4 +25,41 @@ pub fn tkeo(x: &[f64], out: &mut [f64]) {
     }
     out[0] = out[1];
     out[n - 1] = out[n - 2];
+}
+
+/// Streaming TKEO: for each input sample `x[n]` it writes `ψ[n − 1]`, the operator centred
+/// one sample back (the only one `x[n]` completes), with `x[−1] = x[−2] = 0` before the first
+/// sample. Any block size gives the same output.
+///
+/// ```
+/// use myobalance::dsp::tkeo::TkeoStream;
+/// let mut t = TkeoStream::default();
+/// let mut out = vec![0.0; 5];
+/// t.process(&[1.0, 2.0, 3.0, 4.0, 5.0], &mut out);
+/// assert_eq!(out, vec![0.0, 1.0, 1.0, 1.0, 1.0]); // ψ[−1] = 0, ψ[0] = 1² − 0·2, …
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct TkeoStream {
+    /// x[n − 2], x[n − 1].
+    previous: [f64; 2],
+}
+
+impl TkeoStream {
+    /// Writes ψ one sample back of each sample of `x` into `out`.
+    ///
+    /// # Panics
+    /// If the lengths differ.
+    pub fn process(&mut self, x: &[f64], out: &mut [f64]) {
+        assert_eq!(x.len(), out.len(), "input and output lengths differ");
+        for (v, o) in x.iter().zip(out.iter_mut()) {
+            let [a, b] = self.previous;
+            *o = b * b - a * v;
+            self.previous = [b, *v];
+        }
+    }
+
+    /// Forgets the past samples.
+    pub fn reset(&mut self) {
+        self.previous = [0.0; 2];
+    }
 }

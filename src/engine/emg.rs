@@ -1,6 +1,7 @@
 //! One EMG channel: the band-passed signal y and everything computed from it — activation
 //! RMS, fatigue epochs (MDF, MNF), tremor of |y| with its alarm, the linear envelope (for
-//! co-contraction) and Hodges–Bui onsets.
+//! co-contraction) and the onsets of the three detectors (the chain of each mode is one
+//! struct: [`OnsetCausal`], [`OnsetOffline`]).
 //!
 //! The windowed features run on blocks of y of any size (the same code for both modes);
 //! only the filtering in front of them differs: causal and streaming ([`EmgCausal`]) or
@@ -15,14 +16,17 @@ use crate::dsp::spectral::{mean_frequency, median_frequency};
 use crate::dsp::welch::{Detrend, Welch};
 use crate::dsp::windows::WindowSpec;
 use crate::features::alarm::{AlarmChange, AlarmTracker};
-use crate::features::onsets::Transition;
 use crate::features::stats::FiniteMean;
 use crate::features::tremor::{TremorRow, TremorTracker};
+use crate::montage::OnsetMethod;
 
-use super::moving_mean::{centred_mean, TrailingMean};
-use super::onset_stage::{detect_whole, OnsetStage};
+use super::moving_mean::centred_mean;
+use super::onset_causal::OnsetCausal;
+use super::onset_detectors::Onsets;
+use super::onset_offline::OnsetOffline;
 use super::plan::{Plan, AUTO_NOTCH_S};
 use super::rows::Rows;
+use super::trace::in_memory;
 use super::windows::WindowStream;
 
 /// One fatigue epoch.
@@ -176,7 +180,7 @@ impl EmgWindows {
 pub struct EmgOutput {
     pub windows: EmgWindows,
     pub tremor: TremorPart,
-    pub transitions: Vec<Transition>,
+    pub onsets: Onsets,
     pub notched: bool,
 }
 
@@ -193,9 +197,7 @@ pub struct EmgCausal {
     notch: Option<SosFilter>,
     bandpass: SosFilter,
     envelope: SosFilter,
-    onset_lowpass: Option<SosFilter>,
-    onset_mean: TrailingMean,
-    onset: OnsetStage,
+    onset: OnsetCausal,
     pub output: EmgOutput,
     started: bool,
     y: Vec<f64>,
@@ -217,20 +219,13 @@ impl EmgCausal {
             output: EmgOutput {
                 windows: EmgWindows::new(plan, channel)?,
                 tremor: TremorPart::new(plan)?,
-                transitions: Vec::new(),
+                onsets: Onsets::default(),
                 notched: notch.is_some(),
             },
             notch,
             bandpass: SosFilter::new(&plan.bandpass, 1)?,
             envelope: SosFilter::new(&plan.envelope, 1)?,
-            onset_lowpass: plan
-                .onset
-                .lowpass
-                .as_deref()
-                .map(|s| SosFilter::new(s, 1))
-                .transpose()?,
-            onset_mean: TrailingMean::new(plan.onset.mean_window),
-            onset: OnsetStage::new(),
+            onset: OnsetCausal::new(&plan.onset)?,
             started: false,
             y: Vec::new(),
             work: Vec::new(),
@@ -291,6 +286,8 @@ impl EmgCausal {
         }
         self.bandpass.process_in_place(&mut self.y);
         self.output.windows.push(&self.y);
+        self.onset
+            .push(&plan.onset, &self.y, &mut self.output.onsets);
 
         self.work.clear();
         self.work.extend(self.y.iter().map(|v| v.abs()));
@@ -303,19 +300,12 @@ impl EmgCausal {
         for v in &mut envelope[start..] {
             *v = v.max(0.0) * scale;
         }
-
-        if let Some(lp) = &mut self.onset_lowpass {
-            lp.process_in_place(&mut self.work);
-        }
-        self.onset_mean.process(&mut self.work);
-        self.onset
-            .push(&plan.onset, &self.work, &mut self.output.transitions);
     }
 }
 
 /// Zero-phase processing of a whole EMG channel; returns its output and its envelope.
-/// Each intermediate signal is dropped as soon as the next is made, so a channel holds at
-/// most three copies of itself at a time.
+/// Each intermediate signal is dropped as soon as the next is made; with the onset
+/// traces (in memory here) a channel holds at most five copies of itself at a time.
 pub fn emg_zero_phase(
     plan: &Plan,
     channel: usize,
@@ -340,7 +330,13 @@ pub fn emg_zero_phase(
     drop(x);
     let mut windows = EmgWindows::new(plan, channel)?;
     windows.push(&y);
-    // y is not needed again: rectify it in place.
+    let mut onsets = OnsetOffline::new(&plan.onset, &mut || in_memory(channel));
+    // |ψ| of y, before y is rectified in place (y is not needed again).
+    let mut psi = vec![0.0; n];
+    crate::dsp::tkeo::tkeo(&y, &mut psi);
+    for v in &mut psi {
+        *v = v.abs();
+    }
     for v in &mut y {
         *v = v.abs();
     }
@@ -353,22 +349,26 @@ pub fn emg_zero_phase(
     for v in &mut envelope {
         *v = v.max(0.0) * scale;
     }
-    let lowpassed = match &plan.onset.lowpass {
-        Some(lp) => {
-            let out = zero_phase(lp, &rectified)?;
-            drop(rectified);
-            out
-        }
-        None => rectified,
+    onsets.push(&plan.onset, OnsetMethod::Bonato, &rectified);
+    // Rectified, low-passed at 50 Hz, averaged over 25 ms: of |y| and of |ψ|.
+    let test_signal = |input: Vec<f64>| -> Result<Vec<f64>, DspError> {
+        let lowpassed = match &plan.onset.lowpass {
+            Some(lp) => zero_phase(lp, &input)?,
+            None => input,
+        };
+        Ok(centred_mean(&lowpassed, plan.onset.mean_window))
     };
-    let processed = centred_mean(&lowpassed, plan.onset.mean_window);
-    drop(lowpassed);
-    let transitions = detect_whole(&plan.onset, &processed);
+    onsets.push(
+        &plan.onset,
+        OnsetMethod::HodgesBui,
+        &test_signal(rectified)?,
+    );
+    onsets.push(&plan.onset, OnsetMethod::Tkeo, &test_signal(psi)?);
     Ok((
         EmgOutput {
             windows,
             tremor,
-            transitions,
+            onsets: onsets.finish(&plan.onset),
             notched,
         },
         envelope,

@@ -8,7 +8,9 @@
 //!                                                  ├─► epochs, periodogram . fatigue
 //!                                                  ├─► |y| → Welch windows . tremor → alarm
 //!                                                  ├─► |y| → low-pass ..... envelope ─► pairs: co-contraction
-//!                                                  └─► |y| → 50 Hz, 25 ms . Hodges–Bui onsets
+//!                                                  ├─► |y| → 50 Hz, 25 ms . Hodges–Bui onsets
+//!                                                  ├─► |ψ(y)| → 50 Hz, 25 ms TKEO onsets
+//!                                                  └─► y² pairs, r0 of m .. Bonato onsets
 //!          force: Welch windows (tremor); 150 Hz low-pass → peak, MVC, RFD, steadiness
 //! ```
 
@@ -17,7 +19,9 @@ pub mod batch;
 pub mod emg;
 pub mod mechanical;
 mod moving_mean;
-mod onset_stage;
+pub mod onset_causal;
+pub mod onset_detectors;
+pub mod onset_offline;
 pub mod pairs;
 pub mod plan;
 pub mod rows;

@@ -11,9 +11,11 @@ use crate::dsp::spectral::band_bins;
 use crate::dsp::welch::Detrend;
 use crate::dsp::windows::WindowSpec;
 use crate::features::alarm::AlarmRule;
+use crate::features::bonato::BonatoSettings;
 use crate::features::force::ForceSettings;
+use crate::features::onset_baseline::REST_WINDOW_S;
 use crate::features::tremor::TremorSettings;
-use crate::montage::{Kind, Montage, NotchMode};
+use crate::montage::{Kind, Montage, NotchMode, OnsetMethod};
 use std::sync::Arc;
 
 /// EMG band-pass order per edge (DESIGN.md: Butterworth order 2 per edge).
@@ -27,12 +29,14 @@ pub const AUTO_NOTCH_RATIO: f64 = 10.0;
 /// `notch = "auto"`: seconds at the start of each EMG channel the decision is made on, in
 /// both modes, so live and `--causal` decide alike.
 pub const AUTO_NOTCH_S: f64 = 2.0;
-/// Hodges–Bui (METHODS.md G): low-pass, averaging window, threshold, minimum on/off.
+/// Onsets (METHODS.md G): the low-pass and averaging window of the Hodges–Bui and TKEO
+/// test signals, their thresholds in baseline SDs, and the start-up time left out.
 pub const ONSET_LOWPASS_HZ: f64 = 50.0;
 pub const ONSET_WINDOW_S: f64 = 0.025;
 pub const ONSET_K: f64 = 3.0;
-pub const ONSET_MIN_S: f64 = 0.030;
-pub const ONSET_BASELINE_S: f64 = 0.5;
+/// METHODS.md G.2 asks for j calibrated on labelled data: 3 (README, "Onsets": j = 8
+/// finds 10 of NeuroKit2's 19 activations on `biosppy_emg_1`, j = 3 finds 23, 15 of 16).
+pub const ONSET_TKEO_K: f64 = 3.0;
 pub const ONSET_SKIP_S: f64 = 0.1;
 /// Zero-lag force low-pass before force metrics (METHODS.md F).
 pub const FORCE_LOWPASS_HZ: f64 = 150.0;
@@ -48,15 +52,28 @@ fn fatigue_table(n: usize, band_hz: [f64; 2], fs: f64) -> Option<Arc<SegmentTabl
     SegmentTable::new(n, n, end + 1, Detrend::Constant, fs)
 }
 
-/// Settings of the onset detector in samples.
+/// Settings of the onset detectors in samples.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OnsetPlan {
-    /// Low-pass of the rectified EMG; `None` when 50 Hz is above 0.45·fs.
+    /// Low-pass of the rectified EMG and of |ψ|; `None` when 50 Hz is above 0.45·fs.
     pub lowpass: Option<Vec<Section>>,
     pub mean_window: usize,
+    /// Hodges–Bui threshold, baseline SDs.
     pub k: f64,
-    pub min_run: usize,
-    pub baseline: usize,
+    /// TKEO threshold, baseline SDs of the TKEO test signal.
+    pub tkeo_k: f64,
+    pub bonato: BonatoSettings,
+    /// The detector that drives events, the report and the summary.
+    pub method: OnsetMethod,
+    /// Samples the test must stay above its threshold for an onset.
+    pub min_active: usize,
+    /// Samples it must stay below for an offset (shorter pauses are merged).
+    pub min_gap: usize,
+    /// Baseline window (`features::onset_baseline`).
+    pub rest_window: usize,
+    /// Causal runs: samples after `skip` the baseline comes from.
+    pub live_baseline: usize,
+    /// Filter start-up left out of baselines and detection.
     pub skip: usize,
 }
 
@@ -221,8 +238,13 @@ impl Plan {
                 lowpass: lowpass_below_limit(ONSET_LOWPASS_HZ, fs)?,
                 mean_window: samples(ONSET_WINDOW_S, fs),
                 k: ONSET_K,
-                min_run: samples(ONSET_MIN_S, fs),
-                baseline: samples(ONSET_BASELINE_S, fs).max(2),
+                tkeo_k: ONSET_TKEO_K,
+                bonato: BonatoSettings::default(),
+                method: a.onset_method,
+                min_active: samples(a.onset_min_active_s, fs),
+                min_gap: samples(a.onset_min_gap_s, fs),
+                rest_window: samples(REST_WINDOW_S, fs).max(2),
+                live_baseline: samples(a.onset_baseline_s, fs).max(2),
                 skip: samples(ONSET_SKIP_S, fs),
             },
             force: ForceSettings::new(fs),

@@ -207,18 +207,27 @@ impl StreamEngine {
         self.markers.push(event);
     }
 
-    /// EMG onsets and offsets found so far, over every channel.
+    /// EMG onsets and offsets found so far, over every channel and every detector (the
+    /// ones kept for comparison too).
     pub fn transitions(&self) -> usize {
-        self.transitions_by_channel().map(|(_, t)| t.len()).sum()
+        self.channels
+            .iter()
+            .map(|c| match c {
+                Channel::Emg(e) => e.output.onsets.by_method.iter().map(Vec::len).sum(),
+                _ => 0,
+            })
+            .sum()
     }
 
-    /// EMG onsets and offsets found so far, per EMG channel (montage index, in order).
+    /// EMG onsets and offsets of the driving detector (`[analysis] onset_method`) found so
+    /// far, per EMG channel (montage index, in order).
     pub fn transitions_by_channel(&self) -> impl Iterator<Item = (usize, &[Transition])> {
+        let method = self.plan.onset.method;
         self.channels
             .iter()
             .enumerate()
-            .filter_map(|(i, c)| match c {
-                Channel::Emg(e) => Some((i, e.output.transitions.as_slice())),
+            .filter_map(move |(i, c)| match c {
+                Channel::Emg(e) => Some((i, e.output.onsets.of(method))),
                 _ => None,
             })
     }

@@ -2,10 +2,12 @@
 //! its alarm, fatigue, symmetry, force metrics, EMG onsets. Pure: no I/O, no threads.
 
 pub mod alarm;
+pub mod bonato;
 pub mod cocontraction;
 pub mod force;
 pub mod line_fit;
 pub mod mvc;
+pub mod onset_baseline;
 pub mod onsets;
 pub mod stats;
 pub mod strength;

@@ -1,12 +1,15 @@
-//! EMG activation onsets and offsets by the Hodges–Bui test (METHODS.md G): the band-passed
-//! EMG is rectified, low-passed at 50 Hz and averaged over 25 ms; the muscle is on where
-//! that exceeds the baseline mean by k = 3 baseline SDs for at least 30 ms, and off again
-//! where it stays below for at least 30 ms (shorter gaps are merged).
+//! EMG activation onsets and offsets (METHODS.md G): the state machine every detector
+//! shares. A test signal (Hodges–Bui: the band-passed EMG rectified, low-passed at 50 Hz
+//! and averaged over 25 ms; TKEO: the same of |ψ|; Bonato: the count of recent pairs over
+//! ζ) is compared with a threshold. Pauses below it shorter than the minimum gap
+//! (`[analysis] onset_min_gap_s`, 20 ms) are merged into the stretches around them; a
+//! stretch spanning at least the minimum active duration (`onset_min_active_s`, 100 ms)
+//! is an activation, from its first sample above to the first sample of the pause that
+//! ends it. Shorter stretches are dropped.
 //!
 //! The detector is a per-sample state machine, so the same code runs over a recording and
-//! over a live stream. The baseline (mean and SD of the processed signal over a quiet
-//! 500 ms) is given to it: offline the quietest window of the recording, live (and
-//! `--causal`) the first 500 ms after the filter's first 100 ms.
+//! over a live stream. The threshold comes from a baseline over rest windows
+//! (`onset_baseline`).
 
 /// Detector thresholds in samples.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -39,13 +42,18 @@ pub enum Transition {
     Offset(usize),
 }
 
-/// Streaming Hodges–Bui detector over the processed signal.
+/// The streaming detector over a test signal: stretches at or above the threshold, with
+/// pauses shorter than the minimum gap merged into them, become activations when they
+/// span at least the minimum active duration (from their first sample above to their
+/// last); an activation ends at the first sample of a pause of at least the minimum gap.
 #[derive(Debug, Clone)]
 pub struct OnsetDetector {
     rule: OnsetRule,
     active: bool,
-    run_start: usize,
-    run_len: usize,
+    /// First sample above of the stretch being built, if any.
+    candidate: Option<usize>,
+    /// Last sample at or above the threshold.
+    last_above: usize,
     index: usize,
 }
 
@@ -61,46 +69,39 @@ impl OnsetDetector {
         OnsetDetector {
             rule,
             active: false,
-            run_start: index,
-            run_len: 0,
+            candidate: None,
+            last_above: index,
             index,
         }
     }
 
     /// Feeds the next sample; returns the transition it completes, if any. A transition is
-    /// reported once its minimum duration has passed, dated to the start of its run.
+    /// reported once its minimum duration has passed, dated to the start of its run: an
+    /// onset to the first sample above of its stretch, an offset to the first sample of
+    /// the pause.
     pub fn push(&mut self, value: f64) -> Option<Transition> {
         let i = self.index;
         self.index += 1;
-        // The detector counts the run of samples on the other side of the threshold.
-        let opposite = if self.active {
-            value < self.rule.threshold
-        } else {
-            value >= self.rule.threshold
-        };
-        if !opposite {
-            self.run_len = 0;
+        if value >= self.rule.threshold {
+            self.last_above = i;
+            let start = *self.candidate.get_or_insert(i);
+            if !self.active && i + 1 - start >= self.rule.min_on {
+                self.active = true;
+                return Some(Transition::Onset(start));
+            }
             return None;
         }
-        if self.run_len == 0 {
-            self.run_start = i;
-        }
-        self.run_len += 1;
-        let needed = if self.active {
-            self.rule.min_off
-        } else {
-            self.rule.min_on
-        };
-        if self.run_len < needed {
+        self.candidate?;
+        // Samples below since the last one above, this one included.
+        if i - self.last_above < self.rule.min_off {
             return None;
         }
-        self.active = !self.active;
-        self.run_len = 0;
-        Some(if self.active {
-            Transition::Onset(self.run_start)
-        } else {
-            Transition::Offset(self.run_start)
-        })
+        self.candidate = None;
+        if self.active {
+            self.active = false;
+            return Some(Transition::Offset(self.last_above + 1));
+        }
+        None
     }
 
     /// Whether the muscle is currently judged active.
@@ -116,6 +117,7 @@ impl OnsetDetector {
 /// let mut x = vec![0.0; 300];
 /// for v in &mut x[100..200] { *v = 5.0; }
 /// x[250] = 5.0; // a 1-sample blip is ignored
+/// x[150] = 0.0; // a 1-sample dip is merged
 /// let t = detect(&x, OnsetRule::new(0.0, 1.0, 3.0, 30, 30));
 /// assert_eq!(t, vec![Transition::Onset(100), Transition::Offset(200)]);
 /// ```
@@ -124,20 +126,88 @@ pub fn detect(processed: &[f64], rule: OnsetRule) -> Vec<Transition> {
     processed.iter().filter_map(|v| d.push(*v)).collect()
 }
 
-/// Mean and SD (ddof = 1) of the window of `w` samples with the lowest mean, starting no
-/// earlier than `skip`.
-pub fn quiet_baseline(processed: &[f64], w: usize, skip: usize) -> Option<(f64, f64)> {
-    let tail = processed.get(skip..)?;
-    crate::features::force::quiet_window(tail, w).map(|(_, m, s)| (m, s))
+/// The activations of a transition list as `(onset, end)` sample ranges; an activation
+/// still on at the end of the signal (`samples` long) ends there.
+///
+/// ```
+/// use myobalance::features::onsets::{activations, Transition};
+/// let t = [Transition::Onset(10), Transition::Offset(40), Transition::Onset(90)];
+/// assert_eq!(activations(&t, 100), vec![(10, 40), (90, 100)]);
+/// ```
+pub fn activations(transitions: &[Transition], samples: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open = None;
+    for t in transitions {
+        match *t {
+            Transition::Onset(at) => open = Some(at),
+            Transition::Offset(at) => {
+                if let Some(start) = open.take() {
+                    out.push((start, at.max(start)));
+                }
+            }
+        }
+    }
+    if let Some(start) = open {
+        out.push((start, samples.max(start)));
+    }
+    out
 }
 
-/// Mean and SD (ddof = 1) of the `w` samples after the first `skip`.
-pub fn leading_baseline(processed: &[f64], w: usize, skip: usize) -> Option<(f64, f64)> {
-    let x = processed.get(skip..skip + w)?;
-    if w < 2 {
-        return None;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The definition on a whole signal: mark samples above, fill pauses shorter than
+    /// `min_off` between them, keep filled stretches of at least `min_on` samples (from the
+    /// first above to the last above), then report each stretch's ends.
+    fn naive(above: &[bool], min_on: usize, min_off: usize) -> Vec<Transition> {
+        let idx: Vec<usize> = (0..above.len()).filter(|&i| above[i]).collect();
+        let mut stretches: Vec<(usize, usize)> = Vec::new(); // first, last above
+        for &i in &idx {
+            match stretches.last_mut() {
+                Some((_, last)) if i - *last - 1 < min_off => *last = i,
+                _ => stretches.push((i, i)),
+            }
+        }
+        let mut out = Vec::new();
+        for (first, last) in stretches {
+            if last + 1 - first >= min_on {
+                out.push(Transition::Onset(first));
+                // The offset is reported only once the pause has lasted min_off.
+                if last + min_off < above.len() {
+                    out.push(Transition::Offset(last + 1));
+                }
+            }
+        }
+        out
     }
-    let mean = x.iter().sum::<f64>() / w as f64;
-    let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (w - 1) as f64;
-    Some((mean, var.sqrt()))
+
+    #[test]
+    fn streaming_detector_equals_merge_then_drop_on_random_signals() {
+        let mut seed = 3u64;
+        for case in 0..200 {
+            let n = 50 + case * 3;
+            let x: Vec<f64> = (0..n)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    // Runs: mostly below, bursts above.
+                    if seed % 7 < 3 {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            let (min_on, min_off) = (1 + case % 6, 1 + case % 4);
+            let rule = OnsetRule::new(0.5, 0.0, 0.0, min_on, min_off);
+            let above: Vec<bool> = x.iter().map(|v| *v >= 0.5).collect();
+            assert_eq!(
+                detect(&x, rule),
+                naive(&above, min_on, min_off),
+                "case {case}"
+            );
+        }
+    }
 }

@@ -175,11 +175,12 @@ impl Session {
     fn hand_on_transitions(&mut self, sinks: &mut Sinks) {
         let plan = self.engine.plan();
         let fs = plan.sample_rate_hz;
+        let method = plan.onset.method;
         for (channel, found) in self.engine.transitions_by_channel() {
             let seen = &mut self.transitions_seen[channel];
             for t in &found[(*seen).min(found.len())..] {
                 let name = plan.montage.channels[channel].name.clone();
-                sinks.send(&Update::Event(transition_event(t, name, fs)));
+                sinks.send(&Update::Event(transition_event(t, name, fs, method)));
             }
             *seen = found.len();
         }

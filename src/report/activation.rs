@@ -23,8 +23,9 @@ pub fn section(c: &Context) -> Section {
                 &format!(
                     "RMS of the band-passed EMG over {window} s windows every {hop} s, \
                      shown as % of the channel's MVC when it has one. Detected onsets and \
-                     offsets (Hodges–Bui) are vertical lines, or ticks along the top of the \
-                     chart when there are many."
+                     offsets ({}) are vertical lines, or ticks along the top of the \
+                     chart when there are many.",
+                    c.montage().analysis.onset_method.label()
                 ),
             ));
             let mut figures = Vec::new();
@@ -74,8 +75,21 @@ pub fn section(c: &Context) -> Section {
                 "mean % MVC",
                 "onsets",
                 "offsets",
+                "activations",
+                "mean active (s)",
+                "time under tension (s)",
             ],
         );
+        // The driving detector's activations (files from before /summary/onsets lack it).
+        let onsets = c.results.summary("onsets");
+        let per_channel = |column: &str, name: &str| -> f64 {
+            onsets
+                .and_then(|g| {
+                    let i = g.names.iter().position(|n| n == name)?;
+                    g.numbers(column)?.get(i).copied()
+                })
+                .unwrap_or(f64::NAN)
+        };
         let rms = s.numbers("rms_mean").unwrap_or(&[]);
         let pct = s.numbers("pct_mvc_mean").unwrap_or(&[]);
         for (i, name) in s.names.iter().enumerate() {
@@ -86,6 +100,12 @@ pub fn section(c: &Context) -> Section {
                 num(pct.get(i).copied().unwrap_or(f64::NAN)),
                 count(c.event_times(EventKind::Onset, name).len()),
                 count(c.event_times(EventKind::Offset, name).len()),
+                match per_channel("activations", name) {
+                    n if n.is_finite() => count(n as usize),
+                    n => num(n),
+                },
+                num(per_channel("mean_active_s", name)),
+                num(per_channel("time_under_tension_s", name)),
             ]);
         }
         body.push_str("<h3>Whole recording</h3>\n");

@@ -27,9 +27,11 @@ fn describe(c: &Context, e: &Event) -> String {
     }
 }
 
-/// The "Events" section.
+/// The "Events" section: every event but the onsets and offsets of the detectors kept
+/// only for comparison (counted in a note).
 pub fn section(c: &Context) -> Section {
-    let events = &c.results.events;
+    let all = &c.results.events;
+    let events: Vec<&Event> = all.iter().filter(|e| c.drives(e)).collect();
     let mut body = String::new();
     if events.is_empty() {
         body.push_str(&paragraph("note", "The file lists no events."));
@@ -45,7 +47,7 @@ pub fn section(c: &Context) -> Section {
             "note",
             &format!("{} events: {}.", events.len(), counts.join(", ")),
         ));
-        let mut order: Vec<&Event> = events.iter().collect();
+        let mut order = events;
         order.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
         let mut t = Table::new(
             "event-list",
@@ -67,6 +69,18 @@ pub fn section(c: &Context) -> Section {
         body.push_str("<div class=\"events\">\n");
         body.push_str(&t.to_html());
         body.push_str("</div>\n");
+    }
+    let others = all.len() - all.iter().filter(|e| c.drives(e)).count();
+    if others > 0 {
+        body.push_str(&paragraph(
+            "note",
+            &format!(
+                "Onsets are those of the {} detector (the montage's onset_method); the {others} \
+                 onsets and offsets of the other detectors are stored in the file (events \
+                 text) for comparison.",
+                c.montage().analysis.onset_method.label()
+            ),
+        ));
     }
     Section {
         id: "events",

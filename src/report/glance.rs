@@ -1,11 +1,12 @@
 //! "At a glance": the findings of a recording in plain sentences for a physiotherapist,
 //! each with its number and its reference — the weaker side and its LSI, the strength
-//! ratio of each pair, co-contraction, tremor alarms and fatigue. The report opens with
+//! ratio of each pair, co-contraction, the activations of each muscle, tremor alarms and
+//! fatigue. The report opens with
 //! them and `myobalance report` prints them.
 //!
 //! Built from the stored summary and events only, like the rest of the report.
 
-use crate::montage::Montage;
+use crate::montage::{Montage, OnsetMethod};
 use crate::results::{EventKind, Results, SummaryGroup, SummaryValues};
 use crate::store::StoredFile;
 
@@ -26,12 +27,13 @@ impl Finding {
 }
 
 /// The findings of `results`, in the order of the report: symmetry, strength,
-/// co-contraction, tremor, fatigue.
+/// co-contraction, activations, tremor, fatigue.
 pub fn findings(results: &Results, montage: &Montage, duration_s: f64) -> Vec<Finding> {
     let mut out = Vec::new();
     symmetry(results, montage, &mut out);
     strength(results, montage, &mut out);
     cocontraction(results, &mut out);
+    activations(results, &mut out);
     tremor(results, duration_s, &mut out);
     fatigue(results, &mut out);
     out
@@ -164,6 +166,43 @@ fn cocontraction(r: &Results, out: &mut Vec<Finding>) {
                 false,
             ));
         }
+    }
+}
+
+/// One line: each EMG channel's activations by the driving onset detector, their mean
+/// duration and the time under tension.
+fn activations(r: &Results, out: &mut Vec<Finding>) {
+    let Some(g) = r.summary("onsets") else {
+        return;
+    };
+    let (count, mean, total) = (
+        column(g, "activations"),
+        column(g, "mean_active_s"),
+        column(g, "time_under_tension_s"),
+    );
+    let parts: Vec<String> = g
+        .names
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| count(i).is_finite())
+        .map(|(i, name)| match count(i) as usize {
+            0 => format!("{name} none"),
+            n => format!(
+                "{name} {n} (mean {:.1} s, {:.0} s under tension)",
+                mean(i),
+                total(i)
+            ),
+        })
+        .collect();
+    if !parts.is_empty() {
+        out.push(Finding::new(
+            format!(
+                "Activations ({} onsets): {}",
+                OnsetMethod::parse(texts(g, "method")(0)).map_or("EMG", |m| m.label()),
+                parts.join("; ")
+            ),
+            false,
+        ));
     }
 }
 

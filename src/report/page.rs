@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use crate::montage::{Channel, Montage};
-use crate::results::{AttrValue, EventKind, FeatureGroup, Results};
+use crate::montage::{Channel, Montage, OnsetMethod};
+use crate::results::{AttrValue, Event, EventKind, FeatureGroup, Results};
 use crate::store::StoredFile;
 
 use super::html::escape;
@@ -61,9 +61,17 @@ impl<'a> Context<'a> {
         self.results
             .events
             .iter()
-            .filter(|e| e.kind == kind && e.channel == channel)
+            .filter(|e| e.kind == kind && e.channel == channel && self.drives(e))
             .map(|e| e.time_s)
             .collect()
+    }
+
+    /// Whether event `e` is one the page shows: every event but the EMG onsets and
+    /// offsets of the detectors stored only for comparison (their `text` names another
+    /// detector than `[analysis] onset_method`).
+    pub fn drives(&self, e: &Event) -> bool {
+        !matches!(e.kind, EventKind::Onset | EventKind::Offset)
+            || OnsetMethod::parse(&e.text).is_none_or(|m| m == self.montage().analysis.onset_method)
     }
 
     /// Whether the features were computed causally (as live), if the file says.

@@ -328,6 +328,15 @@ fn compare_events(c: &mut Comparison, label: &str, got: &Results, want: &Value) 
             ));
             continue;
         }
+        // EMG onsets and offsets name their detector; force onsets have no text.
+        if let Some(text) = w.get("text").and_then(|t| t.as_str()) {
+            if g.text != text {
+                c.fail(format!(
+                    "{label}: event {k} ({kind} {channel}) text {:?}, expected {text:?}",
+                    g.text
+                ));
+            }
+        }
         // Force onsets carry their RFD 0–100 ms, alarm starts their peak frequency.
         let tol = if kind == "tremor_alarm_start" {
             FREQUENCY_HZ

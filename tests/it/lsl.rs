@@ -265,12 +265,14 @@ fn lsl_out_publishes_the_rows_the_file_holds() {
         .collect();
     assert!(samples.len() > 100, "{} samples", samples.len());
     // Events were published as they happened: the two markers (SIGUSR1) and the EMG
-    // onsets and offsets, each one the file holds (those before the consumer joined may
-    // be missing).
+    // onsets and offsets of the driving detector (Hodges–Bui by default; the file keeps
+    // the other two for comparison), each one the file holds (those before the consumer
+    // joined may be missing).
     use myobalance::results::EventKind;
     let mut in_file: Vec<String> = results
         .events
         .iter()
+        .filter(|e| e.text.is_empty() || e.text == "hodges_bui" || e.kind == EventKind::Marker)
         .filter_map(|e| match e.kind {
             EventKind::Marker => Some("marker".to_string()),
             EventKind::Onset if !e.value.is_finite() => Some(format!("onset {}", e.channel)),

@@ -29,6 +29,7 @@ mod live_view;
 mod lsl;
 mod montage;
 mod montage_guess;
+mod onsets;
 mod progress;
 mod real_data;
 mod record;

@@ -1141,3 +1141,52 @@ fn lsi_reference_and_training_band_are_checked() {
         "must be [low, high] (2 numbers), not 3 numbers",
     );
 }
+
+#[test]
+fn onset_settings_are_read_and_checked_with_their_line() {
+    let m = Montage::from_toml_str(
+        &with_analysis(
+            "onset_method = \"bonato\"\nonset_min_active_s = 0.1\nonset_min_gap_s = 0.05\nonset_baseline_s = 3.0",
+        ),
+        "lab.toml",
+    )
+    .unwrap();
+    assert_eq!(
+        m.analysis.onset_method,
+        myobalance::montage::OnsetMethod::Bonato
+    );
+    assert_eq!(m.analysis.onset_min_active_s, 0.1);
+    assert_eq!(m.analysis.onset_baseline_s, 3.0);
+    // Stored montages keep the choice.
+    let back = Montage::from_toml_str(&m.to_toml_string(), "stored").unwrap();
+    assert_eq!(back, m);
+
+    let message = rejected(&with_analysis("onset_method = \"visual\""));
+    assert_names(
+        &message,
+        "analysis.onset_method",
+        "unknown value \"visual\"",
+    );
+    assert!(
+        message.contains("hodges_bui") && message.contains("tkeo"),
+        "{message}"
+    );
+    let line = BASE.lines().count() + 1;
+    assert!(message.contains(&format!("line {line}")), "{message}");
+    for (key, value) in [
+        ("onset_min_active_s", "0.0"),
+        ("onset_min_gap_s", "-0.03"),
+        ("onset_baseline_s", "nan"),
+    ] {
+        bad(
+            &with_analysis(&format!("{key} = {value}")),
+            &format!("analysis.{key}"),
+            "must be a positive duration in seconds",
+        );
+    }
+    bad(
+        &with_analysis("onset_baseline_s = 0.1"),
+        "analysis.onset_baseline_s",
+        "shorter than one 0.25 s rest window",
+    );
+}

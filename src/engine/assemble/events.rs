@@ -1,13 +1,16 @@
 //! The events of a run: onsets and offsets, tremor alarms starting and ending, gaps and
-//! markers, in time order.
+//! markers, in time order. EMG onsets and offsets carry their detector's name in `text`
+//! (`hodges_bui`, `tkeo`, `bonato`): all three are stored, and consumers keep the one
+//! `[analysis] onset_method` names. Force onsets have an empty `text`.
 
 use super::Collected;
 use crate::features::alarm::AlarmChange;
 use crate::features::onsets::Transition;
+use crate::montage::OnsetMethod;
 use crate::results::{Event, EventKind};
 
-/// The event of an EMG onset or offset of channel `channel` at `fs` Hz.
-pub fn transition_event(t: &Transition, channel: String, fs: f64) -> Event {
+/// The event of an EMG onset or offset of channel `channel` at `fs` Hz, found by `method`.
+pub fn transition_event(t: &Transition, channel: String, fs: f64, method: OnsetMethod) -> Event {
     let (kind, at) = match *t {
         Transition::Onset(at) => (EventKind::Onset, at),
         Transition::Offset(at) => (EventKind::Offset, at),
@@ -17,7 +20,7 @@ pub fn transition_event(t: &Transition, channel: String, fs: f64) -> Event {
         kind,
         channel,
         value: f64::NAN,
-        text: String::new(),
+        text: method.as_str().to_string(),
     }
 }
 
@@ -28,11 +31,14 @@ pub fn events(c: &Collected) -> Vec<Event> {
     let name = |i: usize| plan.montage.channels[i].name.clone();
     let mut events = Vec::new();
     for (i, o) in &c.emg {
-        events.extend(
-            o.transitions
-                .iter()
-                .map(|t| transition_event(t, name(*i), fs)),
-        );
+        for method in OnsetMethod::ALL {
+            events.extend(
+                o.onsets
+                    .of(method)
+                    .iter()
+                    .map(|t| transition_event(t, name(*i), fs, method)),
+            );
+        }
     }
     for (i, m) in &c.force {
         for o in &m.onsets {

@@ -1,11 +1,12 @@
 //! The summary of a run (`/summary`), one function per group: mean activation, the fatigue
-//! line over active epochs, mean co-contraction, symmetry of each bilateral pair against
+//! line over active epochs, activations of the driving onset detector, mean co-contraction, symmetry of each bilateral pair against
 //! the LSI reference, tremor over the whole recording, the force metrics, and the
 //! agonist/antagonist strength ratio of each pair with force channels.
 
 use super::{numbers, Collected, MIN_FATIGUE_EPOCHS};
 use crate::features::force::ForceMetrics;
 use crate::features::line_fit::fit_line;
+use crate::features::onsets::activations;
 use crate::features::strength::{flag, Strength};
 use crate::features::symmetry::symmetry;
 use crate::features::tremor::TremorRow;
@@ -20,6 +21,7 @@ pub fn summary(c: &Collected, emg_names: &[String], mvc: &[Option<f64>]) -> Vec<
     if !c.emg.is_empty() {
         groups.push(activation(emg_names, &means));
         groups.push(fatigue(c, emg_names));
+        groups.push(onsets(c, emg_names));
     }
     if !c.pairs.is_empty() {
         groups.push(cocontraction(c));
@@ -169,6 +171,40 @@ fn fatigue(c: &Collected, emg_names: &[String]) -> SummaryGroup {
             numbers("mdf_slope_pct_per_s", pct),
             numbers("r2", r2),
             numbers("active_epochs", epochs),
+        ],
+    }
+}
+
+/// Per EMG channel, from the detector `[analysis] onset_method` names: the number of
+/// activations, their mean duration and their total ("time under tension"), in seconds.
+fn onsets(c: &Collected, emg_names: &[String]) -> SummaryGroup {
+    let method = c.plan.onset.method;
+    let fs = c.plan.sample_rate_hz;
+    let mut columns: [Vec<f64>; 3] = Default::default();
+    for (_, o) in &c.emg {
+        let spans = activations(o.onsets.of(method), o.onsets.samples);
+        let total = spans.iter().map(|(a, b)| (b - a) as f64).sum::<f64>() / fs;
+        let n = spans.len() as f64;
+        for (col, v) in
+            columns
+                .iter_mut()
+                .zip([n, if n > 0.0 { total / n } else { f64::NAN }, total])
+        {
+            col.push(v);
+        }
+    }
+    let [count, mean, total] = columns;
+    SummaryGroup {
+        name: "onsets".into(),
+        names: emg_names.to_vec(),
+        columns: vec![
+            (
+                "method".into(),
+                SummaryValues::Texts(vec![method.as_str().to_string(); emg_names.len()]),
+            ),
+            numbers("activations", count),
+            numbers("mean_active_s", mean),
+            numbers("time_under_tension_s", total),
         ],
     }
 }

@@ -132,6 +132,7 @@ pub(super) fn check(c: &mut Checker, m: &Montage, fs: Option<f64>) {
             c.push(key(name), format!("must be a fraction in (0, 1], not {v}"));
         }
     }
+    onsets(c, a);
     let lsi = a.lsi_reference_pct;
     if !(lsi > 0.0 && lsi <= 100.0) {
         c.push(
@@ -224,6 +225,34 @@ fn fatigue_bins(c: &mut Checker, a: &Analysis, fs: f64) {
             format!(
                 "{} s epochs give periodogram bins {df} Hz apart, {bins} of them inside the band-pass [{lo}, {hi}] Hz; MDF needs at least 2: lengthen fatigue_epoch_s",
                 a.fatigue_epoch_s
+            ),
+        );
+    }
+}
+
+/// The onset durations: positive (a duration under one sample counts as one sample, so
+/// slow recordings keep the defaults); the live baseline long enough to hold one rest
+/// window (METHODS.md G, `features::onset_baseline`).
+fn onsets(c: &mut Checker, a: &Analysis) {
+    let key = |k: &str| format!("analysis.{k}");
+    for (name, seconds) in [
+        ("onset_min_active_s", a.onset_min_active_s),
+        ("onset_min_gap_s", a.onset_min_gap_s),
+    ] {
+        c.positive(&key(name), seconds, "duration in seconds");
+    }
+    let window = crate::features::onset_baseline::REST_WINDOW_S;
+    if c.positive(
+        &key("onset_baseline_s"),
+        a.onset_baseline_s,
+        "duration in seconds",
+    ) && a.onset_baseline_s < window
+    {
+        c.push(
+            key("onset_baseline_s"),
+            format!(
+                "{} s is shorter than one {window} s rest window; give at least {window} s, better a few seconds of rest",
+                a.onset_baseline_s
             ),
         );
     }

@@ -1,0 +1,158 @@
+//! Bonato's double-threshold test (Bonato, D'Alessio & Knaflitz 1998; METHODS.md G.3),
+//! as a per-sample test signal for the onset state machine.
+//!
+//! The band-passed EMG is taken in non-overlapping pairs of samples from the first one
+//! fed. Each pair gives the test `(y₁² + y₂²) / σ²`, where σ² is the rest noise power
+//! (the mean square of y over the rest windows, `onset_baseline`). Under rest, with
+//! Gaussian noise, the test follows χ² with 2 degrees of freedom, so it exceeds
+//! `ζ = −2 ln p` with probability p. The second threshold asks for at least r0 of the last
+//! m tests above ζ; p is chosen so that this happens at rest with probability Pfa:
+//! `Σ_{i ≥ r0} C(m, i) pⁱ (1 − p)^{m − i} = Pfa`.
+//!
+//! The test signal at each sample is the number of the last m complete pairs above ζ; the
+//! muscle is active where it is ≥ r0, for at least the minimum active duration (the
+//! detector of `features::onsets`). Defaults follow the R package biosignalEMG's
+//! `onoff_bonato`: Pfa = 0.05, m = 5, r0 = 1.
+
+/// Settings of the test.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BonatoSettings {
+    /// False-alarm probability of one decision (r0 of m) at rest.
+    pub false_alarm: f64,
+    /// Tests in a decision, 1..=64.
+    pub m: usize,
+    /// Tests above ζ a decision needs, 1..=m.
+    pub r0: usize,
+}
+
+impl Default for BonatoSettings {
+    fn default() -> BonatoSettings {
+        BonatoSettings {
+            false_alarm: 0.05,
+            m: 5,
+            r0: 1,
+        }
+    }
+}
+
+fn binomial(n: usize, k: usize) -> f64 {
+    (0..k).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64)
+}
+
+/// Probability that at least `r0` of `m` independent tests exceed, each with probability p.
+fn at_least(p: f64, m: usize, r0: usize) -> f64 {
+    1.0 - (0..r0)
+        .map(|i| binomial(m, i) * p.powi(i as i32) * (1.0 - p).powi((m - i) as i32))
+        .sum::<f64>()
+}
+
+impl BonatoSettings {
+    /// ζ, the first threshold on `(y₁² + y₂²)/σ²` (60 bisection steps on p).
+    ///
+    /// ```
+    /// use myobalance::features::bonato::BonatoSettings;
+    /// // r0 = 1 of m = 1: ζ = −2 ln Pfa.
+    /// let s = BonatoSettings { false_alarm: 0.05, m: 1, r0: 1 };
+    /// assert!((s.zeta() + 2.0 * 0.05f64.ln()).abs() < 1e-9);
+    /// ```
+    pub fn zeta(&self) -> f64 {
+        let (m, r0) = (self.m.clamp(1, 64), self.r0.clamp(1, self.m.clamp(1, 64)));
+        let (mut lo, mut hi) = (0.0f64, 1.0f64);
+        for _ in 0..60 {
+            let mid = 0.5 * (lo + hi);
+            if at_least(mid, m, r0) > self.false_alarm {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        -2.0 * (0.5 * (lo + hi)).ln()
+    }
+}
+
+/// The streaming test signal.
+#[derive(Debug, Clone)]
+pub struct BonatoTest {
+    /// ζ·σ²: the level `y₁² + y₂²` is compared with.
+    level: f64,
+    mask: u64,
+    /// One bit per recent pair, newest lowest.
+    history: u64,
+    /// The first sample of the current pair, squared, once it has come.
+    half: Option<f64>,
+}
+
+impl BonatoTest {
+    /// The test for rest noise power `noise_power` (σ²).
+    pub fn new(settings: &BonatoSettings, noise_power: f64) -> BonatoTest {
+        let m = settings.m.clamp(1, 64);
+        BonatoTest {
+            level: settings.zeta() * noise_power,
+            mask: if m == 64 { u64::MAX } else { (1u64 << m) - 1 },
+            history: 0,
+            half: None,
+        }
+    }
+
+    /// Writes the test signal of `y` (band-passed or rectified EMG: only squares count)
+    /// into `out`.
+    ///
+    /// # Panics
+    /// If the lengths differ.
+    pub fn process(&mut self, y: &[f64], out: &mut [f64]) {
+        assert_eq!(y.len(), out.len(), "input and output lengths differ");
+        for (v, o) in y.iter().zip(out.iter_mut()) {
+            let sq = v * v;
+            match self.half.take() {
+                None => self.half = Some(sq),
+                Some(first) => {
+                    let above = u64::from(first + sq > self.level);
+                    self.history = ((self.history << 1) | above) & self.mask;
+                }
+            }
+            *o = f64::from(self.history.count_ones());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zeta_gives_the_false_alarm_rate_asked_for() {
+        let s = BonatoSettings::default();
+        // 1 − (1 − p)^5 = 0.05 → p = 0.010206…, ζ = −2 ln p = 9.170…
+        let p = 1.0 - 0.95f64.powf(0.2);
+        assert!((s.zeta() + 2.0 * p.ln()).abs() < 1e-9, "{}", s.zeta());
+    }
+
+    #[test]
+    fn counts_the_recent_pairs_above_the_level_in_any_block_size() {
+        let s = BonatoSettings {
+            false_alarm: 0.05,
+            m: 3,
+            r0: 1,
+        };
+        let y: Vec<f64> = (0..40)
+            .map(|i| if (10..14).contains(&i) { 10.0 } else { 0.1 })
+            .collect();
+        let mut whole = vec![0.0; y.len()];
+        BonatoTest::new(&s, 1.0).process(&y, &mut whole);
+        // Pairs 5 and 6 (samples 10–13) exceed; the count falls back after 3 more pairs.
+        assert_eq!(whole[10], 0.0);
+        assert_eq!(whole[11], 1.0);
+        assert_eq!(whole[13], 2.0);
+        assert_eq!(whole[16], 2.0);
+        assert_eq!(whole[17], 1.0);
+        assert_eq!(whole[19], 0.0);
+        for block in [1, 3, 7] {
+            let mut t = BonatoTest::new(&s, 1.0);
+            let mut out = vec![0.0; y.len()];
+            for (a, b) in y.chunks(block).zip(out.chunks_mut(block)) {
+                t.process(a, b);
+            }
+            assert_eq!(out, whole, "block {block}");
+        }
+    }
+}

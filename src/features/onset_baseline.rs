@@ -1,0 +1,221 @@
+//! The rest baseline of the EMG onset detectors (METHODS.md G): what the signal looks
+//! like when the muscle is at rest, estimated from the distribution of quiet windows
+//! rather than from one window.
+//!
+//! The test signal of a detector (for Hodges–Bui the rectified, low-passed, averaged EMG)
+//! is cut into non-overlapping windows of [`REST_WINDOW_S`] from the first sample after
+//! filter start-up. The **rest windows** are the quietest [`REST_FRACTION`] of them by
+//! mean (at least one; ties keep their order), less those whose mean is above
+//! [`REST_SPREAD`] times the quietest window's (a recording that rests less than a
+//! quarter of its time would otherwise lend rest the start of its ramps and holds). The
+//! baseline mean μ and SD σ are pooled
+//! over every sample of the rest windows, so σ holds both the spread inside a window and
+//! the drift of rest from window to window:
+//!
+//! ```text
+//! μ = Σ sum_w / Σ n_w          σ² = (Σ sumsq_w − (Σ sum_w)² / Σ n_w) / (Σ n_w − 1)
+//! ```
+//!
+//! Offline the windows span the whole recording; live (and `--causal`) those of the first
+//! `onset_baseline_s` seconds. The rule is the same: only the span differs.
+//!
+//! Why not the quietest single window (the Hodges–Bui paper's "quiet 500 ms")? On real
+//! recordings ordinary rest varies by ±20 % from one half second to the next; the
+//! quietest window is the bottom of that range with the smallest SD, so rest noise
+//! crosses μ + 3σ many times a minute (63 onsets on `biosppy_emg_1`, 40 of them blips
+//! under 100 ms). Pooling a quarter of the windows spreads the baseline over the usual
+//! range of rest; the spread limit keeps activity out when rest is scarce (the
+//! simulator's sessions rest about 15 % of the time). A channel with a dead stretch (an
+//! electrode off) gets its baseline from that stretch: its noise then sets the threshold,
+//! and an exactly flat one disables the detector rather than marking everything active
+//! (see `engine::onset_detectors`).
+//!
+//! The rest windows are chosen once per channel, on the Hodges–Bui signal, and the other
+//! detectors take their baselines over the same windows: "rest" is one set of moments.
+//!
+//! ```
+//! use myobalance::features::onset_baseline::{pooled, rest_windows, WindowedSums};
+//! // Four windows of 2 samples: rest at 1 ± a little, activity at 10.
+//! let mut w = WindowedSums::new(2);
+//! w.push(&[1.0, 1.2, 10.0, 11.0, 0.9, 1.1, 10.0, 12.0]);
+//! let rest = rest_windows(w.windows());
+//! assert_eq!(rest, vec![2]); // a quarter of 4 windows: the quietest one
+//! let b = pooled(w.windows(), &rest).unwrap();
+//! assert!((b.mean - 1.0).abs() < 1e-12);
+//! ```
+
+/// Length of a baseline window, seconds.
+pub const REST_WINDOW_S: f64 = 0.25;
+/// Share of the windows, quietest first, taken as rest…
+pub const REST_FRACTION: f64 = 0.25;
+/// …of those, the ones whose mean is at most this multiple of the quietest window's.
+pub const REST_SPREAD: f64 = 2.0;
+
+/// Count, sum and sum of squares of the samples of one window.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WindowSums {
+    pub count: usize,
+    pub sum: f64,
+    pub sum_sq: f64,
+}
+
+impl WindowSums {
+    fn add(&mut self, v: f64) {
+        self.count += 1;
+        self.sum += v;
+        self.sum_sq += v * v;
+    }
+
+    /// Mean of the window (NaN when empty).
+    pub fn mean(&self) -> f64 {
+        self.sum / self.count as f64
+    }
+}
+
+/// The sums of one signal window after window, in any block size.
+#[derive(Debug, Clone)]
+pub struct WindowedSums {
+    window: usize,
+    current: WindowSums,
+    done: Vec<WindowSums>,
+}
+
+impl WindowedSums {
+    /// Windows of `window` samples (at least one).
+    pub fn new(window: usize) -> WindowedSums {
+        WindowedSums {
+            window: window.max(1),
+            current: WindowSums::default(),
+            done: Vec::new(),
+        }
+    }
+
+    /// Adds the next samples.
+    pub fn push(&mut self, x: &[f64]) {
+        for &v in x {
+            self.current.add(v);
+            if self.current.count == self.window {
+                self.done.push(self.current);
+                self.current = WindowSums::default();
+            }
+        }
+    }
+
+    /// The complete windows so far (a partial last window is left out).
+    pub fn windows(&self) -> &[WindowSums] {
+        &self.done
+    }
+}
+
+/// Indices of the rest windows: the quietest [`REST_FRACTION`] by mean, at least one, in
+/// ascending order of index. Windows with a non-finite mean are never rest.
+pub fn rest_windows(windows: &[WindowSums]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..windows.len())
+        .filter(|&i| windows[i].mean().is_finite())
+        .collect();
+    if order.is_empty() {
+        return order;
+    }
+    order.sort_by(|&a, &b| windows[a].mean().total_cmp(&windows[b].mean()));
+    let keep = ((REST_FRACTION * windows.len() as f64).ceil() as usize).clamp(1, order.len());
+    order.truncate(keep);
+    let ceiling = REST_SPREAD * windows[order[0]].mean();
+    order.retain(|&i| windows[i].mean() <= ceiling);
+    order.sort_unstable();
+    order
+}
+
+/// A detector's baseline.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Baseline {
+    pub mean: f64,
+    /// Sample SD (ddof = 1) of every rest sample.
+    pub sd: f64,
+    /// Mean of the squared samples (the noise power Bonato's test divides by).
+    pub mean_square: f64,
+}
+
+/// The baseline pooled over the windows at `indices`; `None` with fewer than two samples
+/// or a non-finite result.
+pub fn pooled(windows: &[WindowSums], indices: &[usize]) -> Option<Baseline> {
+    let (mut n, mut sum, mut sum_sq) = (0usize, 0.0, 0.0);
+    for w in indices.iter().filter_map(|&i| windows.get(i)) {
+        n += w.count;
+        sum += w.sum;
+        sum_sq += w.sum_sq;
+    }
+    if n < 2 {
+        return None;
+    }
+    let nf = n as f64;
+    let mean = sum / nf;
+    let var = ((sum_sq - sum * sum / nf) / (nf - 1.0)).max(0.0);
+    let b = Baseline {
+        mean,
+        sd: var.sqrt(),
+        mean_square: sum_sq / nf,
+    };
+    (b.mean.is_finite() && b.sd.is_finite() && b.mean_square.is_finite()).then_some(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The naive definition: pick the windows, concatenate their samples, take mean and SD.
+    fn naive(x: &[f64], w: usize) -> (f64, f64) {
+        let mut means: Vec<(f64, usize)> = x
+            .chunks_exact(w)
+            .enumerate()
+            .map(|(i, c)| (c.iter().sum::<f64>() / w as f64, i))
+            .collect();
+        means.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let keep = ((REST_FRACTION * means.len() as f64).ceil() as usize).max(1);
+        let lowest = means[0].0;
+        let samples: Vec<f64> = means[..keep]
+            .iter()
+            .filter(|(m, _)| *m <= REST_SPREAD * lowest)
+            .flat_map(|&(_, i)| x[i * w..(i + 1) * w].iter().copied())
+            .collect();
+        let n = samples.len() as f64;
+        let m = samples.iter().sum::<f64>() / n;
+        let v = samples.iter().map(|s| (s - m).powi(2)).sum::<f64>() / (n - 1.0);
+        (m, v.sqrt())
+    }
+
+    #[test]
+    fn pooled_rest_equals_the_naive_definition_in_any_block_size() {
+        let mut seed = 7u64;
+        let x: Vec<f64> = (0..1003)
+            .map(|i| {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let u = (seed >> 11) as f64 / (1u64 << 53) as f64;
+                5.0 + u + if (i / 100) % 3 == 0 { 20.0 } else { 0.0 }
+            })
+            .collect();
+        let (m, s) = naive(&x, 50);
+        for block in [1, 7, 50, 1003] {
+            let mut w = WindowedSums::new(50);
+            for part in x.chunks(block) {
+                w.push(part);
+            }
+            assert_eq!(w.windows().len(), 20);
+            let b = pooled(w.windows(), &rest_windows(w.windows())).unwrap();
+            assert!(
+                (b.mean - m).abs() < 1e-12 && (b.sd - s).abs() < 1e-12,
+                "{block}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_windows_no_baseline() {
+        assert!(rest_windows(&[]).is_empty());
+        assert_eq!(pooled(&[], &[]), None);
+        let mut w = WindowedSums::new(1);
+        w.push(&[f64::NAN, 2.0]);
+        assert_eq!(rest_windows(w.windows()), vec![1]);
+    }
+}
