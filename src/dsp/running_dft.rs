@@ -34,7 +34,12 @@ use super::isa::Isa;
 use super::welch::Detrend;
 
 /// Bins accumulated together, their sums held in registers over a block of samples.
-const CHUNK: usize = 8;
+const CHUNK: usize = 24;
+/// Samples staged before they are accumulated: a live recorder pushes a few frames at a
+/// time, and each accumulation loads and stores every bin's state once, so short pushes
+/// are gathered (a block's last samples are accumulated as soon as they come, so a
+/// segment is never late).
+const STAGE: usize = 64;
 
 /// Fixed values of one segment length, grid and bin count; shared by every channel.
 #[derive(Debug)]
@@ -212,6 +217,8 @@ pub struct RunningDft {
     /// Whole blocks so far.
     count: usize,
     spare: Vec<Block>,
+    /// Samples of the current block not yet accumulated.
+    staged: Vec<f64>,
     /// The segment's transform (re, im), reused.
     scratch: (Vec<f64>, Vec<f64>),
 }
@@ -225,6 +232,7 @@ impl RunningDft {
             done: std::collections::VecDeque::new(),
             count: 0,
             spare: Vec::new(),
+            staged: Vec::with_capacity(STAGE),
             scratch: (vec![0.0; table.bins + 1], vec![0.0; table.bins + 1]),
             table,
         }
@@ -246,9 +254,14 @@ impl RunningDft {
         let g = self.table.grid;
         let per_segment = self.table.n / g;
         while !x.is_empty() {
-            let take = (g - self.current.filled).min(x.len());
-            accumulate(&self.table, &mut self.current, &x[..take]);
+            let room = g - self.current.filled - self.staged.len();
+            let take = room.min(x.len());
+            self.staged.extend_from_slice(&x[..take]);
             x = &x[take..];
+            if take == room || self.staged.len() >= STAGE {
+                accumulate(&self.table, &mut self.current, &self.staged);
+                self.staged.clear();
+            }
             if self.current.filled < g {
                 continue;
             }
