@@ -21,7 +21,7 @@ use super::sosfilt::SosFilter;
 /// backward pass's outputs count as final.
 const DECAY: f64 = 1e-13;
 
-/// Frames after which the impulse response of `sections` stays below [`DECAY`] of its
+/// Frames after which the impulse response of `sections` stays below 1e-13 of its
 /// peak (from the poles' radius, then checked by running the response), plus a margin.
 pub fn decay_frames(sections: &[Section]) -> usize {
     // The slowest pole sets the decay: r^n < DECAY for n > ln DECAY / ln r.

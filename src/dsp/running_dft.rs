@@ -1,6 +1,7 @@
 //! Welch segment densities built up as the samples arrive: the lowest bins of each
-//! segment's one-sided density, equal (to rounding) to [`Welch::segment_density_prefix`],
-//! with the transform's work spread over the samples instead of done at once when the
+//! segment's one-sided density, equal (to rounding) to
+//! [`Welch::segment_density_prefix`](super::welch::Welch::segment_density_prefix), with
+//! the transform's work spread over the samples instead of done at once when the
 //! segment ends. A live recorder then has nothing heavy left for the sample that completes
 //! a tremor window.
 //!
