@@ -14,6 +14,9 @@ import numpy as np
 
 EVENT_KINDS = {"onset", "offset", "tremor_alarm_start", "tremor_alarm_end", "gap", "marker",
                "annotation"}
+# EMG onsets and offsets name their detector in /events/text (force onsets leave it empty);
+# every other kind but annotations leaves it empty.
+ONSET_METHODS = {"hodges_bui", "tkeo", "bonato"}
 COUNTERS = ("frames_received", "frames_missing", "frames_corrupt", "bytes_skipped",
             "ring_overruns")
 
@@ -128,8 +131,12 @@ def check_events(f):
     if "text" in e:
         texts = text_dataset(e["text"], "/events/text")
         need(len(texts) == n, "/events/text: not one per event")
-        need(all(t == "" for t, k in zip(texts, kinds) if k != "annotation"),
-             "/events/text: text on an event that is not an annotation")
+        need(all(t in ONSET_METHODS or t == "" for t, k in zip(texts, kinds)
+                 if k in ("onset", "offset")),
+             "/events/text: an onset or offset whose text is not a detector's name")
+        need(all(t == "" for t, k in zip(texts, kinds)
+                 if k not in ("annotation", "onset", "offset")),
+             "/events/text: text on an event that is neither an annotation nor an onset")
     else:
         need("annotation" not in kinds, "/events: annotations without /events/text")
 
