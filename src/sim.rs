@@ -44,7 +44,7 @@ mod channels;
 mod counts;
 mod error;
 mod generator;
-mod noise;
+pub(crate) mod noise;
 mod scenario;
 mod schedule;
 mod settings;

@@ -223,13 +223,9 @@ mod tests {
     use crate::dsp::notch::notch;
 
     fn signal(frames: usize, channels: usize) -> Vec<f64> {
-        let mut s = 7u64;
         (0..frames * channels)
             .map(|i| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                let noise = (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5;
+                let noise = crate::sim::noise::uniform(i as u64) - 0.5;
                 let (t, c) = ((i / channels) as f64, (i % channels) as f64);
                 100.0 * c + (t * 0.05).sin() * 3.0 + noise
             })

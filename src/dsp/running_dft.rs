@@ -418,13 +418,9 @@ mod tests {
     use crate::dsp::welch::Welch;
 
     fn signal(len: usize, level: f64) -> Vec<f64> {
-        let mut s = 99u64;
         (0..len)
             .map(|i| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                let noise = (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5;
+                let noise = crate::sim::noise::uniform(99 + i as u64) - 0.5;
                 level + 0.002 * i as f64 + (i as f64 * 0.031).sin() + noise
             })
             .collect()

@@ -185,13 +185,9 @@ mod tests {
 
     #[test]
     fn pooled_rest_equals_the_naive_definition_in_any_block_size() {
-        let mut seed = 7u64;
         let x: Vec<f64> = (0..1003)
             .map(|i| {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                let u = (seed >> 11) as f64 / (1u64 << 53) as f64;
+                let u = crate::sim::noise::uniform(7 + i as u64);
                 5.0 + u + if (i / 100) % 3 == 0 { 20.0 } else { 0.0 }
             })
             .collect();

@@ -205,17 +205,24 @@ fn sixteen_viewers_at_most_and_a_seventeenth_when_one_leaves() {
 
 /// Runs `record --simulate --web 127.0.0.1:0`, returning the child and the page's link.
 fn record_with_web(out: &Path, seconds: f64) -> (std::process::Child, String) {
-    let mut child = command(BIN)
-        .args([
-            "record",
-            "--simulate",
-            "--duration",
-            &seconds.to_string(),
-            "--web",
-        ])
-        .arg("127.0.0.1:0")
-        .arg("--out")
-        .arg(out)
+    let mut cmd = command(BIN);
+    cmd.args([
+        "record",
+        "--simulate",
+        "--duration",
+        &seconds.to_string(),
+        "--web",
+    ])
+    .arg("127.0.0.1:0")
+    .arg("--out")
+    .arg(out);
+    spawn_with_link(&mut cmd)
+}
+
+/// Starts `cmd` and reads its stderr up to the browser view's link; returns the child and
+/// the link. The rest of stderr is drained so the child never blocks on it.
+fn spawn_with_link(cmd: &mut std::process::Command) -> (std::process::Child, String) {
+    let mut child = cmd
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -229,9 +236,8 @@ fn record_with_web(out: &Path, seconds: f64) -> (std::process::Child, String) {
             .map(|(_, u)| u.trim().to_string());
         line.clear();
     }
-    // Keep draining stderr so the child never blocks on it.
     std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
-    (child, url.expect("record printed no link"))
+    (child, url.expect("the command printed no link"))
 }
 
 #[test]
@@ -360,25 +366,11 @@ fn a_processed_file_replays_through_the_same_page() {
     assert_eq!(act_rows, activation.time_s);
 
     // Over HTTP at 10× real time.
-    let mut child = command(BIN)
-        .args(["view", "--web", "127.0.0.1:0", "--speed", "10"])
-        .arg(&processed)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    let mut url = None;
-    while url.is_none() && err.read_line(&mut line).unwrap() > 0 {
-        url = line
-            .split_once("live view in the browser: ")
-            .map(|(_, u)| u.trim().to_string());
-        line.clear();
-    }
-    std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
+    let mut view = command(BIN);
+    view.args(["view", "--web", "127.0.0.1:0", "--speed", "10"])
+        .arg(&processed);
+    let (mut child, url) = spawn_with_link(&mut view);
     let addr: SocketAddr = url
-        .unwrap()
         .trim_start_matches("http://")
         .trim_end_matches('/')
         .parse()
