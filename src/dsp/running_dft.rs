@@ -162,11 +162,6 @@ impl SegmentTable {
         self.n
     }
 
-    /// Samples per block: segments start on multiples of it.
-    pub fn grid(&self) -> usize {
-        self.grid
-    }
-
     /// Bins of each density.
     pub fn bins(&self) -> usize {
         self.bins
@@ -220,8 +215,9 @@ pub struct RunningDft {
     spare: Vec<Block>,
     /// Samples of the current block not yet accumulated.
     staged: Vec<f64>,
-    /// The segment's transform (re, im), reused.
+    /// The segment's transform (re, im), and its density, reused.
     scratch: (Vec<f64>, Vec<f64>),
+    density: Vec<f64>,
 }
 
 impl RunningDft {
@@ -235,6 +231,7 @@ impl RunningDft {
             spare: Vec::new(),
             staged: Vec::with_capacity(STAGE),
             scratch: (vec![0.0; table.bins + 1], vec![0.0; table.bins + 1]),
+            density: vec![0.0; table.bins],
             table,
         }
     }
@@ -246,12 +243,7 @@ impl RunningDft {
 
     /// Feeds samples; calls `each(start, density)` for every segment they complete (in
     /// order of start, on the grid), with `density` holding [`SegmentTable::bins`] values.
-    pub fn push(
-        &mut self,
-        mut x: &[f64],
-        density: &mut [f64],
-        mut each: impl FnMut(usize, &[f64]),
-    ) {
+    pub fn push(&mut self, mut x: &[f64], mut each: impl FnMut(usize, &[f64])) {
         let g = self.table.grid;
         let per_segment = self.table.n / g;
         while !x.is_empty() {
@@ -284,8 +276,13 @@ impl RunningDft {
             self.done.push_back(whole);
             self.count += 1;
             if self.done.len() == per_segment {
-                segment_density(&self.table, &self.done, &mut self.scratch, density);
-                each((self.count - per_segment) * g, density);
+                segment_density(
+                    &self.table,
+                    &self.done,
+                    &mut self.scratch,
+                    &mut self.density,
+                );
+                each((self.count - per_segment) * g, &self.density);
             }
         }
     }
@@ -441,13 +438,10 @@ mod tests {
                 let table = SegmentTable::new(n, grid, bins, detrend, 1000.0).unwrap();
                 let mut welch = Welch::new(n, 0, detrend, 1000.0).unwrap();
                 let mut running = RunningDft::new(table);
-                let mut density = vec![0.0; bins];
                 let mut seen = Vec::new();
                 let mut worst = 0.0_f64;
                 for part in x.chunks(37) {
-                    running.push(part, &mut density, |start, d| {
-                        seen.push((start, d.to_vec()))
-                    });
+                    running.push(part, |start, d| seen.push((start, d.to_vec())));
                 }
                 assert_eq!(seen.len(), (x.len() - n) / grid + 1);
                 for (start, got) in &seen {

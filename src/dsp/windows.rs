@@ -9,6 +9,16 @@ use std::ops::Range;
 
 use super::error::{check_rate, DspError};
 
+/// Greatest common divisor: the longest stretch that tiles both `a` and `b` samples
+/// (windows and hops, segment steps), so overlapping windows can share per-stretch work.
+pub fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
 /// Window and hop in samples, with the rate they were derived at.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WindowSpec {

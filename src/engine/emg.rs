@@ -82,6 +82,8 @@ pub struct EmgWindows {
     /// window cutter has not handed over yet.
     running: Option<RunningDft>,
     ready: std::collections::VecDeque<Vec<f64>>,
+    /// Spectra handed over, kept for reuse (a live recorder allocates nothing per epoch).
+    spare: Vec<Vec<f64>>,
     band_hz: [f64; 2],
     pub rms_rows: Rows<f64>,
     pub fatigue_rows: Rows<FatigueRow>,
@@ -101,12 +103,13 @@ impl EmgWindows {
         let periodogram =
             Welch::periodogram(plan.fatigue.window, Detrend::Constant, plan.sample_rate_hz)?;
         Ok(EmgWindows {
-            rms: WindowStream::new(plan.rms, 1),
-            fatigue: WindowStream::new(plan.fatigue, 1),
+            rms: WindowStream::new(plan.rms),
+            fatigue: WindowStream::new(plan.fatigue),
             psd: vec![0.0; periodogram.bins()],
             periodogram,
             running: plan.fatigue_running.clone().map(RunningDft::new),
             ready: std::collections::VecDeque::new(),
+            spare: Vec::new(),
             band_hz: plan.band_hz,
             rms_rows: Rows::default(),
             fatigue_rows: Rows::default(),
@@ -120,45 +123,48 @@ impl EmgWindows {
 
     pub fn push(&mut self, y: &[f64]) {
         let (rows, mean) = (&mut self.rms_rows, &mut self.rms_mean);
-        self.rms.push(&[y], |_, w| {
-            let v = rms(w[0]);
+        self.rms.push(y, |_, w| {
+            let v = rms(w);
             mean.add(v);
             rows.push(v);
         });
         if let Some(running) = &mut self.running {
-            let ready = &mut self.ready;
-            let mut density = std::mem::take(&mut self.psd);
-            density.resize(running.table().bins(), 0.0);
-            running.push(y, &mut density, |_, d| ready.push_back(d.to_vec()));
-            self.psd = density;
+            let (ready, spare) = (&mut self.ready, &mut self.spare);
+            running.push(y, |_, d| {
+                let mut kept = spare.pop().unwrap_or_default();
+                kept.clear();
+                kept.extend_from_slice(d);
+                ready.push_back(kept);
+            });
         }
-        let (p, psd, band, rows, active, ready) = (
+        let (p, psd, band, rows, active, ready, spare) = (
             &mut self.periodogram,
             &mut self.psd,
             self.band_hz,
             &mut self.fatigue_rows,
             &mut self.active_epochs,
             &mut self.ready,
+            &mut self.spare,
         );
         let (mvc, min_pct, epochs) = (self.mvc, self.min_pct_mvc, self.epochs);
-        self.fatigue.push(&[y], |_, w| {
+        self.fatigue.push(y, |_, w| {
             // The epoch's spectrum was built up as its samples came (causal), or is
             // computed now.
             match ready.pop_front() {
-                Some(d) => {
-                    psd.clear();
-                    psd.extend_from_slice(&d);
+                Some(mut d) => {
+                    std::mem::swap(psd, &mut d);
+                    spare.push(d);
                 }
                 None => {
                     psd.resize(p.bins(), 0.0);
-                    p.psd(w[0], psd);
+                    p.psd(w, psd);
                 }
             }
             let df = p.resolution_hz();
             let row = FatigueRow {
                 mdf_hz: median_frequency(psd, df, band[0], band[1]),
                 mnf_hz: mean_frequency(psd, df, band[0], band[1]),
-                rms: rms(w[0]),
+                rms: rms(w),
             };
             let is_active =
                 row.mdf_hz.is_finite() && mvc.is_none_or(|m| 100.0 * row.rms / m >= min_pct);

@@ -12,7 +12,7 @@ use crate::features::cocontraction::{inactive, CciSums};
 use crate::features::stats::FiniteMean;
 
 use super::rows::Rows;
-use crate::dsp::windows::WindowSpec;
+use crate::dsp::windows::{gcd, WindowSpec};
 
 /// One CCI window: Falconer–Winter (%) and Rudolph (envelope units); NaN when inactive.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,12 +42,6 @@ pub struct PairCci {
 
 impl PairCci {
     pub fn new(spec: WindowSpec, inactive_pct_mvc: Option<f64>) -> PairCci {
-        let gcd = |mut a: usize, mut b: usize| {
-            while b != 0 {
-                (a, b) = (b, a % b);
-            }
-            a
-        };
         PairCci {
             spec,
             block: gcd(spec.window, spec.hop).max(1),

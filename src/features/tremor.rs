@@ -17,7 +17,7 @@ use crate::dsp::error::DspError;
 use crate::dsp::running_dft::{RunningDft, SegmentTable};
 use crate::dsp::spectral::{band_power, peak_frequency};
 use crate::dsp::welch::{Detrend, Welch};
-use crate::dsp::windows::WindowSpec;
+use crate::dsp::windows::{gcd, WindowSpec};
 
 /// Reference band of the relative power, Hz (METHODS.md C.3).
 pub const TOTAL_BAND_HZ: [f64; 2] = [1.0, 30.0];
@@ -141,14 +141,6 @@ pub fn measure(psd: &[f64], df: f64, settings: &TremorSettings) -> TremorRow {
     }
 }
 
-fn gcd(a: usize, b: usize) -> usize {
-    if b == 0 {
-        a
-    } else {
-        gcd(b, a % b)
-    }
-}
-
 /// Bins of a spectrum with spacing `df` (of `bins` in all) that the tremor measures can
 /// read: every band ([`TOTAL_BAND_HZ`], the tremor band, the alarm band widened by
 /// [`PEAK_HALF_WIDTH_HZ`] around its peak) and one bin beyond, the neighbour the peak's
@@ -260,13 +252,11 @@ impl TremorTracker {
         let (rows_before, summaries_before) = (rows.len(), self.summary_count);
         if let Some(running) = &mut self.running {
             let (cache, spare) = (&mut self.cache, &mut self.spare);
-            let mut density = spare.pop().unwrap_or_else(|| vec![0.0; self.kept_bins]);
-            running.push(x, &mut density, |start, d| {
+            running.push(x, |start, d| {
                 let mut kept = spare.pop().unwrap_or_else(|| vec![0.0; d.len()]);
                 kept.copy_from_slice(d);
                 cache.insert(start, kept);
             });
-            spare.push(density);
         } else {
             self.buffer.extend_from_slice(x);
         }
