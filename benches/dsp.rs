@@ -67,6 +67,51 @@ fn whole_signal(c: &mut Criterion) {
     }
 }
 
+/// Live spectra at 10 kHz, one channel, fed in 10-sample pushes (a recorder's millisecond):
+/// the running densities against the transform of each segment they replace, as time per
+/// input sample. Tremor: 2 s segments on a 0.5 s grid, 65 bins; fatigue: 0.5 s epochs,
+/// 227 bins up to 450 Hz.
+fn running_spectra(c: &mut Criterion) {
+    use myobalance::dsp::running_dft::{RunningDft, SegmentTable};
+    use myobalance::dsp::welch::{Detrend, Welch};
+    const FS: f64 = 10_000.0;
+    let x: Vec<f64> = (0..100_000)
+        .map(|i| (i as f64 * 0.37).sin() + 0.01 * (i % 97) as f64)
+        .collect();
+    let mut group = c.benchmark_group("running_spectra");
+    group.throughput(Throughput::Elements(x.len() as u64));
+    for (name, n, grid, bins, detrend) in [
+        ("tremor", 20_000, 5_000, 65, Detrend::Linear),
+        ("fatigue", 5_000, 5_000, 227, Detrend::Constant),
+    ] {
+        let table = SegmentTable::new(n, grid, bins, detrend, FS).expect("valid table");
+        group.bench_function(BenchmarkId::new("running", name), |b| {
+            b.iter(|| {
+                let mut running = RunningDft::new(table.clone());
+                let mut seen = 0.0;
+                for push in x.chunks(10) {
+                    running.push(push, |_, d| seen += d[1]);
+                }
+                seen
+            })
+        });
+        let mut welch = Welch::new(n, 0, detrend, FS).expect("valid segment");
+        let mut out = vec![0.0; bins];
+        group.bench_function(BenchmarkId::new("transform", name), |b| {
+            b.iter(|| {
+                // The same segments the running spectra complete over x.
+                let mut seen = 0.0;
+                for start in (0..=x.len() - n).step_by(grid) {
+                    welch.segment_density_prefix(&x[start..start + n], &mut out);
+                    seen += out[1];
+                }
+                seen
+            })
+        });
+    }
+    group.finish();
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .sample_size(10)
@@ -77,6 +122,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = causal_blocks, whole_signal
+    targets = causal_blocks, whole_signal, running_spectra
 }
 criterion_main!(benches);

@@ -1,7 +1,7 @@
 //! In-process timing of the causal engine as a live recorder drives it: a montage's
 //! channels fed in blocks of about a millisecond, each push timed, and the pushes that
-//! complete feature rows reported apart from the rest (p50, p99, max), with the work split
-//! by what completes on the push. Separate from `scripts/bench-record`, which measures the
+//! complete feature rows reported apart from the rest (p50, p99, max), and the engine's
+//! share of real time. Separate from `scripts/bench-record`, which measures the
 //! whole recorder through a pty: this isolates the engine's share.
 //!
 //! ```text
@@ -12,7 +12,7 @@
 
 use std::time::Instant;
 
-use myobalance::engine::{Filtering, KeptRows, Plan, StreamEngine, Threads};
+use myobalance::engine::{Filtering, KeptRows, Plan, StreamEngine};
 use myobalance::montage::Montage;
 use myobalance::sim::{SimSettings, Simulator};
 
@@ -45,12 +45,7 @@ fn main() -> Result<(), String> {
     let plan = Plan::new(&montage, Filtering::Causal).map_err(|e| e.to_string())?;
     let mut engine = StreamEngine::new(plan)
         .map_err(|e| e.to_string())?
-        .keeping(KeptRows::NotHandedOut)
-        .on(if std::env::var_os("ONE_THREAD").is_some() {
-            Threads::One
-        } else {
-            Threads::Pool
-        });
+        .keeping(KeptRows::NotHandedOut);
     let mut sim = Simulator::new(&SimSettings::new(seconds, fs, 1)).map_err(|e| e.to_string())?;
     let width = sim.montage().channels.len();
     let total = (seconds * fs) as usize;
@@ -71,23 +66,9 @@ fn main() -> Result<(), String> {
         }
         let t = Instant::now();
         engine.push(&frames);
-        let pushed = t.elapsed().as_secs_f64() * 1e3;
-        let groups = engine.new_rows();
-        let rows: usize = groups.iter().map(|g| g.time_s.len()).sum();
+        let rows: usize = engine.new_rows().iter().map(|g| g.time_s.len()).sum();
         let ms = t.elapsed().as_secs_f64() * 1e3;
         if rows > 0 {
-            if std::env::var_os("SPLIT").is_some() && ms > 1.0 {
-                let names: Vec<&str> = groups
-                    .iter()
-                    .filter(|g| !g.time_s.is_empty())
-                    .map(|g| g.name.as_str())
-                    .collect();
-                eprintln!(
-                    "push {pushed:.3} ms, rows {:.3} ms: {}",
-                    ms - pushed,
-                    names.join(" ")
-                );
-            }
             busy.push(ms);
         } else {
             quiet.push(ms);

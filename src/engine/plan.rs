@@ -43,12 +43,11 @@ pub const FORCE_LOWPASS_HZ: f64 = 150.0;
 
 /// The running spectra of fatigue epochs of `n` samples: the bins up to one past the
 /// band's last, so MDF and MNF read the same bins as from the whole periodogram; `None`
-/// when that reaches the periodogram's top bin.
+/// when those reach a quarter of the rate (see [`SegmentTable::new`]).
 fn fatigue_table(n: usize, band_hz: [f64; 2], fs: f64) -> Option<Arc<SegmentTable>> {
     let bins = n / 2 + 1;
     let df = fs / n as f64;
     let end = band_bins(bins, df, band_hz[0], band_hz[1]).end;
-    (end < n / 2).then_some(())?;
     SegmentTable::new(n, n, end + 1, Detrend::Constant, fs)
 }
 
