@@ -454,8 +454,8 @@ mod tests {
                 }
                 eprintln!("{n} {grid} {detrend:?}: worst {worst:.1e}");
                 // A steep ramp (40 units over the segment against noise of 0.3 here) is
-                // removed from the transform, which magnifies its rounding: 1.1e-10 at
-                // worst, 1e-13 and less without one.
+                // removed from the transform, which magnifies its rounding: 7.3e-11 at
+                // worst, 4e-14 and less without one.
                 assert!(
                     worst <= 1e-9,
                     "{n} {grid} {detrend:?}: {worst:.1e} of the largest bin"
