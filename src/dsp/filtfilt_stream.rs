@@ -101,6 +101,19 @@ impl ZeroPhaseStream {
         })
     }
 
+    /// As [`ZeroPhaseStream::new`], with stretches of at least `min_block` frames and at
+    /// least 16 overlaps, so that re-running the overlap adds at most 1/16 to the backward
+    /// pass.
+    pub fn economical(
+        sections: &[Section],
+        channels: usize,
+        min_block: usize,
+    ) -> Result<ZeroPhaseStream, DspError> {
+        let mut stream = ZeroPhaseStream::new(sections, channels, 1)?;
+        stream.block = min_block.max(16 * stream.overlap).max(1);
+        Ok(stream)
+    }
+
     /// Frames past a stretch that its backward pass starts from.
     pub fn overlap(&self) -> usize {
         self.overlap

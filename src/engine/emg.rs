@@ -4,11 +4,10 @@
 //! struct: [`OnsetCausal`], [`OnsetOffline`]).
 //!
 //! The windowed features run on blocks of y of any size (the same code for both modes);
-//! only the filtering in front of them differs: causal and streaming ([`EmgCausal`]) or
-//! zero-phase over the whole channel ([`emg_zero_phase`]).
+//! only the filtering in front of them differs: causal ([`EmgCausal`]) or zero-phase
+//! ([`EmgZeroPhase`](super::emg_zero_phase::EmgZeroPhase)), both block by block.
 
 use crate::dsp::error::DspError;
-use crate::dsp::filtfilt::ZeroPhase;
 use crate::dsp::rms::rms;
 use crate::dsp::running_dft::RunningDft;
 use crate::dsp::sosfilt::SosFilter;
@@ -18,15 +17,11 @@ use crate::dsp::windows::WindowSpec;
 use crate::features::alarm::{AlarmChange, AlarmTracker};
 use crate::features::stats::FiniteMean;
 use crate::features::tremor::{TremorRow, TremorTracker};
-use crate::montage::OnsetMethod;
 
-use super::moving_mean::centred_mean;
 use super::onset_causal::OnsetCausal;
 use super::onset_detectors::Onsets;
-use super::onset_offline::OnsetOffline;
 use super::plan::{Plan, AUTO_NOTCH_S};
 use super::rows::Rows;
-use super::trace::in_memory;
 use super::windows::WindowStream;
 
 /// One fatigue epoch.
@@ -191,7 +186,7 @@ pub struct EmgOutput {
 }
 
 /// Scale of the envelope: %MVC when the channel has an MVC reference.
-fn envelope_scale(plan: &Plan, channel: usize) -> f64 {
+pub(super) fn envelope_scale(plan: &Plan, channel: usize) -> f64 {
     plan.mvc(channel).map_or(1.0, |m| 100.0 / m)
 }
 
@@ -307,76 +302,4 @@ impl EmgCausal {
             *v = v.max(0.0) * scale;
         }
     }
-}
-
-/// Zero-phase processing of a whole EMG channel; returns its output and its envelope.
-/// Each intermediate signal is dropped as soon as the next is made; with the onset
-/// traces (in memory here) a channel holds at most five copies of itself at a time.
-pub fn emg_zero_phase(
-    plan: &Plan,
-    channel: usize,
-    x: Vec<f64>,
-) -> Result<(EmgOutput, Vec<f64>), DspError> {
-    let n = x.len();
-    let first = ((AUTO_NOTCH_S * plan.sample_rate_hz).round() as usize).min(n);
-    let notched = plan.notch_wanted(&x[..first]);
-    let zero_phase =
-        |sections: &[crate::dsp::sos::Section], input: &[f64]| -> Result<Vec<f64>, DspError> {
-            let mut out = vec![0.0; input.len()];
-            if !input.is_empty() {
-                ZeroPhase::new(sections, 1)?.apply(input, &mut out);
-            }
-            Ok(out)
-        };
-    let x = match (plan.notch, notched) {
-        (Some(section), true) => zero_phase(&[section], &x)?,
-        _ => x,
-    };
-    let mut y = zero_phase(&plan.bandpass, &x)?;
-    drop(x);
-    let mut windows = EmgWindows::new(plan, channel)?;
-    windows.push(&y);
-    let mut onsets = OnsetOffline::new(&plan.onset, &mut || in_memory(channel));
-    // |ψ| of y, before y is rectified in place (y is not needed again).
-    let mut psi = vec![0.0; n];
-    crate::dsp::tkeo::tkeo(&y, &mut psi);
-    for v in &mut psi {
-        *v = v.abs();
-    }
-    for v in &mut y {
-        *v = v.abs();
-    }
-    let rectified = y;
-    let mut tremor = TremorPart::new(plan)?;
-    tremor.push(&rectified);
-
-    let mut envelope = zero_phase(&plan.envelope, &rectified)?;
-    let scale = envelope_scale(plan, channel);
-    for v in &mut envelope {
-        *v = v.max(0.0) * scale;
-    }
-    onsets.push(&plan.onset, OnsetMethod::Bonato, &rectified);
-    // Rectified, low-passed at 50 Hz, averaged over 25 ms: of |y| and of |ψ|.
-    let test_signal = |input: Vec<f64>| -> Result<Vec<f64>, DspError> {
-        let lowpassed = match &plan.onset.lowpass {
-            Some(lp) => zero_phase(lp, &input)?,
-            None => input,
-        };
-        Ok(centred_mean(&lowpassed, plan.onset.mean_window))
-    };
-    onsets.push(
-        &plan.onset,
-        OnsetMethod::HodgesBui,
-        &test_signal(rectified)?,
-    );
-    onsets.push(&plan.onset, OnsetMethod::Tkeo, &test_signal(psi)?);
-    Ok((
-        EmgOutput {
-            windows,
-            tremor,
-            onsets: onsets.finish(&plan.onset),
-            notched,
-        },
-        envelope,
-    ))
 }

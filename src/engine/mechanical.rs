@@ -2,58 +2,103 @@
 //! segment, so the force level does not matter) and, for force, the force metrics of the
 //! 150 Hz low-passed signal.
 //!
-//! Streaming, the first pass of the force metrics (baseline, peak, MVC) runs as the
-//! samples arrive and the low-passed signal goes to a [`ForceTrace`]; at the end the
-//! trace is replayed once through the second pass (onsets, RFD, steadiness).
+//! The samples arrive in blocks. The first pass of the force metrics (baseline, peak,
+//! MVC) runs as the low-passed samples become final (at once when causal, a stretch later
+//! when zero-phase) and they go to a [`ForceTrace`]; at the end the trace is replayed once
+//! through the second pass (onsets, RFD, steadiness).
 
 use crate::dsp::error::DspError;
-use crate::dsp::filtfilt::ZeroPhase;
+use crate::dsp::filtfilt_stream::ZeroPhaseStream;
 use crate::dsp::sosfilt::SosFilter;
-use crate::features::force::{force_metrics, ContractionPass, ForceMetrics, LevelsPass};
+use crate::features::force::{ContractionPass, ForceMetrics, LevelsPass};
 
 use super::emg::TremorPart;
-use super::plan::Plan;
+use super::emg_zero_phase::MIN_STRETCH_FRAMES;
+use super::plan::{Filtering, Plan};
 use super::trace::ForceTrace;
 
-/// Streaming force or accelerometer channel.
-pub struct MechanicalCausal {
+/// A force or accelerometer channel, block by block.
+pub struct MechanicalStream {
     pub tremor: TremorPart,
     force: Option<ForceStream>,
 }
 
+/// The force low-pass, as the run filters.
+enum Lowpass {
+    Causal { filter: SosFilter, started: bool },
+    ZeroPhase(ZeroPhaseStream),
+}
+
 /// The force metrics of one channel as its samples arrive.
 struct ForceStream {
-    lowpass: Option<SosFilter>,
-    started: bool,
+    lowpass: Option<Lowpass>,
     /// The low-passed block (reused).
     block: Vec<f64>,
     levels: LevelsPass,
     trace: Box<dyn ForceTrace>,
 }
 
-impl MechanicalCausal {
+impl ForceStream {
+    /// Feeds raw samples (the last ones when `last`).
+    fn push(&mut self, x: &[f64], last: bool) {
+        self.block.clear();
+        match &mut self.lowpass {
+            None => self.block.extend_from_slice(x),
+            Some(Lowpass::Causal { filter, started }) => {
+                // Start settled on the first sample, so the resting force (limb weight,
+                // sensor offset) is the baseline from the first sample on.
+                if let (false, Some(&first)) = (*started, x.first()) {
+                    filter.settle_on(&[first]);
+                    *started = true;
+                }
+                self.block.extend_from_slice(x);
+                filter.process_in_place(&mut self.block);
+            }
+            Some(Lowpass::ZeroPhase(stream)) => {
+                stream.push(x, &mut self.block);
+                if last {
+                    stream.finish(&mut self.block);
+                }
+            }
+        }
+        self.levels.push(&self.block);
+        // A trace that fails says so when replayed: the metrics are then left undefined.
+        let _ = self.trace.append(&self.block);
+    }
+}
+
+impl MechanicalStream {
     /// A channel; force channels keep their low-passed signal in `trace`.
     pub fn new(
         plan: &Plan,
         trace: Option<Box<dyn ForceTrace>>,
-    ) -> Result<MechanicalCausal, DspError> {
+    ) -> Result<MechanicalStream, DspError> {
         let force = trace
             .map(|trace| {
                 let lowpass = plan
                     .force_lowpass
                     .as_deref()
-                    .map(|s| SosFilter::new(s, 1))
+                    .map(|s| -> Result<Lowpass, DspError> {
+                        Ok(match plan.filtering {
+                            Filtering::Causal => Lowpass::Causal {
+                                filter: SosFilter::new(s, 1)?,
+                                started: false,
+                            },
+                            Filtering::ZeroPhase => Lowpass::ZeroPhase(
+                                ZeroPhaseStream::economical(s, 1, MIN_STRETCH_FRAMES)?,
+                            ),
+                        })
+                    })
                     .transpose()?;
                 Ok::<_, DspError>(ForceStream {
                     lowpass,
-                    started: false,
                     block: Vec::new(),
                     levels: LevelsPass::new(plan.force.window_samples()),
                     trace,
                 })
             })
             .transpose()?;
-        Ok(MechanicalCausal {
+        Ok(MechanicalStream {
             tremor: TremorPart::new(plan)?,
             force,
         })
@@ -61,21 +106,16 @@ impl MechanicalCausal {
 
     pub fn push(&mut self, x: &[f64]) {
         self.tremor.push(x);
-        let Some(f) = &mut self.force else { return };
-        f.block.clear();
-        f.block.extend_from_slice(x);
-        if let Some(lp) = &mut f.lowpass {
-            // Start settled on the first sample, so the resting force (limb weight,
-            // sensor offset) is the baseline from the first sample on.
-            if let (false, Some(&first)) = (f.started, x.first()) {
-                lp.settle_on(&[first]);
-            }
-            lp.process_in_place(&mut f.block);
+        if let Some(f) = &mut self.force {
+            f.push(x, false);
         }
-        f.started |= !x.is_empty();
-        f.levels.push(&f.block);
-        // A trace that fails says so when replayed: the metrics are then left undefined.
-        let _ = f.trace.append(&f.block);
+    }
+
+    /// Filters what a zero-phase low-pass still holds as the end of the signal.
+    pub fn finish(&mut self) {
+        if let Some(f) = &mut self.force {
+            f.push(&[], true);
+        }
     }
 
     /// Force metrics of everything pushed (force channels only; every metric NaN when the
@@ -91,24 +131,4 @@ impl MechanicalCausal {
             Err(_) => Some(ForceMetrics::undefined()),
         }
     }
-}
-
-/// Zero-phase processing of a whole force or accelerometer channel.
-pub fn mechanical_zero_phase(
-    plan: &Plan,
-    x: &[f64],
-    is_force: bool,
-) -> Result<(TremorPart, Option<ForceMetrics>), DspError> {
-    let mut tremor = TremorPart::new(plan)?;
-    tremor.push(x);
-    let metrics = if is_force {
-        let mut lp = x.to_vec();
-        if let (Some(sos), false) = (&plan.force_lowpass, x.is_empty()) {
-            ZeroPhase::new(sos, 1)?.apply(x, &mut lp);
-        }
-        Some(force_metrics(&lp, &plan.force))
-    } else {
-        None
-    };
-    Ok((tremor, metrics))
 }

@@ -1,7 +1,9 @@
-//! The engine: runs the features over a whole recording (zero-phase, the offline default)
-//! or over blocks as they arrive (causal), with the same window rule and the same feature
-//! code, so `process --causal` over a recording equals feeding it block by block. Channels
-//! run in parallel (rayon); a single-threaded run gives identical results.
+//! The engine: runs the features over a recording's blocks as they arrive, zero-phase (the
+//! offline default: each filter runs forward and backward over overlapping stretches, so
+//! memory is bounded by the blocks, not the recording) or causal (as a live recording
+//! does), with the same window rule and the same feature code, so `process --causal` over
+//! a recording equals feeding it live. Channels run in parallel (rayon); a
+//! single-threaded run, and any block size, give the same results.
 //!
 //! ```text
 //! samples ─► per channel: notch? → band-pass → y ─┬─► RMS windows ........ activation
@@ -15,8 +17,8 @@
 //! ```
 
 pub mod assemble;
-pub mod batch;
 pub mod emg;
+pub mod emg_zero_phase;
 pub mod mechanical;
 mod moving_mean;
 pub mod onset_causal;
@@ -36,8 +38,8 @@ use crate::dsp::error::DspError;
 use crate::recording::Recording;
 use crate::results::Results;
 
-/// Frames per block when a stored recording is fed to the causal engine.
-pub const CAUSAL_BLOCK_FRAMES: usize = 8192;
+/// Frames per block when a stored recording is fed to the engine.
+pub const BLOCK_FRAMES: usize = 8192;
 
 /// Analyses a whole recording: zero-phase, or causal exactly as a live run would.
 pub fn analyze(recording: &Recording, filtering: Filtering) -> Result<Results, DspError> {
@@ -51,22 +53,16 @@ pub fn analyze_with(
     threads: Threads,
 ) -> Result<Results, DspError> {
     let plan = Plan::new(&recording.montage, filtering)?;
-    let gaps = recording
-        .acquisition
-        .as_ref()
-        .map(|a| a.gaps.clone())
-        .unwrap_or_default();
-    if filtering == Filtering::ZeroPhase {
-        return batch::analyze_zero_phase(&plan, recording.samples.view(), &gaps, threads);
-    }
     let mut engine = StreamEngine::new(plan)?.on(threads);
-    for gap in gaps {
-        engine.add_gap(gap);
+    if let Some(a) = &recording.acquisition {
+        for gap in &a.gaps {
+            engine.add_gap(*gap);
+        }
     }
     let flat = recording.samples.as_standard_layout();
     let data = flat.as_slice().unwrap_or(&[]);
     let width = recording.samples.ncols().max(1);
-    for block in data.chunks(CAUSAL_BLOCK_FRAMES * width) {
+    for block in data.chunks(BLOCK_FRAMES * width) {
         engine.push(block);
     }
     Ok(engine.finish())

@@ -1,4 +1,4 @@
-//! Moving mean over W samples: trailing (causal, streaming) or centred (whole signal).
+//! Moving mean over W samples: trailing (causal) or centred (zero-phase), both streaming.
 
 /// Trailing mean of the last W samples (fewer at the start), as samples arrive.
 #[derive(Debug, Clone)]
@@ -32,29 +32,69 @@ impl TrailingMean {
     }
 }
 
-/// Centred mean of W samples around each sample: over [i − W/2, i − W/2 + W) cut to the
-/// signal (shorter at both ends).
-pub fn centred_mean(x: &[f64], w: usize) -> Vec<f64> {
-    let n = x.len();
-    let w = w.max(1);
-    let half = w / 2;
-    // Running sum over the current window [lo, hi), moved one sample at a time.
-    let (mut lo, mut hi, mut sum) = (0usize, 0usize, 0.0);
-    (0..n)
-        .map(|i| {
-            let want_lo = i.saturating_sub(half);
-            let want_hi = (i + w - half).min(n);
-            while hi < want_hi {
-                sum += x[hi];
-                hi += 1;
-            }
-            while lo < want_lo {
-                sum -= x[lo];
-                lo += 1;
-            }
-            sum / (hi - lo) as f64
-        })
-        .collect()
+/// Centred mean of W samples around each sample, over [i − W/2, i − W/2 + W) cut to the
+/// signal (shorter at both ends), of a signal that arrives in blocks: each mean is handed
+/// out as soon as its window has come (W − W/2 − 1 samples late), the last ones at the
+/// end. A running sum moves one sample at a time, the same way whatever the blocks, so any
+/// blocks give the same values, bit for bit.
+#[derive(Debug, Clone)]
+pub struct CentredMean {
+    w: usize,
+    half: usize,
+    /// Samples from `lo` on.
+    kept: std::collections::VecDeque<f64>,
+    lo: usize,
+    hi: usize,
+    sum: f64,
+    /// The next mean to hand out, and the samples received.
+    next: usize,
+    received: usize,
+}
+
+impl CentredMean {
+    pub fn new(w: usize) -> CentredMean {
+        let w = w.max(1);
+        CentredMean {
+            w,
+            half: w / 2,
+            kept: std::collections::VecDeque::with_capacity(w + 1),
+            lo: 0,
+            hi: 0,
+            sum: 0.0,
+            next: 0,
+            received: 0,
+        }
+    }
+
+    /// Feeds samples; appends to `out` the means whose window is complete.
+    pub fn push(&mut self, x: &[f64], out: &mut Vec<f64>) {
+        self.kept.extend(x);
+        self.received += x.len();
+        while self.next + self.w - self.half <= self.received {
+            self.step(self.next + self.w - self.half, out);
+        }
+    }
+
+    /// Appends the means of the last samples, whose windows end with the signal.
+    pub fn finish(&mut self, out: &mut Vec<f64>) {
+        while self.next < self.received {
+            self.step((self.next + self.w - self.half).min(self.received), out);
+        }
+    }
+
+    fn step(&mut self, want_hi: usize, out: &mut Vec<f64>) {
+        let want_lo = self.next.saturating_sub(self.half);
+        while self.hi < want_hi {
+            self.sum += self.kept[self.hi - self.lo];
+            self.hi += 1;
+        }
+        while self.lo < want_lo {
+            self.sum -= self.kept.pop_front().unwrap_or(0.0);
+            self.lo += 1;
+        }
+        out.push(self.sum / (self.hi - self.lo) as f64);
+        self.next += 1;
+    }
 }
 
 #[cfg(test)]
@@ -66,9 +106,42 @@ mod tests {
         let mut x = vec![3.0, 3.0, 6.0, 0.0];
         TrailingMean::new(2).process(&mut x);
         assert_eq!(x, vec![3.0, 3.0, 4.5, 3.0]);
-        assert_eq!(
-            centred_mean(&[0.0, 3.0, 6.0, 9.0], 3),
-            vec![1.5, 3.0, 6.0, 7.5]
-        );
+        let mut centred = Vec::new();
+        let mut mean = CentredMean::new(3);
+        mean.push(&[0.0, 3.0, 6.0, 9.0], &mut centred);
+        mean.finish(&mut centred);
+        assert_eq!(centred, vec![1.5, 3.0, 6.0, 7.5]);
+    }
+
+    fn centred(x: &[f64], w: usize, block: usize) -> Vec<f64> {
+        let mut mean = CentredMean::new(w);
+        let mut out = Vec::new();
+        for part in x.chunks(block) {
+            mean.push(part, &mut out);
+        }
+        mean.finish(&mut out);
+        out
+    }
+
+    #[test]
+    fn centred_in_blocks_is_the_same_bit_for_bit() {
+        let x: Vec<f64> = (0..500).map(|i| ((i * 7919) % 101) as f64 * 0.37).collect();
+        for w in [1, 2, 5, 50, 499, 501, 800] {
+            // The whole signal, by the definition.
+            let want: Vec<f64> = (0..x.len())
+                .map(|i| {
+                    let lo = i.saturating_sub(w / 2);
+                    let hi = (i + w - w / 2).min(x.len());
+                    x[lo..hi].iter().sum::<f64>() / (hi - lo) as f64
+                })
+                .collect();
+            let whole = centred(&x, w, x.len());
+            for (a, b) in whole.iter().zip(&want) {
+                assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "w {w}");
+            }
+            for block in [1, 3, 64, 499] {
+                assert_eq!(centred(&x, w, block), whole, "w {w}, block {block}");
+            }
+        }
     }
 }

@@ -68,7 +68,7 @@ impl OnsetOffline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::trace::in_memory;
+    use crate::engine::trace::{in_memory, Precision};
     use crate::features::bonato::BonatoSettings;
     use crate::features::onsets::Transition;
 
@@ -107,7 +107,7 @@ mod tests {
     fn blocks_and_interleaving_change_nothing() {
         let p = plan();
         let x = signal();
-        let mut whole = OnsetOffline::new(&p, &mut || in_memory(0));
+        let mut whole = OnsetOffline::new(&p, &mut || in_memory(0, Precision::Double));
         for m in OnsetMethod::ALL {
             whole.push(&p, m, &x);
         }
@@ -122,7 +122,7 @@ mod tests {
             ]
         );
         for block in [1, 3, 64, 999] {
-            let mut parts = OnsetOffline::new(&p, &mut || in_memory(0));
+            let mut parts = OnsetOffline::new(&p, &mut || in_memory(0, Precision::Double));
             for chunk in x.chunks(block) {
                 for m in OnsetMethod::ALL {
                     parts.push(&p, m, chunk);

@@ -1,6 +1,8 @@
-//! The causal engine: frames in as they arrive, features out as their windows complete.
-//! The live recorder feeds it block by block; `process --causal` feeds it a stored
-//! recording the same way, so both produce the same rows.
+//! The engine: frames in as they arrive, features out as their windows complete. Causal,
+//! the live recorder feeds it block by block and `process --causal` feeds it a stored
+//! recording the same way, so both produce the same rows. Zero-phase (`process`), each
+//! filter's output comes a stretch after its input (see
+//! [`EmgZeroPhase`]), so memory stays bounded by the blocks however long the recording.
 
 use rayon::prelude::*;
 
@@ -13,11 +15,12 @@ use crate::results::{Event, FeatureGroup, Results};
 
 pub use super::assemble::RowCounts;
 use super::assemble::{assemble, feature_groups, Collected};
-use super::emg::EmgCausal;
-use super::mechanical::MechanicalCausal;
+use super::emg::{EmgCausal, EmgOutput};
+use super::emg_zero_phase::EmgZeroPhase;
+use super::mechanical::MechanicalStream;
 use super::pairs::PairCci;
-use super::plan::{ChannelPair, Plan, Threads};
-use super::trace::{in_memory, TraceMaker};
+use super::plan::{ChannelPair, Filtering, Plan, Threads};
+use super::trace::{in_memory, Precision, TraceMaker};
 
 /// Smallest push (in samples, all channels) worth spreading over threads: waking the pool
 /// for a few frames costs more than it saves, and a live recording pushes every
@@ -27,9 +30,69 @@ use super::trace::{in_memory, TraceMaker};
 pub const PARALLEL_MIN_SAMPLES: usize = 16 * 1024;
 
 enum Channel {
-    Emg(Box<EmgCausal>),
-    Mechanical(Box<MechanicalCausal>),
+    Emg(Box<EmgChannel>),
+    Mechanical(Box<MechanicalStream>),
     Ignored,
+}
+
+/// An EMG channel, filtered as the plan says.
+enum EmgChannel {
+    Causal(EmgCausal),
+    ZeroPhase(EmgZeroPhase),
+}
+
+impl EmgChannel {
+    fn output(&self) -> &EmgOutput {
+        match self {
+            EmgChannel::Causal(e) => &e.output,
+            EmgChannel::ZeroPhase(e) => &e.output,
+        }
+    }
+
+    fn output_mut(&mut self) -> &mut EmgOutput {
+        match self {
+            EmgChannel::Causal(e) => &mut e.output,
+            EmgChannel::ZeroPhase(e) => &mut e.output,
+        }
+    }
+
+    fn push(&mut self, plan: &Plan, x: &[f64], envelope: &mut Vec<f64>) {
+        match self {
+            EmgChannel::Causal(e) => e.push(plan, x, envelope),
+            EmgChannel::ZeroPhase(e) => e.push(plan, x, envelope),
+        }
+    }
+
+    fn finish(&mut self, plan: &Plan, envelope: &mut Vec<f64>) {
+        match self {
+            EmgChannel::Causal(e) => e.finish(plan, envelope),
+            EmgChannel::ZeroPhase(e) => e.finish(plan, envelope),
+        }
+    }
+}
+
+/// A pair's envelopes not yet taken: the two channels' filters may hand out their final
+/// samples at different times (zero-phase stretches, a notch on one channel only).
+#[derive(Default)]
+struct Aligned {
+    first: Vec<f64>,
+    second: Vec<f64>,
+}
+
+impl Aligned {
+    /// Feeds `pair` the samples both channels have reached.
+    fn feed(&mut self, pair: &mut PairCci, first: &[f64], second: &[f64]) {
+        if self.first.is_empty() && self.second.is_empty() && first.len() == second.len() {
+            pair.push(first, second);
+            return;
+        }
+        self.first.extend_from_slice(first);
+        self.second.extend_from_slice(second);
+        let n = self.first.len().min(self.second.len());
+        pair.push(&self.first[..n], &self.second[..n]);
+        self.first.drain(..n);
+        self.second.drain(..n);
+    }
 }
 
 /// Streaming analysis of one recording.
@@ -37,6 +100,7 @@ pub struct StreamEngine {
     plan: Plan,
     channels: Vec<Channel>,
     pairs: Vec<PairCci>,
+    aligned: Vec<Aligned>,
     columns: Vec<Vec<f64>>,
     envelopes: Vec<Vec<f64>>,
     frames: usize,
@@ -61,14 +125,15 @@ pub enum KeptRows {
 }
 
 impl StreamEngine {
-    /// An engine for `plan` (which should be causal) at sample 0, force signals kept in
-    /// memory for the force metrics.
+    /// An engine for `plan` at sample 0, the signals needed again at the end (force, and
+    /// the zero-phase onset test signals) kept in memory.
     pub fn new(plan: Plan) -> Result<StreamEngine, DspError> {
         StreamEngine::with_traces(plan, &mut in_memory)
     }
 
-    /// An engine that keeps each force channel's low-passed signal in the trace
-    /// `make_trace` gives for it (see [`ForceTrace`](super::trace::ForceTrace)).
+    /// An engine that keeps each force channel's low-passed signal (and, zero-phase, each
+    /// EMG channel's onset test signals) in the traces `make_trace` gives for it (see
+    /// [`ForceTrace`](super::trace::ForceTrace)).
     pub fn with_traces(
         plan: Plan,
         make_trace: &mut TraceMaker<'_>,
@@ -80,13 +145,18 @@ impl StreamEngine {
             .enumerate()
             .map(|(i, c)| {
                 Ok(match c.kind {
-                    Kind::Emg => Channel::Emg(Box::new(EmgCausal::new(&plan, i)?)),
-                    Kind::Force => Channel::Mechanical(Box::new(MechanicalCausal::new(
+                    Kind::Emg => Channel::Emg(Box::new(match plan.filtering {
+                        Filtering::Causal => EmgChannel::Causal(EmgCausal::new(&plan, i)?),
+                        Filtering::ZeroPhase => {
+                            EmgChannel::ZeroPhase(EmgZeroPhase::new(&plan, i, make_trace)?)
+                        }
+                    })),
+                    Kind::Force => Channel::Mechanical(Box::new(MechanicalStream::new(
                         &plan,
-                        Some(make_trace(i)),
+                        Some(make_trace(i, Precision::Double)),
                     )?)),
                     Kind::Accel => {
-                        Channel::Mechanical(Box::new(MechanicalCausal::new(&plan, None)?))
+                        Channel::Mechanical(Box::new(MechanicalStream::new(&plan, None)?))
                     }
                     Kind::Other => Channel::Ignored,
                 })
@@ -105,6 +175,7 @@ impl StreamEngine {
             .collect();
         let n = plan.montage.channels.len();
         Ok(StreamEngine {
+            aligned: plan.pairs.iter().map(|_| Aligned::default()).collect(),
             plan,
             channels,
             pairs,
@@ -148,15 +219,19 @@ impl StreamEngine {
     pub fn push(&mut self, frames: &[f32]) {
         let n = self.columns.len();
         assert_eq!(frames.len() % n.max(1), 0, "not a whole number of frames");
-        for (c, column) in self.columns.iter_mut().enumerate() {
-            column.clear();
-            column.extend(frames.iter().skip(c).step_by(n).map(|v| f64::from(*v)));
-        }
         self.frames += frames.len() / n.max(1);
         let wide = self.threads == Threads::Pool && frames.len() >= PARALLEL_MIN_SAMPLES;
         let plan = &self.plan;
-        let work = |((channel, column), envelope): ((&mut Channel, &Vec<f64>), &mut Vec<f64>)| {
+        let work = |(c, ((channel, column), envelope)): (
+            usize,
+            ((&mut Channel, &mut Vec<f64>), &mut Vec<f64>),
+        )| {
             envelope.clear();
+            if matches!(channel, Channel::Ignored) {
+                return;
+            }
+            column.clear();
+            column.extend(frames.iter().skip(c).step_by(n).map(|v| f64::from(*v)));
             match channel {
                 Channel::Emg(e) => e.push(plan, column, envelope),
                 Channel::Mechanical(m) => m.push(column),
@@ -166,15 +241,17 @@ impl StreamEngine {
         if wide {
             self.channels
                 .par_iter_mut()
-                .zip(self.columns.par_iter())
+                .zip(self.columns.par_iter_mut())
                 .zip(self.envelopes.par_iter_mut())
+                .enumerate()
                 .with_max_len(1)
                 .for_each(work);
         } else {
             self.channels
                 .iter_mut()
-                .zip(self.columns.iter())
+                .zip(self.columns.iter_mut())
                 .zip(self.envelopes.iter_mut())
+                .enumerate()
                 .for_each(work);
         }
         self.feed_pairs(wide);
@@ -183,17 +260,22 @@ impl StreamEngine {
     /// Feeds the pairs their envelopes; on the pool when `wide` (a large push).
     fn feed_pairs(&mut self, wide: bool) {
         let envelopes = &self.envelopes;
-        let work = |(pair, p): (&mut PairCci, &ChannelPair)| {
-            pair.push(&envelopes[p.first], &envelopes[p.second]);
+        let work = |((pair, aligned), p): ((&mut PairCci, &mut Aligned), &ChannelPair)| {
+            aligned.feed(pair, &envelopes[p.first], &envelopes[p.second]);
         };
         if wide {
             self.pairs
                 .par_iter_mut()
+                .zip(self.aligned.par_iter_mut())
                 .zip(self.plan.pairs.par_iter())
                 .with_max_len(1)
                 .for_each(work);
         } else {
-            self.pairs.iter_mut().zip(&self.plan.pairs).for_each(work);
+            self.pairs
+                .iter_mut()
+                .zip(self.aligned.iter_mut())
+                .zip(&self.plan.pairs)
+                .for_each(work);
         }
     }
 
@@ -213,7 +295,7 @@ impl StreamEngine {
         self.channels
             .iter()
             .map(|c| match c {
-                Channel::Emg(e) => e.output.onsets.by_method.iter().map(Vec::len).sum(),
+                Channel::Emg(e) => e.output().onsets.by_method.iter().map(Vec::len).sum(),
                 _ => 0,
             })
             .sum()
@@ -227,7 +309,7 @@ impl StreamEngine {
             .iter()
             .enumerate()
             .filter_map(move |(i, c)| match c {
-                Channel::Emg(e) => Some((i, e.output.onsets.of(method))),
+                Channel::Emg(e) => Some((i, e.output().onsets.of(method))),
                 _ => None,
             })
     }
@@ -235,11 +317,11 @@ impl StreamEngine {
     /// Rows per feature group so far.
     pub fn row_counts(&self) -> RowCounts {
         let emg = self.channels.iter().find_map(|c| match c {
-            Channel::Emg(e) => Some(&e.output),
+            Channel::Emg(e) => Some(e.output()),
             _ => None,
         });
         let tremor = self.channels.iter().find_map(|c| match c {
-            Channel::Emg(e) => Some(e.output.tremor.rows.len()),
+            Channel::Emg(e) => Some(e.output().tremor.rows.len()),
             Channel::Mechanical(m) => Some(m.tremor.rows.len()),
             Channel::Ignored => None,
         });
@@ -288,10 +370,9 @@ impl StreamEngine {
         for channel in &mut self.channels {
             match channel {
                 Channel::Emg(e) => {
-                    e.output
-                        .windows
-                        .forget_before(rows.activation, rows.fatigue);
-                    e.output.tremor.rows.forget_before(rows.tremor);
+                    let output = e.output_mut();
+                    output.windows.forget_before(rows.activation, rows.fatigue);
+                    output.tremor.rows.forget_before(rows.tremor);
                 }
                 Channel::Mechanical(m) => m.tremor.rows.forget_before(rows.tremor),
                 Channel::Ignored => {}
@@ -314,7 +395,7 @@ impl StreamEngine {
             .tremor_channels
             .iter()
             .filter_map(|&i| match &self.channels[i] {
-                Channel::Emg(e) => Some((i, e.output.tremor.changes.as_slice())),
+                Channel::Emg(e) => Some((i, e.output().tremor.changes.as_slice())),
                 Channel::Mechanical(m) => Some((i, m.tremor.changes.as_slice())),
                 Channel::Ignored => None,
             })
@@ -328,7 +409,7 @@ impl StreamEngine {
         let mut force = Vec::new();
         for (i, c) in self.channels.iter().enumerate() {
             match c {
-                Channel::Emg(e) => emg.push((i, &e.output)),
+                Channel::Emg(e) => emg.push((i, e.output())),
                 Channel::Mechanical(m) if with_force => {
                     if let Some(metrics) = m.metrics(&self.plan) {
                         force.push((i, metrics));
@@ -339,7 +420,7 @@ impl StreamEngine {
         }
         for &i in &self.plan.tremor_channels {
             match &self.channels[i] {
-                Channel::Emg(e) => tremor.push((i, &e.output.tremor)),
+                Channel::Emg(e) => tremor.push((i, &e.output().tremor)),
                 Channel::Mechanical(m) => tremor.push((i, &m.tremor)),
                 Channel::Ignored => {}
             }
@@ -358,13 +439,28 @@ impl StreamEngine {
     /// Processes what is still held back and returns the results of the whole recording.
     pub fn finish(mut self) -> Results {
         let plan = &self.plan;
-        for (channel, envelope) in self.channels.iter_mut().zip(self.envelopes.iter_mut()) {
+        let work = |(channel, envelope): (&mut Channel, &mut Vec<f64>)| {
             envelope.clear();
-            if let Channel::Emg(e) = channel {
-                e.finish(plan, envelope);
+            match channel {
+                Channel::Emg(e) => e.finish(plan, envelope),
+                Channel::Mechanical(m) => m.finish(),
+                Channel::Ignored => {}
             }
+        };
+        let wide = self.threads == Threads::Pool;
+        if wide {
+            self.channels
+                .par_iter_mut()
+                .zip(self.envelopes.par_iter_mut())
+                .with_max_len(1)
+                .for_each(work);
+        } else {
+            self.channels
+                .iter_mut()
+                .zip(self.envelopes.iter_mut())
+                .for_each(work);
         }
-        self.feed_pairs(self.threads == Threads::Pool);
+        self.feed_pairs(wide);
         self.results()
     }
 }

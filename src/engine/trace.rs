@@ -1,7 +1,9 @@
-//! Where a streaming force channel keeps its low-passed samples between the two passes of
-//! the force metrics (the onsets need the baseline and peak of the whole signal, known
-//! only at its end). In memory by default; a live recorder gives one on disk, so its
-//! memory stays flat however long it records.
+//! Where a streaming channel keeps a signal between the two passes that need the whole of
+//! it: a force channel's low-passed samples (the force onsets need the baseline and peak
+//! of the whole signal, known only at its end), and in zero-phase runs an EMG channel's
+//! onset test signals (their baseline is the rest of the whole recording). In memory by
+//! default; a live recorder and `process` give traces on disk, so their memory stays flat
+//! however long the recording.
 
 use std::io;
 
@@ -27,10 +29,43 @@ impl ForceTrace for Vec<f64> {
     }
 }
 
-/// Makes the trace of each force channel (its montage index).
-pub type TraceMaker<'a> = dyn FnMut(usize) -> Box<dyn ForceTrace> + 'a;
+/// Samples kept as f32 (half the room), handed back as f64.
+impl ForceTrace for Vec<f32> {
+    fn append(&mut self, x: &[f64]) -> io::Result<()> {
+        self.extend(x.iter().map(|v| *v as f32));
+        Ok(())
+    }
+
+    fn replay(&self, each: &mut dyn FnMut(&[f64])) -> io::Result<()> {
+        let mut block = Vec::with_capacity(REPLAY_BLOCK);
+        for part in self.chunks(REPLAY_BLOCK) {
+            block.clear();
+            block.extend(part.iter().map(|v| f64::from(*v)));
+            each(&block);
+        }
+        Ok(())
+    }
+}
+
+/// Samples handed to `replay`'s closure at a time from a trace that converts them.
+pub const REPLAY_BLOCK: usize = 4096;
+
+/// How precisely a trace keeps its samples: force metrics need every digit (RFD and
+/// steadiness are computed from the samples); an onset test signal is only compared with
+/// a threshold, where f32's 7 digits are more than the signal's own precision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    Double,
+    Single,
+}
+
+/// Makes the trace of each channel (its montage index) at the precision it needs.
+pub type TraceMaker<'a> = dyn FnMut(usize, Precision) -> Box<dyn ForceTrace> + 'a;
 
 /// Traces in memory.
-pub fn in_memory(_channel: usize) -> Box<dyn ForceTrace> {
-    Box::new(Vec::new())
+pub fn in_memory(_channel: usize, precision: Precision) -> Box<dyn ForceTrace> {
+    match precision {
+        Precision::Double => Box::new(Vec::<f64>::new()),
+        Precision::Single => Box::new(Vec::<f32>::new()),
+    }
 }

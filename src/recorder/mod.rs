@@ -39,7 +39,6 @@ pub mod report;
 pub mod session;
 pub mod sink;
 pub mod source;
-pub mod spill;
 pub mod stop;
 pub mod update;
 
@@ -55,7 +54,7 @@ pub use stop::{Control, Stop};
 pub use update::{AlarmNotice, RawRows, Started, Status, Update};
 
 use crate::dsp::DspError;
-use crate::engine::trace::in_memory;
+use crate::store::spill;
 use crate::engine::{Filtering, Plan, StreamEngine};
 use crate::ingest::acquire::{ReaderEnd, SharedStats};
 use crate::recording::{Acquisition, Metadata};
@@ -161,23 +160,8 @@ impl Recording {
             .iter()
             .map(|c| c.name.clone())
             .collect();
-        let engine = StreamEngine::with_traces(
-            plan,
-            &mut |channel| match spill::DiskTrace::create(&dir, &names[channel], problems.clone()) {
-                Ok(trace) => Box::new(trace),
-                Err(e) => {
-                    problems
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .push(format!(
-                            "no file for the force signal of {} in {} ({e}): it is kept in memory",
-                            names[channel],
-                            dir.display()
-                        ));
-                    in_memory(channel)
-                }
-            },
-        )?;
+        let engine =
+            StreamEngine::with_traces(plan, &mut spill::disk_traces(&dir, &names, &problems))?;
         let limit = settings
             .duration_s
             .map(|d| (d * fs).round().max(1.0) as u64);

@@ -64,12 +64,14 @@ pub(crate) fn compress_chunk(
     encoder.finish().unwrap_or_default()
 }
 
-/// Writes `data` into `ds`, a dataset of the same shape created with chunks of
-/// `chunk_rows` full rows and the filters shuffle then deflate (in that order).
+/// Writes `data` into `ds` from row `first_row` (a multiple of `chunk_rows`) on; `ds` was
+/// created with chunks of `chunk_rows` full rows and the filters shuffle then deflate (in
+/// that order).
 pub fn write_shuffled_deflated(
     ds: &Dataset,
     path: &Path,
     data: ArrayView2<f32>,
+    first_row: usize,
     chunk_rows: usize,
     level: u8,
 ) -> Result<(), StoreError> {
@@ -82,7 +84,7 @@ pub fn write_shuffled_deflated(
             .map(|i| compress_chunk(data, i * chunk_rows, chunk_rows, level))
             .collect();
         for (i, bytes) in (start..end).zip(&compressed) {
-            write_chunk(ds, path, i * chunk_rows, bytes)?;
+            write_chunk(ds, path, first_row + i * chunk_rows, bytes)?;
         }
         start = end;
     }
@@ -216,28 +218,41 @@ pub fn copy_chunks(
 /// then unshuffle) in parallel; `None` when it is stored otherwise or a chunk does not
 /// decode, so the caller reads it the ordinary way.
 pub fn read_parallel(src: &Dataset) -> Option<ndarray::Array2<f32>> {
-    use std::io::Read as _;
     let (rows, cols) = match src.shape().as_slice() {
         [r, c] => (*r, *c),
         _ => return None,
     };
     let layout = copyable(src, rows, cols)?;
+    let mut out = ndarray::Array2::<f32>::zeros((rows, cols));
+    decode_chunks(src, &layout, 0, out.as_slice_mut()?)?;
+    Some(out)
+}
+
+/// Decodes the chunks of `src` (stored as `layout` says) from chunk `first` on into `out`,
+/// which holds their rows, full width, in row order (the last may be cut at the end of the
+/// data); `None` when a chunk is missing, stored otherwise, or does not decode.
+pub fn decode_chunks(
+    src: &Dataset,
+    layout: &CopyableChunks,
+    first: usize,
+    out: &mut [f32],
+) -> Option<()> {
+    use std::io::Read as _;
+    let cols = src.shape().get(1).copied()?;
     // Reading stored bytes is quick and serial (the library is locked); decoding is the
     // work, and it runs on every core, a batch of chunks at a time to bound memory.
     let chunk_len = layout.chunk_rows * cols;
-    let mut out = ndarray::Array2::<f32>::zeros((rows, cols));
-    let flat = out.as_slice_mut()?;
-    let mut pieces = flat.chunks_mut(chunk_len);
-    for (b, batch) in layout.chunks.chunks(BATCH).enumerate() {
-        let mut stored: Vec<(Vec<u8>, &mut [f32])> = Vec::with_capacity(batch.len());
-        for (j, info) in batch.iter().enumerate() {
+    for (b, batch) in out.chunks_mut(chunk_len * BATCH).enumerate() {
+        let mut stored: Vec<(Vec<u8>, &mut [f32])> = Vec::with_capacity(BATCH);
+        for (j, piece) in batch.chunks_mut(chunk_len).enumerate() {
+            let index = first + b * BATCH + j;
+            let info = layout.chunks.get(index)?;
             let (buffer, mask) = read_stored(src, info)?;
             // Chunks are listed in row order; anything else is read the ordinary way.
-            let expected_row = (b * BATCH + j) * layout.chunk_rows;
-            if mask != 0 || info.offset[0] as usize != expected_row {
+            if mask != 0 || info.offset[0] as usize != index * layout.chunk_rows {
                 return None;
             }
-            stored.push((buffer, pieces.next()?));
+            stored.push((buffer, piece));
         }
         let ok = stored.into_par_iter().all(|(bytes, piece)| {
             let mut shuffled = Vec::with_capacity(chunk_len * 4);
@@ -264,7 +279,7 @@ pub fn read_parallel(src: &Dataset) -> Option<ndarray::Array2<f32>> {
             return None;
         }
     }
-    Some(out)
+    Some(())
 }
 
 #[cfg(test)]

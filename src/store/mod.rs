@@ -7,6 +7,7 @@
 
 mod atomic;
 mod attrs;
+pub mod blocks;
 mod chunks;
 pub mod csv;
 mod csv_writer;
@@ -15,12 +16,14 @@ pub mod layout;
 pub mod live;
 pub mod opensignals;
 pub mod reader;
+pub mod spill;
 mod summary_reader;
 pub mod timestamp;
 pub mod writer;
 
 pub use csv_writer::write_csv;
 pub use error::StoreError;
-pub use reader::{read_file, StoredFile};
+pub use blocks::SampleBlocks;
+pub use reader::{read_file, read_header, StoredFile};
 pub use summary_reader::{read_summary, SummaryFile};
-pub use writer::{write_file, WriteOptions};
+pub use writer::{write_file, write_file_from_blocks, WriteOptions};

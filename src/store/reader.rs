@@ -11,6 +11,7 @@ use hdf5::{Dataset, File, Group};
 use ndarray::{Array2, Ix1};
 
 use super::attrs::{get_f64, get_f64s, get_text, get_text_dataset, get_texts, get_values};
+use super::blocks::SampleBlocks;
 use super::error::{Context, StoreError};
 use super::layout::{
     EVENTS, FEATURES, FORMAT, GAPS, RAW, SAMPLES, SUMMARY, TIMING, TRUTH, VERSION,
@@ -117,6 +118,14 @@ fn invalid(path: &Path, object: &str, problem: impl Into<String>) -> StoreError 
 
 /// Reads the whole file.
 pub fn read_file(path: &Path) -> Result<StoredFile, StoreError> {
+    let (mut stored, samples) = read_header(path)?;
+    stored.recording.samples = samples.read_all()?;
+    Ok(stored)
+}
+
+/// Reads everything but the samples: the recording comes with no rows, and its samples
+/// are read from the [`SampleBlocks`] as they are wanted.
+pub fn read_header(path: &Path) -> Result<(StoredFile, SampleBlocks), StoreError> {
     let (file, opened_swmr) = open(path)?;
     check_format(&file, path)?;
     if !file.link_exists(RAW) || !file.group(RAW).at(path, "/raw")?.link_exists(SAMPLES) {
@@ -139,8 +148,8 @@ pub fn read_file(path: &Path) -> Result<StoredFile, StoreError> {
             format!("{rate} is not a positive rate"),
         ));
     }
-    let samples = read_samples(&samples_ds, path)?;
-    let montage = read_montage(&file, &samples_ds, path, rate, samples.ncols())?;
+    let samples = SampleBlocks::new(file.clone(), samples_ds.clone(), path)?;
+    let montage = read_montage(&file, &samples_ds, path, rate, samples.channels())?;
     let source = get_text(&file, path, "source")?.unwrap_or_else(|| path.display().to_string());
     let acquisition = read_acquisition(&raw, path)?;
     let results = read_results(&file, path)?;
@@ -151,11 +160,11 @@ pub fn read_file(path: &Path) -> Result<StoredFile, StoreError> {
     };
     let source_rates_hz = get_f64s(&samples_ds, path, "source_rates_hz")?;
     if let Some(rates) = &source_rates_hz {
-        if rates.len() != samples.ncols() {
+        if rates.len() != samples.channels() {
             return Err(invalid(
                 path,
                 "/raw/samples attribute source_rates_hz",
-                format!("{} rates for {} channels", rates.len(), samples.ncols()),
+                format!("{} rates for {} channels", rates.len(), samples.channels()),
             ));
         }
     }
@@ -172,10 +181,10 @@ pub fn read_file(path: &Path) -> Result<StoredFile, StoreError> {
             .cloned()
             .collect(),
     };
-    Ok(StoredFile {
+    let stored = StoredFile {
         recording: Recording {
             montage,
-            samples,
+            samples: Array2::zeros((0, samples.channels())),
             source,
             acquisition,
             truth,
@@ -185,29 +194,8 @@ pub fn read_file(path: &Path) -> Result<StoredFile, StoreError> {
         software: get_text(&file, path, "software")?,
         created_utc: get_text(&file, path, "created_utc")?,
         opened_swmr,
-    })
-}
-
-fn read_samples(ds: &Dataset, path: &Path) -> Result<Array2<f32>, StoreError> {
-    let object = "/raw/samples";
-    if let Some(samples) = super::chunks::read_parallel(ds) {
-        return Ok(samples);
-    }
-    match ds.ndim() {
-        2 => ds.read_2d::<f32>().at(path, object),
-        1 => {
-            let column = ds.read_1d::<f32>().at(path, object)?;
-            let n = column.len();
-            column
-                .into_shape_with_order((n, 1))
-                .map_err(|e| invalid(path, object, e.to_string()))
-        }
-        d => Err(invalid(
-            path,
-            object,
-            format!("has {d} dimensions, expected 2 (samples × channels)"),
-        )),
-    }
+    };
+    Ok((stored, samples))
 }
 
 /// The montage stored in the root attribute, or one rebuilt from the column attributes

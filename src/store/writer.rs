@@ -7,6 +7,7 @@ use hdf5::{File, Group};
 use ndarray::Array2;
 
 use super::atomic::AtomicPath;
+use super::blocks::SampleBlocks;
 use super::attrs::{
     put_f64, put_f64_dataset, put_i64, put_text, put_text_dataset, put_texts, put_value,
 };
@@ -44,10 +45,41 @@ impl Default for WriteOptions {
     }
 }
 
+/// Where the samples written come from.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    /// The recording's own.
+    Memory,
+    /// A stored file's, read a block at a time (the recording holds none).
+    Blocks(&'a SampleBlocks),
+}
+
 /// Writes `recording` (and `results`, when given) to `path`, atomically.
 pub fn write_file(
     path: &Path,
     recording: &Recording,
+    results: Option<&Results>,
+    options: &WriteOptions,
+) -> Result<(), StoreError> {
+    write_from(path, recording, Source::Memory, results, options)
+}
+
+/// Writes a recording whose samples are `samples` (the `recording` itself holds no rows),
+/// in memory bounded by a few chunks whatever its length.
+pub fn write_file_from_blocks(
+    path: &Path,
+    recording: &Recording,
+    samples: &SampleBlocks,
+    results: Option<&Results>,
+    options: &WriteOptions,
+) -> Result<(), StoreError> {
+    write_from(path, recording, Source::Blocks(samples), results, options)
+}
+
+fn write_from(
+    path: &Path,
+    recording: &Recording,
+    source: Source,
     results: Option<&Results>,
     options: &WriteOptions,
 ) -> Result<(), StoreError> {
@@ -57,7 +89,7 @@ pub fn write_file(
         write_root(&file, path, &recording.montage, &recording.source)?;
         write_metadata(&file, path, &recording.metadata)?;
         let raw = file.create_group(RAW).at(path, "/raw")?;
-        write_samples(&raw, path, recording, options)?;
+        write_samples(&raw, path, recording, source, options)?;
         if let Some(acquisition) = &recording.acquisition {
             write_acquisition(&raw, path, acquisition, true)?;
         }
@@ -128,13 +160,20 @@ pub(crate) fn describe_samples(
     put_texts(ds, path, "kinds", &kinds)
 }
 
+/// Rows compressed at a time when the samples are read in blocks.
+const BLOCK_CHUNKS: usize = 64;
+
 fn write_samples(
     raw: &Group,
     path: &Path,
     recording: &Recording,
+    source: Source,
     options: &WriteOptions,
 ) -> Result<(), StoreError> {
-    let (rows, channels) = recording.samples.dim();
+    let (rows, channels) = match source {
+        Source::Memory => recording.samples.dim(),
+        Source::Blocks(b) => (b.rows(), b.channels()),
+    };
     let describe = |ds: &hdf5::Dataset| -> Result<(), StoreError> {
         describe_samples(ds, path, &recording.montage)?;
         match &recording.metadata.source_rates_hz {
@@ -161,13 +200,26 @@ fn write_samples(
         builder = builder.shuffle().deflate(options.deflate_level);
     }
     let ds = builder.create(SAMPLES).at(path, "/raw/samples")?;
-    if rows > 0 && channels > 0 {
+    if rows == 0 || channels == 0 {
+        return describe(&ds);
+    }
+    let write = |first: usize, data: ndarray::ArrayView2<f32>| -> Result<(), StoreError> {
         if options.deflate_level > 0 {
-            let data = recording.samples.view();
-            write_shuffled_deflated(&ds, path, data, chunk_rows, options.deflate_level)?;
+            let level = options.deflate_level;
+            write_shuffled_deflated(&ds, path, data, first, chunk_rows, level)
         } else {
-            ds.write(recording.samples.view())
-                .at(path, "/raw/samples")?;
+            let end = first + data.nrows();
+            ds.write_slice(data, ndarray::s![first..end, ..])
+                .at(path, "/raw/samples")
+        }
+    };
+    match source {
+        Source::Memory => write(0, recording.samples.view())?,
+        Source::Blocks(blocks) => {
+            let step = chunk_rows * BLOCK_CHUNKS;
+            for first in (0..rows).step_by(step) {
+                write(first, blocks.read(first, first + step)?.view())?;
+            }
         }
     }
     describe(&ds)

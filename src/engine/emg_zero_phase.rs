@@ -1,0 +1,209 @@
+//! Zero-phase processing of one EMG channel whose samples come in blocks, in memory
+//! bounded by the blocks however long the recording: every filter runs forward and
+//! backward by overlapping stretches ([`ZeroPhaseStream`]), the windowed features take y
+//! as it becomes final, and the onset test signals wait in traces for the baseline of the
+//! whole recording ([`OnsetOffline`]). The result equals filtering the whole channel at
+//! once to within 1e-12 of the signal's scale (a single block is the whole signal
+//! exactly).
+
+use crate::dsp::error::DspError;
+use crate::dsp::filtfilt_stream::ZeroPhaseStream;
+use crate::dsp::sos::Section;
+use crate::dsp::tkeo::TkeoBlocks;
+use crate::montage::OnsetMethod;
+
+use super::emg::{envelope_scale, EmgOutput, EmgWindows, TremorPart};
+use super::moving_mean::CentredMean;
+use super::onset_detectors::Onsets;
+use super::onset_offline::OnsetOffline;
+use super::plan::{Plan, AUTO_NOTCH_S};
+use super::trace::{ForceTrace, Precision, TraceMaker};
+
+/// Frames each filter hands on at a time, at least (a stretch is also at least 16 times
+/// the filter's overlap).
+pub const MIN_STRETCH_FRAMES: usize = 16 * 1024;
+
+fn stream(sections: &[Section]) -> Result<ZeroPhaseStream, DspError> {
+    ZeroPhaseStream::economical(sections, 1, MIN_STRETCH_FRAMES)
+}
+
+/// The chain from |y| (or |ψ|) to an onset test signal: 50 Hz low-pass, 25 ms mean.
+struct TestSignal {
+    lowpass: Option<ZeroPhaseStream>,
+    mean: CentredMean,
+    method: OnsetMethod,
+    lowpassed: Vec<f64>,
+    out: Vec<f64>,
+}
+
+impl TestSignal {
+    fn new(plan: &Plan, method: OnsetMethod) -> Result<TestSignal, DspError> {
+        Ok(TestSignal {
+            lowpass: plan.onset.lowpass.as_deref().map(stream).transpose()?,
+            mean: CentredMean::new(plan.onset.mean_window),
+            method,
+            lowpassed: Vec::new(),
+            out: Vec::new(),
+        })
+    }
+
+    /// Feeds the next samples (the last ones when `last`) into `onsets`.
+    fn push(&mut self, plan: &Plan, x: &[f64], last: bool, onsets: &mut OnsetOffline) {
+        self.out.clear();
+        match &mut self.lowpass {
+            Some(lp) => {
+                self.lowpassed.clear();
+                lp.push(x, &mut self.lowpassed);
+                if last {
+                    lp.finish(&mut self.lowpassed);
+                }
+                self.mean.push(&self.lowpassed, &mut self.out);
+            }
+            None => self.mean.push(x, &mut self.out),
+        }
+        if last {
+            self.mean.finish(&mut self.out);
+        }
+        onsets.push(&plan.onset, self.method, &self.out);
+    }
+}
+
+/// One EMG channel, zero-phase, block by block.
+pub struct EmgZeroPhase {
+    channel: usize,
+    /// Raw samples held back until the notch decision (the first [`AUTO_NOTCH_S`]).
+    undecided: Option<Vec<f64>>,
+    notch: Option<ZeroPhaseStream>,
+    bandpass: ZeroPhaseStream,
+    envelope: ZeroPhaseStream,
+    tkeo: TkeoBlocks,
+    tests: [TestSignal; 2],
+    onsets: OnsetOffline,
+    pub output: EmgOutput,
+    /// Reused blocks: notched x, y, |y|, |ψ|.
+    notched: Vec<f64>,
+    y: Vec<f64>,
+    rectified: Vec<f64>,
+    psi: Vec<f64>,
+}
+
+impl EmgZeroPhase {
+    /// Channel `channel` of `plan`, its onset test signals kept in traces `make_trace`
+    /// gives.
+    pub fn new(
+        plan: &Plan,
+        channel: usize,
+        make_trace: &mut TraceMaker<'_>,
+    ) -> Result<EmgZeroPhase, DspError> {
+        let mut trace = || -> Box<dyn ForceTrace> { make_trace(channel, Precision::Single) };
+        Ok(EmgZeroPhase {
+            channel,
+            undecided: Some(Vec::new()),
+            notch: None,
+            bandpass: stream(&plan.bandpass)?,
+            envelope: stream(&plan.envelope)?,
+            tkeo: TkeoBlocks::default(),
+            tests: [
+                TestSignal::new(plan, OnsetMethod::HodgesBui)?,
+                TestSignal::new(plan, OnsetMethod::Tkeo)?,
+            ],
+            onsets: OnsetOffline::new(&plan.onset, &mut trace),
+            output: EmgOutput {
+                windows: EmgWindows::new(plan, channel)?,
+                tremor: TremorPart::new(plan)?,
+                onsets: Onsets::default(),
+                notched: false,
+            },
+            notched: Vec::new(),
+            y: Vec::new(),
+            rectified: Vec::new(),
+            psi: Vec::new(),
+        })
+    }
+
+    /// Feeds raw samples; appends the envelope of the samples now final to `envelope`.
+    pub fn push(&mut self, plan: &Plan, x: &[f64], envelope: &mut Vec<f64>) {
+        let Some(held) = &mut self.undecided else {
+            self.filter(plan, x, false, envelope);
+            return;
+        };
+        held.extend_from_slice(x);
+        let needed = (AUTO_NOTCH_S * plan.sample_rate_hz).round() as usize;
+        if held.len() >= needed {
+            let held = self.decide(plan, needed);
+            self.filter(plan, &held, false, envelope);
+        }
+    }
+
+    /// Filters what is left as the end of the channel and finds its onsets.
+    pub fn finish(&mut self, plan: &Plan, envelope: &mut Vec<f64>) {
+        let held = match &self.undecided {
+            Some(held) => self.decide(plan, held.len()),
+            None => Vec::new(),
+        };
+        self.filter(plan, &held, true, envelope);
+        self.output.onsets = self.onsets.finish(&plan.onset);
+    }
+
+    /// Decides on the notch from the first `first` held samples; returns the held ones.
+    fn decide(&mut self, plan: &Plan, first: usize) -> Vec<f64> {
+        let held = self.undecided.take().unwrap_or_default();
+        if plan.notch_wanted(&held[..first.min(held.len())]) {
+            // The notch's section was validated when the plan was made.
+            self.notch = plan.notch.and_then(|section| stream(&[section]).ok());
+            self.output.notched = self.notch.is_some();
+        }
+        held
+    }
+
+    fn filter(&mut self, plan: &Plan, x: &[f64], last: bool, envelope: &mut Vec<f64>) {
+        self.y.clear();
+        match &mut self.notch {
+            Some(notch) => {
+                self.notched.clear();
+                notch.push(x, &mut self.notched);
+                if last {
+                    notch.finish(&mut self.notched);
+                }
+                self.bandpass.push(&self.notched, &mut self.y);
+            }
+            None => self.bandpass.push(x, &mut self.y),
+        }
+        if last {
+            self.bandpass.finish(&mut self.y);
+        }
+        self.features(plan, last, envelope);
+    }
+
+    /// Everything computed from the final samples of y now in `self.y`.
+    fn features(&mut self, plan: &Plan, last: bool, envelope: &mut Vec<f64>) {
+        let y = &self.y;
+        self.output.windows.push(y);
+        self.psi.clear();
+        self.tkeo.push(y, &mut self.psi);
+        if last {
+            self.tkeo.finish(&mut self.psi);
+        }
+        for v in &mut self.psi {
+            *v = v.abs();
+        }
+        self.rectified.clear();
+        self.rectified.extend(y.iter().map(|v| v.abs()));
+        let r = &self.rectified;
+        self.output.tremor.push(r);
+        self.onsets.push(&plan.onset, OnsetMethod::Bonato, r);
+
+        let start = envelope.len();
+        self.envelope.push(r, envelope);
+        if last {
+            self.envelope.finish(envelope);
+        }
+        let scale = envelope_scale(plan, self.channel);
+        for v in &mut envelope[start..] {
+            *v = v.max(0.0) * scale;
+        }
+        let [abs, psi] = &mut self.tests;
+        abs.push(plan, r, last, &mut self.onsets);
+        psi.push(plan, &self.psi, last, &mut self.onsets);
+    }
+}

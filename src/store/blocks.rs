@@ -1,0 +1,112 @@
+//! `/raw/samples` read a block of rows at a time, so a recording longer than memory can be
+//! analysed: the chunks a block covers are decoded in parallel when they are stored the
+//! way this software writes them (see [`super::chunks`]), else the library reads the
+//! rows itself.
+
+use std::path::{Path, PathBuf};
+
+use hdf5::{Dataset, File};
+use ndarray::{s, Array2};
+
+use super::chunks::{copyable, decode_chunks, read_parallel, CopyableChunks};
+use super::error::{Context, StoreError};
+
+const OBJECT: &str = "/raw/samples";
+
+/// The samples of a stored recording, read on demand.
+pub struct SampleBlocks {
+    /// Kept open for as long as the samples are read.
+    _file: File,
+    ds: Dataset,
+    path: PathBuf,
+    rows: usize,
+    channels: usize,
+    layout: Option<CopyableChunks>,
+}
+
+impl SampleBlocks {
+    /// The samples of `ds`, a dataset of `file` at `path`: samples × channels, or one
+    /// channel.
+    pub fn new(file: File, ds: Dataset, path: &Path) -> Result<SampleBlocks, StoreError> {
+        let (rows, channels) = match ds.shape().as_slice() {
+            [r, c] => (*r, *c),
+            [r] => (*r, 1),
+            _ => {
+                return Err(StoreError::Invalid {
+                    path: path.to_path_buf(),
+                    object: OBJECT.to_string(),
+                    problem: format!(
+                        "has {} dimensions, expected 2 (samples × channels)",
+                        ds.ndim()
+                    ),
+                })
+            }
+        };
+        let layout = (ds.ndim() == 2)
+            .then(|| copyable(&ds, rows, channels))
+            .flatten();
+        Ok(SampleBlocks {
+            _file: file,
+            ds,
+            path: path.to_path_buf(),
+            rows,
+            channels,
+            layout,
+        })
+    }
+
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    pub fn channels(&self) -> usize {
+        self.channels
+    }
+
+    /// Rows per stored chunk when the chunks are decoded here: reading blocks of a
+    /// multiple of it decodes every chunk once.
+    pub fn chunk_rows(&self) -> Option<usize> {
+        self.layout.as_ref().map(|l| l.chunk_rows)
+    }
+
+    /// Every sample.
+    pub fn read_all(&self) -> Result<Array2<f32>, StoreError> {
+        if self.layout.is_some() {
+            if let Some(samples) = read_parallel(&self.ds) {
+                return Ok(samples);
+            }
+        }
+        self.read(0, self.rows)
+    }
+
+    /// Rows `start..end` (cut to the recording).
+    pub fn read(&self, start: usize, end: usize) -> Result<Array2<f32>, StoreError> {
+        let end = end.min(self.rows);
+        let start = start.min(end);
+        let mut out = Array2::<f32>::zeros((end - start, self.channels));
+        if let Some(layout) = &self.layout {
+            let aligned = start % layout.chunk_rows == 0
+                && (end % layout.chunk_rows == 0 || end == self.rows);
+            if aligned {
+                if let Some(flat) = out.as_slice_mut() {
+                    if decode_chunks(&self.ds, layout, start / layout.chunk_rows, flat).is_some()
+                    {
+                        return Ok(out);
+                    }
+                }
+            }
+        }
+        if start == end {
+            return Ok(out);
+        }
+        if self.ds.ndim() == 1 {
+            let column: ndarray::Array1<f32> =
+                self.ds.read_slice_1d(s![start..end]).at(&self.path, OBJECT)?;
+            out.column_mut(0).assign(&column);
+            return Ok(out);
+        }
+        self.ds
+            .read_slice_2d(s![start..end, ..])
+            .at(&self.path, OBJECT)
+    }
+}
