@@ -15,7 +15,7 @@ use crate::montage::guess::Guess;
 use crate::montage::Montage;
 use crate::recording::Recording;
 use crate::store::csv::read_csv;
-use crate::store::read_file;
+use crate::store::{read_file, read_header, SampleBlocks};
 
 /// The montage given with `--montage`, with the name its errors use.
 #[derive(Debug, Clone)]
@@ -38,6 +38,23 @@ pub struct Input {
     pub untouched_hdf5: bool,
     /// Things ignored or replaced along the way, one sentence each, naming the file.
     pub warnings: Vec<String>,
+}
+
+/// A myobalance HDF5 input read with its own montage (no `--montage`): everything but its
+/// samples, which are read from the [`SampleBlocks`] as they are wanted; `None` for any
+/// other input (read it with [`load`]).
+pub fn open_stored(
+    path: &Path,
+    montage: Option<&MontageArg>,
+) -> anyhow::Result<Option<(Recording, SampleBlocks)>> {
+    if montage.is_some() || !matches!(detect(path)?, Detected::Hdf5) {
+        return Ok(None);
+    }
+    if crate::store::opensignals::is_opensignals(path)? {
+        return Ok(None);
+    }
+    let (stored, samples) = read_header(path)?;
+    Ok(Some((stored.recording, samples)))
 }
 
 /// Reads `path` with `montage` (when given) at `rate_hz` (`--rate`, for inputs that do not

@@ -6,6 +6,12 @@
 //! `--montage`, an input that carries no montage gets one guessed from its labels and
 //! units, said in one line.
 //!
+//! A myobalance HDF5 input read with its own montage is read a block at a time when its
+//! samples are large (`--read auto`: see [`reads_whole`]), so memory stays bounded however
+//! long the recording; the line that reports each input says how it was read. The
+//! analysis is the same either way (the engine always runs block by block; the signals it
+//! needs again at the end wait in unnamed files in `$TMPDIR`).
+//!
 //! Inputs run in parallel on a pool of `--jobs` threads (the engine's channels share it).
 //! An input that fails is reported and listed at the end while the others go on; the exit
 //! code is then 1. Bad usage or a bad `--montage` stops everything before it starts
@@ -25,6 +31,7 @@ use anyhow::Context as _;
 use clap::{ArgGroup, Args};
 use rayon::prelude::*;
 
+use super::input::open_stored;
 use super::input::{guess_line, load, MontageArg};
 use super::outputs::{output_paths, Destination};
 use super::progress::Progress;
@@ -32,9 +39,34 @@ use super::{Outcome, UsageError};
 use crate::cluster::inputs::read_list;
 use crate::cluster::shard::{sorted, Shard};
 use crate::cluster::skip::is_complete;
-use crate::engine::{analyze, Filtering};
+use crate::engine::{Filtering, Plan, StreamEngine, BLOCK_FRAMES};
 use crate::montage::Montage;
-use crate::store::{write_file, WriteOptions};
+use crate::recording::Recording;
+use crate::results::Results;
+use crate::store::spill::{disk_traces, Problems};
+use crate::store::{write_file, write_file_from_blocks, SampleBlocks, WriteOptions};
+
+/// How a myobalance HDF5 input's samples are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Reading {
+    /// Whole when they fit comfortably (see `reads_whole`), else in blocks.
+    Auto,
+    /// All at once, into memory.
+    Whole,
+    /// A block at a time: memory bounded whatever the recording's length.
+    Blocks,
+}
+
+/// `--read auto` reads an input whole when its samples (as f32) take at most this much.
+pub const WHOLE_LIMIT_BYTES: u64 = 256 << 20;
+
+/// Whether `--read auto` reads samples of `bytes` whole.
+pub fn reads_whole(bytes: u64) -> bool {
+    bytes <= WHOLE_LIMIT_BYTES
+}
+
+/// Rows read at a time in blocks (a whole number of the writer's chunks).
+const READ_ROWS: usize = 16 * BLOCK_FRAMES;
 
 /// Options of `myobalance process`.
 #[derive(Debug, Args)]
@@ -88,6 +120,11 @@ pub struct ProcessArgs {
     /// Worker threads shared by inputs and channels (default: the number of cores).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// How a myobalance HDF5 input's samples are read: whole (into memory), in blocks
+    /// (memory bounded whatever the length, results the same), or auto: in blocks when
+    /// they take more than 256 MB as f32 (2 h of 8 channels at 2 kHz).
+    #[arg(long, value_enum, default_value_t = Reading::Auto)]
+    pub read: Reading,
 }
 
 /// `process`'s flags, checked.
@@ -115,6 +152,8 @@ pub struct ProcessSettings {
     /// `--subject` and `--session`.
     pub subject: Option<String>,
     pub session: Option<String>,
+    /// `--read`.
+    pub reading: Reading,
 }
 
 impl ProcessArgs {
@@ -202,6 +241,7 @@ impl ProcessArgs {
             stream: self.stream.clone(),
             subject: self.subject.clone(),
             session: self.session.clone(),
+            reading: self.read,
         })
     }
 }
@@ -247,15 +287,15 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<Outcome> {
                 let t = Instant::now();
                 let outcome = guarded(input, || process_one(input, output, &settings, &progress));
                 progress.done(&match &outcome {
-                    Ok(()) => format!(
-                        "{} → {} ({:.2} s)",
+                    Ok(read) => format!(
+                        "{} → {} ({:.2} s, {read})",
                         input.display(),
                         output.display(),
                         t.elapsed().as_secs_f64()
                     ),
                     Err(e) => format!("FAILED {}", naming(input, e)),
                 });
-                outcome
+                outcome.map(|_| ())
             })
             .collect()
     });
@@ -291,46 +331,157 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-/// Reads, analyses and writes one input.
+/// Reads, analyses and writes one input; says how its samples were read.
 fn process_one(
     input: &Path,
     output: &Path,
     settings: &ProcessSettings,
     progress: &Progress,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<String> {
+    if settings.reading != Reading::Whole {
+        if let Some((recording, samples)) = open_stored(input, settings.montage.as_ref())? {
+            let bytes = (samples.rows() * samples.channels()) as u64 * 4;
+            let read = match settings.reading {
+                Reading::Auto if reads_whole(bytes) => None,
+                Reading::Auto => Some(format!(
+                    "read in blocks: {:.0} MB of samples, more than the {} MB read whole",
+                    bytes as f64 / 1e6,
+                    WHOLE_LIMIT_BYTES >> 20
+                )),
+                _ => Some("read in blocks".to_string()),
+            };
+            if let Some(read) = read {
+                process_blocks(input, output, settings, progress, recording, &samples)?;
+                return Ok(read);
+            }
+        }
+    }
     let mut loaded = load(
         input,
         settings.montage.as_ref(),
         settings.rate_hz,
         settings.stream.as_deref(),
     )?;
-    let metadata = &mut loaded.recording.metadata;
-    if let Some(s) = &settings.subject {
-        metadata.subject = Some(s.clone());
-    }
-    if let Some(s) = &settings.session {
-        metadata.session = Some(s.clone());
-    }
+    with_labels(&mut loaded.recording, settings);
     if let Some(g) = &loaded.guess {
         progress.note(&guess_line(&input.display().to_string(), g));
     }
     for warning in &loaded.warnings {
         progress.note(&format!("warning: {warning}"));
     }
-    let results = analyze(&loaded.recording, settings.filtering)
-        .with_context(|| format!("{}: analysis failed", input.display()))?;
+    let recording = &loaded.recording;
+    let results = analyze_fed(input, progress, recording, settings.filtering, |engine| {
+        let flat = recording.samples.as_standard_layout();
+        let width = recording.samples.ncols().max(1);
+        for block in flat.as_slice().unwrap_or(&[]).chunks(BLOCK_FRAMES * width) {
+            engine.push(block);
+        }
+        Ok(())
+    })?;
     // An HDF5 input read with its own montage holds exactly the samples written out: its
     // compressed chunks are copied instead of being encoded again.
     let options = WriteOptions {
         raw_chunks_from: loaded.untouched_hdf5.then(|| input.to_path_buf()),
         ..WriteOptions::default()
     };
-    write_file(output, &loaded.recording, Some(&results), &options)
+    write_file(output, recording, Some(&results), &options)
+        .with_context(|| format!("{}: cannot write {}", input.display(), output.display()))?;
+    Ok("read whole".to_string())
+}
+
+/// `--subject` and `--session`, when given, replace the input's own.
+fn with_labels(recording: &mut Recording, settings: &ProcessSettings) {
+    let metadata = &mut recording.metadata;
+    if let Some(s) = &settings.subject {
+        metadata.subject = Some(s.clone());
+    }
+    if let Some(s) = &settings.session {
+        metadata.session = Some(s.clone());
+    }
+}
+
+/// Analyses and writes a myobalance HDF5 input whose samples are read a block at a time
+/// (the `recording` holds none); long inputs report their progress every tenth.
+fn process_blocks(
+    input: &Path,
+    output: &Path,
+    settings: &ProcessSettings,
+    progress: &Progress,
+    mut recording: Recording,
+    samples: &SampleBlocks,
+) -> anyhow::Result<()> {
+    with_labels(&mut recording, settings);
+    let rows = samples.rows();
+    let step = READ_ROWS.next_multiple_of(samples.chunk_rows().unwrap_or(1));
+    let fs = recording.sample_rate_hz();
+    let results = analyze_fed(input, progress, &recording, settings.filtering, |engine| {
+        let (mut told, mut block) = (0, Vec::new());
+        let width = samples.channels().max(1);
+        for start in (0..rows).step_by(step) {
+            let read = samples.read_into(start, start + step, &mut block)?;
+            for part in block.chunks(BLOCK_FRAMES * width) {
+                engine.push(part);
+            }
+            let tenths = (start + read) * 10 / rows.max(1);
+            if tenths > told && tenths < 10 && rows as f64 > LONG_S * fs {
+                told = tenths;
+                progress.note(&format!(
+                    "{}: {}0 % analysed ({:.0} of {:.0} min)",
+                    input.display(),
+                    tenths,
+                    (start + read) as f64 / fs / 60.0,
+                    rows as f64 / fs / 60.0
+                ));
+            }
+        }
+        Ok(())
+    })?;
+    let options = WriteOptions {
+        raw_chunks_from: Some(input.to_path_buf()),
+        ..WriteOptions::default()
+    };
+    write_file_from_blocks(output, &recording, samples, Some(&results), &options)
         .with_context(|| format!("{}: cannot write {}", input.display(), output.display()))
 }
 
+/// Inputs longer than this (in seconds) report their progress as they are analysed.
+const LONG_S: f64 = 600.0;
+
+/// Runs the engine over `recording` (its montage and gaps), fed by `feed`; the signals
+/// the engine needs again at the end wait in unnamed files in the temporary directory,
+/// so its memory does not grow with the recording.
+fn analyze_fed(
+    input: &Path,
+    progress: &Progress,
+    recording: &Recording,
+    filtering: Filtering,
+    feed: impl FnOnce(&mut StreamEngine) -> anyhow::Result<()>,
+) -> anyhow::Result<Results> {
+    let failed = || format!("{}: analysis failed", input.display());
+    let plan = Plan::new(&recording.montage, filtering).with_context(failed)?;
+    let names: Vec<String> = plan
+        .montage
+        .channels
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    let dir = std::env::temp_dir();
+    let problems = Problems::default();
+    let mut engine = StreamEngine::with_traces(plan, &mut disk_traces(&dir, &names, &problems))
+        .with_context(failed)?;
+    for gap in recording.acquisition.iter().flat_map(|a| &a.gaps) {
+        engine.add_gap(*gap);
+    }
+    feed(&mut engine)?;
+    let results = engine.finish();
+    for problem in problems.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+        progress.note(&format!("warning: {}: {problem}", input.display()));
+    }
+    Ok(results)
+}
+
 /// Runs `work`, turning a panic into an error so one input's bug does not end the batch.
-fn guarded(input: &Path, work: impl FnOnce() -> anyhow::Result<()>) -> anyhow::Result<()> {
+fn guarded<T>(input: &Path, work: impl FnOnce() -> anyhow::Result<T>) -> anyhow::Result<T> {
     catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|_| {
         Err(anyhow::anyhow!(
             "{}: internal error (a panic, reported above); please report it with this input",

@@ -69,8 +69,11 @@ pub struct ZeroPhaseStream {
     /// Frames held until the front padding can be built (more than `padlen` of them).
     head: Vec<f64>,
     started: bool,
-    /// Forward output of the frames not yet handed out.
+    /// Forward output of the frames not yet handed out: `pending[done..]` (the frames
+    /// before `done` are handed out, and dropped once they outnumber the rest, so that
+    /// few frames are moved).
     pending: Vec<f64>,
+    done: usize,
     /// The last `padlen + 1` input frames, for the back padding.
     tail: Vec<f64>,
     scratch: Vec<f64>,
@@ -96,6 +99,7 @@ impl ZeroPhaseStream {
             head: Vec::new(),
             started: false,
             pending: Vec::new(),
+            done: 0,
             tail: Vec::new(),
             scratch: Vec::new(),
         })
@@ -133,6 +137,10 @@ impl ZeroPhaseStream {
         assert_eq!(input.len() % n, 0, "not a whole number of frames");
         self.keep_tail(input);
         if self.started {
+            if self.done > self.pending.len() - self.done {
+                self.pending.drain(..self.done);
+                self.done = 0;
+            }
             let start = self.pending.len();
             self.pending.extend_from_slice(input);
             self.forward.process_in_place(&mut self.pending[start..]);
@@ -142,7 +150,7 @@ impl ZeroPhaseStream {
                 self.start();
             }
         }
-        while self.pending.len() / n >= self.block + self.overlap {
+        while (self.pending.len() - self.done) / n >= self.block + self.overlap {
             self.hand_out(out);
         }
     }
@@ -179,8 +187,11 @@ impl ZeroPhaseStream {
         };
         self.backward.settle_on(end);
         self.backward.process_in_place_reversed(&mut back);
-        self.backward.process_in_place_reversed(&mut self.pending);
-        out.append(&mut self.pending);
+        let rest = &mut self.pending[self.done..];
+        self.backward.process_in_place_reversed(rest);
+        out.extend_from_slice(rest);
+        self.pending.clear();
+        self.done = 0;
     }
 
     /// Keeps the last `padlen + 1` frames of the input.
@@ -219,13 +230,18 @@ impl ZeroPhaseStream {
     /// out the first `block`.
     fn hand_out(&mut self, out: &mut Vec<f64>) {
         let n = self.channels;
-        let span = (self.block + self.overlap) * n;
+        let (block, span) = (self.block * n, (self.block + self.overlap) * n);
+        // Backward from the overlap's end through the overlap (its outputs are thrown
+        // away), then on through the stretch, straight into `out`.
+        let pending = &self.pending[self.done..];
+        self.backward.settle_on(&pending[span - n..span]);
         self.scratch.clear();
-        self.scratch.extend_from_slice(&self.pending[..span]);
-        self.backward.settle_on(&self.scratch[span - n..]);
+        self.scratch.extend_from_slice(&pending[block..span]);
         self.backward.process_in_place_reversed(&mut self.scratch);
-        out.extend_from_slice(&self.scratch[..self.block * n]);
-        self.pending.drain(..self.block * n);
+        let start = out.len();
+        out.extend_from_slice(&pending[..block]);
+        self.backward.process_in_place_reversed(&mut out[start..]);
+        self.done += block;
     }
 }
 
@@ -277,7 +293,8 @@ mod tests {
                 let mut got = Vec::new();
                 for part in x.chunks(piece * channels) {
                     stream.push(part, &mut got);
-                    assert!(stream.pending.len() / channels <= stream.held_frames());
+                    let held = stream.pending.len() - stream.done;
+                    assert!(held / channels <= stream.held_frames());
                 }
                 stream.finish(&mut got);
                 assert_eq!(got.len(), want.len());

@@ -103,7 +103,6 @@ impl TkeoBlocks {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! One EMG channel: the band-passed signal y and everything computed from it — activation
 //! RMS, fatigue epochs (MDF, MNF), tremor of |y| with its alarm, the linear envelope (for
 //! co-contraction) and the onsets of the three detectors (the chain of each mode is one
-//! struct: [`OnsetCausal`], [`OnsetOffline`]).
+//! struct: [`OnsetCausal`], [`OnsetOffline`](super::onset_offline::OnsetOffline)).
 //!
 //! The windowed features run on blocks of y of any size (the same code for both modes);
 //! only the filtering in front of them differs: causal ([`EmgCausal`]) or zero-phase

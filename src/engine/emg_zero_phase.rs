@@ -19,12 +19,9 @@ use super::onset_offline::OnsetOffline;
 use super::plan::{Plan, AUTO_NOTCH_S};
 use super::trace::{ForceTrace, Precision, TraceMaker};
 
-/// Frames each filter hands on at a time, at least (a stretch is also at least 16 times
-/// the filter's overlap).
-pub const MIN_STRETCH_FRAMES: usize = 16 * 1024;
-
-fn stream(sections: &[Section]) -> Result<ZeroPhaseStream, DspError> {
-    ZeroPhaseStream::economical(sections, 1, MIN_STRETCH_FRAMES)
+/// One channel through `sections`, in stretches of at least the plan's length.
+pub(super) fn stream(plan: &Plan, sections: &[Section]) -> Result<ZeroPhaseStream, DspError> {
+    ZeroPhaseStream::economical(sections, 1, plan.stretch_frames)
 }
 
 /// The chain from |y| (or |ψ|) to an onset test signal: 50 Hz low-pass, 25 ms mean.
@@ -39,7 +36,12 @@ struct TestSignal {
 impl TestSignal {
     fn new(plan: &Plan, method: OnsetMethod) -> Result<TestSignal, DspError> {
         Ok(TestSignal {
-            lowpass: plan.onset.lowpass.as_deref().map(stream).transpose()?,
+            lowpass: plan
+                .onset
+                .lowpass
+                .as_deref()
+                .map(|s| stream(plan, s))
+                .transpose()?,
             mean: CentredMean::new(plan.onset.mean_window),
             method,
             lowpassed: Vec::new(),
@@ -100,8 +102,8 @@ impl EmgZeroPhase {
             channel,
             undecided: Some(Vec::new()),
             notch: None,
-            bandpass: stream(&plan.bandpass)?,
-            envelope: stream(&plan.envelope)?,
+            bandpass: stream(plan, &plan.bandpass)?,
+            envelope: stream(plan, &plan.envelope)?,
             tkeo: TkeoBlocks::default(),
             tests: [
                 TestSignal::new(plan, OnsetMethod::HodgesBui)?,
@@ -150,7 +152,7 @@ impl EmgZeroPhase {
         let held = self.undecided.take().unwrap_or_default();
         if plan.notch_wanted(&held[..first.min(held.len())]) {
             // The notch's section was validated when the plan was made.
-            self.notch = plan.notch.and_then(|section| stream(&[section]).ok());
+            self.notch = plan.notch.and_then(|section| stream(plan, &[section]).ok());
             self.output.notched = self.notch.is_some();
         }
         held

@@ -13,7 +13,7 @@ use crate::dsp::sosfilt::SosFilter;
 use crate::features::force::{ContractionPass, ForceMetrics, LevelsPass};
 
 use super::emg::TremorPart;
-use super::emg_zero_phase::MIN_STRETCH_FRAMES;
+use super::emg_zero_phase::stream;
 use super::plan::{Filtering, Plan};
 use super::trace::ForceTrace;
 
@@ -26,7 +26,7 @@ pub struct MechanicalStream {
 /// The force low-pass, as the run filters.
 enum Lowpass {
     Causal { filter: SosFilter, started: bool },
-    ZeroPhase(ZeroPhaseStream),
+    ZeroPhase(Box<ZeroPhaseStream>),
 }
 
 /// The force metrics of one channel as its samples arrive.
@@ -84,9 +84,7 @@ impl MechanicalStream {
                                 filter: SosFilter::new(s, 1)?,
                                 started: false,
                             },
-                            Filtering::ZeroPhase => Lowpass::ZeroPhase(
-                                ZeroPhaseStream::economical(s, 1, MIN_STRETCH_FRAMES)?,
-                            ),
+                            Filtering::ZeroPhase => Lowpass::ZeroPhase(Box::new(stream(plan, s)?)),
                         })
                     })
                     .transpose()?;

@@ -41,8 +41,9 @@ impl TrailingMean {
 pub struct CentredMean {
     w: usize,
     half: usize,
-    /// Samples from `lo` on.
-    kept: std::collections::VecDeque<f64>,
+    /// Samples from `base` on (those before `lo` are dropped now and then).
+    kept: Vec<f64>,
+    base: usize,
     lo: usize,
     hi: usize,
     sum: f64,
@@ -57,7 +58,8 @@ impl CentredMean {
         CentredMean {
             w,
             half: w / 2,
-            kept: std::collections::VecDeque::with_capacity(w + 1),
+            kept: Vec::new(),
+            base: 0,
             lo: 0,
             hi: 0,
             sum: 0.0,
@@ -68,7 +70,12 @@ impl CentredMean {
 
     /// Feeds samples; appends to `out` the means whose window is complete.
     pub fn push(&mut self, x: &[f64], out: &mut Vec<f64>) {
-        self.kept.extend(x);
+        let dropped = self.lo - self.base;
+        if dropped > self.kept.len() / 2 {
+            self.kept.drain(..dropped);
+            self.base = self.lo;
+        }
+        self.kept.extend_from_slice(x);
         self.received += x.len();
         while self.next + self.w - self.half <= self.received {
             self.step(self.next + self.w - self.half, out);
@@ -84,12 +91,22 @@ impl CentredMean {
 
     fn step(&mut self, want_hi: usize, out: &mut Vec<f64>) {
         let want_lo = self.next.saturating_sub(self.half);
+        if want_hi == self.hi + 1 && want_lo == self.lo + 1 {
+            // The window slides by one: one addition on the running sum's chain.
+            let (a, b) = (self.hi - self.base, self.lo - self.base);
+            self.sum += self.kept[a] - self.kept[b];
+            self.hi += 1;
+            self.lo += 1;
+            out.push(self.sum / (self.hi - self.lo) as f64);
+            self.next += 1;
+            return;
+        }
         while self.hi < want_hi {
-            self.sum += self.kept[self.hi - self.lo];
+            self.sum += self.kept[self.hi - self.base];
             self.hi += 1;
         }
         while self.lo < want_lo {
-            self.sum -= self.kept.pop_front().unwrap_or(0.0);
+            self.sum -= self.kept[self.lo - self.base];
             self.lo += 1;
         }
         out.push(self.sum / (self.hi - self.lo) as f64);

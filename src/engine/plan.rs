@@ -38,6 +38,9 @@ pub const ONSET_K: f64 = 3.0;
 /// finds 10 of NeuroKit2's 19 activations on `biosppy_emg_1`, j = 3 finds 23, 15 of 16).
 pub const ONSET_TKEO_K: f64 = 3.0;
 pub const ONSET_SKIP_S: f64 = 0.1;
+/// Zero-phase runs: frames each filter hands on at a time, at least: at 2 kHz 8 s, so the
+/// memory of a filter is a few hundred kB.
+pub const STRETCH_FRAMES: usize = 16 * 1024;
 /// Zero-lag force low-pass before force metrics (METHODS.md F).
 pub const FORCE_LOWPASS_HZ: f64 = 150.0;
 
@@ -128,6 +131,10 @@ pub struct Plan {
     pub onset: OnsetPlan,
     pub force: ForceSettings,
     pub force_lowpass: Option<Vec<Section>>,
+    /// Zero-phase runs: frames each filter hands on at a time, at least (see
+    /// [`ZeroPhaseStream::economical`](crate::dsp::filtfilt_stream::ZeroPhaseStream::economical)).
+    /// A stretch longer than the recording filters it whole.
+    pub stretch_frames: usize,
     /// Channel indices by role, in montage order.
     pub emg: Vec<usize>,
     pub force_channels: Vec<usize>,
@@ -248,6 +255,7 @@ impl Plan {
             },
             force: ForceSettings::new(fs),
             force_lowpass: lowpass_below_limit(FORCE_LOWPASS_HZ, fs)?,
+            stretch_frames: STRETCH_FRAMES,
             emg: of_kind(&[Kind::Emg]),
             force_channels: of_kind(&[Kind::Force]),
             tremor_channels: of_kind(&[Kind::Force, Kind::Accel, Kind::Emg]),

@@ -36,6 +36,8 @@ enum Channel {
 }
 
 /// An EMG channel, filtered as the plan says.
+// Both are large; `Channel` boxes the whole.
+#[allow(clippy::large_enum_variant)]
 enum EmgChannel {
     Causal(EmgCausal),
     ZeroPhase(EmgZeroPhase),
@@ -70,6 +72,12 @@ impl EmgChannel {
         }
     }
 }
+
+/// One channel's share of a push: its index, state, column and envelope.
+type Work<'a> = (
+    usize,
+    ((&'a mut Channel, &'a mut Vec<f64>), &'a mut Vec<f64>),
+);
 
 /// A pair's envelopes not yet taken: the two channels' filters may hand out their final
 /// samples at different times (zero-phase stretches, a notch on one channel only).
@@ -222,10 +230,7 @@ impl StreamEngine {
         self.frames += frames.len() / n.max(1);
         let wide = self.threads == Threads::Pool && frames.len() >= PARALLEL_MIN_SAMPLES;
         let plan = &self.plan;
-        let work = |(c, ((channel, column), envelope)): (
-            usize,
-            ((&mut Channel, &mut Vec<f64>), &mut Vec<f64>),
-        )| {
+        let work = |(c, ((channel, column), envelope)): Work<'_>| {
             envelope.clear();
             if matches!(channel, Channel::Ignored) {
                 return;

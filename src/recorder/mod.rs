@@ -54,12 +54,12 @@ pub use stop::{Control, Stop};
 pub use update::{AlarmNotice, RawRows, Started, Status, Update};
 
 use crate::dsp::DspError;
-use crate::store::spill;
 use crate::engine::{Filtering, Plan, StreamEngine};
 use crate::ingest::acquire::{ReaderEnd, SharedStats};
 use crate::recording::{Acquisition, Metadata};
 use crate::ring::{ring, Block, Receiver};
 use crate::sim::Simulator;
+use crate::store::spill;
 use crate::store::timestamp::utc_now;
 use crate::store::StoreError;
 use rate::{Rate, RateCheck};

@@ -1,6 +1,6 @@
 //! `/raw/samples` read a block of rows at a time, so a recording longer than memory can be
 //! analysed: the chunks a block covers are decoded in parallel when they are stored the
-//! way this software writes them (see [`super::chunks`]), else the library reads the
+//! way this software writes them (shuffle, deflate, whole rows), else the library reads the
 //! rows itself.
 
 use std::path::{Path, PathBuf};
@@ -81,32 +81,53 @@ impl SampleBlocks {
 
     /// Rows `start..end` (cut to the recording).
     pub fn read(&self, start: usize, end: usize) -> Result<Array2<f32>, StoreError> {
+        let mut flat = Vec::new();
+        let rows = self.read_into(start, end, &mut flat)?;
+        Array2::from_shape_vec((rows, self.channels), flat).map_err(|e| StoreError::Invalid {
+            path: self.path.clone(),
+            object: OBJECT.to_string(),
+            problem: e.to_string(),
+        })
+    }
+
+    /// Rows `start..end` (cut to the recording) into `out`, row after row (its room is
+    /// reused from one block to the next); returns how many.
+    pub fn read_into(
+        &self,
+        start: usize,
+        end: usize,
+        out: &mut Vec<f32>,
+    ) -> Result<usize, StoreError> {
         let end = end.min(self.rows);
         let start = start.min(end);
-        let mut out = Array2::<f32>::zeros((end - start, self.channels));
+        let rows = end - start;
+        out.clear();
+        out.resize(rows * self.channels, 0.0);
+        if rows == 0 {
+            return Ok(0);
+        }
         if let Some(layout) = &self.layout {
             let aligned = start % layout.chunk_rows == 0
                 && (end % layout.chunk_rows == 0 || end == self.rows);
-            if aligned {
-                if let Some(flat) = out.as_slice_mut() {
-                    if decode_chunks(&self.ds, layout, start / layout.chunk_rows, flat).is_some()
-                    {
-                        return Ok(out);
-                    }
-                }
+            if aligned && decode_chunks(&self.ds, layout, start / layout.chunk_rows, out).is_some()
+            {
+                return Ok(rows);
             }
         }
-        if start == end {
-            return Ok(out);
+        let read: Array2<f32> = if self.ds.ndim() == 1 {
+            let column: ndarray::Array1<f32> = self
+                .ds
+                .read_slice_1d(s![start..end])
+                .at(&self.path, OBJECT)?;
+            column.insert_axis(ndarray::Axis(1))
+        } else {
+            self.ds
+                .read_slice_2d(s![start..end, ..])
+                .at(&self.path, OBJECT)?
+        };
+        for (o, v) in out.iter_mut().zip(read.iter()) {
+            *o = *v;
         }
-        if self.ds.ndim() == 1 {
-            let column: ndarray::Array1<f32> =
-                self.ds.read_slice_1d(s![start..end]).at(&self.path, OBJECT)?;
-            out.column_mut(0).assign(&column);
-            return Ok(out);
-        }
-        self.ds
-            .read_slice_2d(s![start..end, ..])
-            .at(&self.path, OBJECT)
+        Ok(rows)
     }
 }

@@ -21,9 +21,9 @@ mod summary_reader;
 pub mod timestamp;
 pub mod writer;
 
+pub use blocks::SampleBlocks;
 pub use csv_writer::write_csv;
 pub use error::StoreError;
-pub use blocks::SampleBlocks;
 pub use reader::{read_file, read_header, StoredFile};
 pub use summary_reader::{read_summary, SummaryFile};
 pub use writer::{write_file, write_file_from_blocks, WriteOptions};

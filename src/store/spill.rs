@@ -104,7 +104,7 @@ impl DiskTrace {
                 &self.problems,
                 format!(
                     "could not keep the {} of {} on disk ({error}): the metrics it serves are \
-                     left out; `myobalance process` computes them from the file",
+                     left out (`myobalance process` computes them again from the recording)",
                     what(self.precision),
                     self.channel
                 ),
@@ -151,9 +151,10 @@ impl ForceTrace for DiskTrace {
                     part.chunks_exact(8)
                         .map(|b| f64::from_ne_bytes(b.try_into().expect("8 bytes"))),
                 ),
-                Precision::Single => values.extend(part.chunks_exact(4).map(|b| {
-                    f64::from(f32::from_ne_bytes(b.try_into().expect("4 bytes")))
-                })),
+                Precision::Single => values.extend(
+                    part.chunks_exact(4)
+                        .map(|b| f64::from(f32::from_ne_bytes(b.try_into().expect("4 bytes")))),
+                ),
             }
             each(&values);
             done += n as u64;
@@ -251,7 +252,9 @@ mod tests {
         let mut in_memory = Vec::<f32>::new();
         ForceTrace::append(&mut in_memory, &x).unwrap();
         let mut want = Vec::new();
-        in_memory.replay(&mut |b| want.extend_from_slice(b)).unwrap();
+        in_memory
+            .replay(&mut |b| want.extend_from_slice(b))
+            .unwrap();
         assert_eq!(replayed(&single), want);
         assert!(problems.lock().unwrap().is_empty());
     }

@@ -7,10 +7,10 @@ use hdf5::{File, Group};
 use ndarray::Array2;
 
 use super::atomic::AtomicPath;
-use super::blocks::SampleBlocks;
 use super::attrs::{
     put_f64, put_f64_dataset, put_i64, put_text, put_text_dataset, put_texts, put_value,
 };
+use super::blocks::SampleBlocks;
 use super::chunks::{copy_chunks, copyable, write_shuffled_deflated};
 use super::error::{Context, StoreError};
 use super::layout::{

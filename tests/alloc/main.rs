@@ -14,9 +14,9 @@ use myobalance::engine::{Filtering, KeptRows, Plan, StreamEngine, Threads};
 use myobalance::ingest::acquire::Assembler;
 use myobalance::ingest::frame::{encode_frame_into, FrameDecoder};
 use myobalance::ingest::{Decoded, Decoder};
-use myobalance::store::spill::{DiskTrace, Problems};
 use myobalance::ring::ring;
 use myobalance::sim::{simulate, SimSettings};
+use myobalance::store::spill::{DiskTrace, Problems};
 
 struct Counting;
 

@@ -163,6 +163,56 @@ fn hdf5_and_csv_inputs_give_complete_outputs() {
     );
 }
 
+/// Reading an input a block at a time (bounded memory) writes the same file as reading it
+/// whole, in both filterings, whether its chunks are copied (stored as this software
+/// stores them) or the samples are compressed anew (stored without compression); the
+/// line reporting the input says how it was read.
+#[test]
+fn reading_in_blocks_writes_the_same_file_as_reading_whole() {
+    let dir = scratch_dir("process-blocks");
+    // 70 s at 2 kHz: 140 000 rows, more than one block of reading.
+    let stored = simulate(&dir, "long.h5", 70.0, 6);
+    let recording = read_file(&stored).unwrap().recording;
+    let plain = dir.join("plain.h5");
+    let options = myobalance::store::WriteOptions {
+        deflate_level: 0,
+        ..Default::default()
+    };
+    myobalance::store::write_file(&plain, &recording, None, &options).unwrap();
+    for input in [&stored, &plain] {
+        for causal in [false, true] {
+            let mut outputs = Vec::new();
+            for read in ["whole", "blocks"] {
+                let out = dir.join(format!("{read}-{causal}.h5"));
+                let mut args = vec!["process", text(input), "--out", text(&out), "--read", read];
+                if causal {
+                    args.push("--causal");
+                }
+                let o = myobalance(&args);
+                assert!(o.status.success(), "{}", stderr(&o));
+                let said = if read == "whole" {
+                    "read whole"
+                } else {
+                    "read in blocks"
+                };
+                assert!(stderr(&o).contains(said), "{}", stderr(&o));
+                outputs.push(read_file(&out).unwrap());
+            }
+            let filtering = if causal {
+                Filtering::Causal
+            } else {
+                Filtering::ZeroPhase
+            };
+            let want = analyze(&recording, filtering).unwrap();
+            for got in &outputs {
+                assert_eq!(got.recording.samples, recording.samples);
+                assert_eq!(got.recording.truth, recording.truth);
+                assert_stored_as(got.results.as_ref().unwrap(), &want);
+            }
+        }
+    }
+}
+
 #[test]
 fn causal_output_equals_the_causal_engine() {
     let dir = scratch_dir("process-causal");
