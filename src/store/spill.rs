@@ -15,8 +15,9 @@ use std::sync::{Arc, Mutex};
 
 use crate::engine::trace::{in_memory, ForceTrace, Precision};
 
-/// Samples held before a write: 32 kB per trace at f64, 0.4 s at 10 kHz.
-const BLOCK_SAMPLES: usize = 4096;
+/// Samples held before a write: 128 kB per trace at f64, 1.6 s at 10 kHz (fewer, larger
+/// writes: a long `process` writes gigabytes of traces).
+const BLOCK_SAMPLES: usize = 16 * 1024;
 
 /// Problems of the traces of one run, told at its end.
 pub type Problems = Arc<Mutex<Vec<String>>>;
