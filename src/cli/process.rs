@@ -386,7 +386,13 @@ fn process_one(
     };
     write_file(output, recording, Some(&results), &options)
         .with_context(|| format!("{}: cannot write {}", input.display(), output.display()))?;
-    Ok("read whole".to_string())
+    Ok(match settings.reading {
+        Reading::Blocks => {
+            "read whole: only myobalance HDF5 files with their own montage are read in blocks"
+                .to_string()
+        }
+        _ => "read whole".to_string(),
+    })
 }
 
 /// `--subject` and `--session`, when given, replace the input's own.
