@@ -190,7 +190,10 @@ impl ZeroPhaseStream {
         let rest = &mut self.pending[self.done..];
         self.backward.process_in_place_reversed(rest);
         out.extend_from_slice(rest);
-        self.pending.clear();
+        // The signal is over: give the room back.
+        self.pending = Vec::new();
+        self.scratch = Vec::new();
+        self.tail = Vec::new();
         self.done = 0;
     }
 

@@ -145,6 +145,15 @@ impl EmgZeroPhase {
         };
         self.filter(plan, &held, true, envelope);
         self.output.onsets = self.onsets.finish(&plan.onset);
+        // The channel is over: give the room of its blocks back before the results of
+        // the whole recording are assembled.
+        for buffer in [&mut self.notched, &mut self.y, &mut self.rectified, &mut self.psi] {
+            *buffer = Vec::new();
+        }
+        for test in &mut self.tests {
+            test.lowpassed = Vec::new();
+            test.out = Vec::new();
+        }
     }
 
     /// Decides on the notch from the first `first` held samples; returns the held ones.
