@@ -39,12 +39,12 @@ use super::{Outcome, UsageError};
 use crate::cluster::inputs::read_list;
 use crate::cluster::shard::{sorted, Shard};
 use crate::cluster::skip::is_complete;
-use crate::engine::{Filtering, Plan, StreamEngine, BLOCK_FRAMES};
+use crate::engine::{Filtering, KeptRows, Plan, RowCounts, StreamEngine, BLOCK_FRAMES};
 use crate::montage::Montage;
 use crate::recording::Recording;
-use crate::results::Results;
+use crate::results::{GroupId, Results};
 use crate::store::spill::{disk_traces, Problems};
-use crate::store::{write_file, write_file_from_blocks, SampleBlocks, WriteOptions};
+use crate::store::{write_file, SampleBlocks, StreamedFile, WriteOptions};
 
 /// How a myobalance HDF5 input's samples are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -370,14 +370,21 @@ fn process_one(
         progress.note(&format!("warning: {warning}"));
     }
     let recording = &loaded.recording;
-    let results = analyze_fed(input, progress, recording, settings.filtering, |engine| {
-        let flat = recording.samples.as_standard_layout();
-        let width = recording.samples.ncols().max(1);
-        for block in flat.as_slice().unwrap_or(&[]).chunks(BLOCK_FRAMES * width) {
-            engine.push(block);
-        }
-        Ok(())
-    })?;
+    let results = analyze_fed(
+        input,
+        progress,
+        recording,
+        settings.filtering,
+        KeptRows::All,
+        |engine| {
+            let flat = recording.samples.as_standard_layout();
+            let width = recording.samples.ncols().max(1);
+            for block in flat.as_slice().unwrap_or(&[]).chunks(BLOCK_FRAMES * width) {
+                engine.push(block);
+            }
+            Ok(())
+        },
+    )?;
     // An HDF5 input read with its own montage holds exactly the samples written out: its
     // compressed chunks are copied instead of being encoded again.
     let options = WriteOptions {
@@ -407,7 +414,9 @@ fn with_labels(recording: &mut Recording, settings: &ProcessSettings) {
 }
 
 /// Analyses and writes a myobalance HDF5 input whose samples are read a block at a time
-/// (the `recording` holds none); long inputs report their progress every tenth.
+/// (the `recording` holds none): the output's raw samples are written first, then the
+/// feature rows as they complete, so neither is ever all in memory. Long inputs report
+/// their progress every tenth.
 fn process_blocks(
     input: &Path,
     output: &Path,
@@ -420,47 +429,66 @@ fn process_blocks(
     let rows = samples.rows();
     let step = READ_ROWS.next_multiple_of(samples.chunk_rows().unwrap_or(1));
     let fs = recording.sample_rate_hz();
-    let results = analyze_fed(input, progress, &recording, settings.filtering, |engine| {
-        let (mut told, mut block) = (0, Vec::new());
-        let width = samples.channels().max(1);
-        for start in (0..rows).step_by(step) {
-            let read = samples.read_into(start, start + step, &mut block)?;
-            for part in block.chunks(BLOCK_FRAMES * width) {
-                engine.push(part);
-            }
-            let tenths = (start + read) * 10 / rows.max(1);
-            if tenths > told && tenths < 10 && rows as f64 > LONG_S * fs {
-                told = tenths;
-                progress.note(&format!(
-                    "{}: {}0 % analysed ({:.0} of {:.0} min)",
-                    input.display(),
-                    tenths,
-                    (start + read) as f64 / fs / 60.0,
-                    rows as f64 / fs / 60.0
-                ));
-            }
-        }
-        Ok(())
-    })?;
     let options = WriteOptions {
         raw_chunks_from: Some(input.to_path_buf()),
         ..WriteOptions::default()
     };
-    write_file_from_blocks(output, &recording, samples, Some(&results), &options)
-        .with_context(|| format!("{}: cannot write {}", input.display(), output.display()))
+    let cannot_write = || format!("{}: cannot write {}", input.display(), output.display());
+    let mut file =
+        StreamedFile::create(output, &recording, samples, &options).with_context(cannot_write)?;
+    let mut at_end = RowCounts::default();
+    let total =
+        |at_end: RowCounts| move |name: &str| GroupId::parse(name).map_or(0, |g| at_end.of(g));
+    let kept = KeptRows::NotHandedOut;
+    let results = analyze_fed(
+        input,
+        progress,
+        &recording,
+        settings.filtering,
+        kept,
+        |engine| {
+            at_end = engine.rows_at_end(rows);
+            let (mut told, mut block) = (0, Vec::new());
+            let width = samples.channels().max(1);
+            for start in (0..rows).step_by(step) {
+                let read = samples.read_into(start, start + step, &mut block)?;
+                for part in block.chunks(BLOCK_FRAMES * width) {
+                    engine.push(part);
+                }
+                file.append(&engine.new_rows(), &total(at_end))
+                    .with_context(cannot_write)?;
+                let tenths = (start + read) * 10 / rows.max(1);
+                if tenths > told && tenths < 10 && rows as f64 > LONG_S * fs {
+                    told = tenths;
+                    progress.note(&format!(
+                        "{}: {}0 % analysed ({:.0} of {:.0} min)",
+                        input.display(),
+                        tenths,
+                        (start + read) as f64 / fs / 60.0,
+                        rows as f64 / fs / 60.0
+                    ));
+                }
+            }
+            Ok(())
+        },
+    )?;
+    let annotations = &recording.metadata.annotations;
+    file.finish(&results, annotations, &total(at_end))
+        .with_context(cannot_write)
 }
 
 /// Inputs longer than this (in seconds) report their progress as they are analysed.
 const LONG_S: f64 = 600.0;
 
-/// Runs the engine over `recording` (its montage and gaps), fed by `feed`; the signals
-/// the engine needs again at the end wait in unnamed files in the temporary directory,
-/// so its memory does not grow with the recording.
+/// Runs the engine over `recording` (its montage and gaps), fed by `feed`, keeping the
+/// rows `kept` says; the signals the engine needs again at the end wait in unnamed files
+/// in the temporary directory, so its memory does not grow with the recording.
 fn analyze_fed(
     input: &Path,
     progress: &Progress,
     recording: &Recording,
     filtering: Filtering,
+    kept: KeptRows,
     feed: impl FnOnce(&mut StreamEngine) -> anyhow::Result<()>,
 ) -> anyhow::Result<Results> {
     let failed = || format!("{}: analysis failed", input.display());
@@ -474,7 +502,8 @@ fn analyze_fed(
     let dir = std::env::temp_dir();
     let problems = Problems::default();
     let mut engine = StreamEngine::with_traces(plan, &mut disk_traces(&dir, &names, &problems))
-        .with_context(failed)?;
+        .with_context(failed)?
+        .keeping(kept);
     for gap in recording.acquisition.iter().flat_map(|a| &a.gaps) {
         engine.add_gap(*gap);
     }

@@ -147,7 +147,12 @@ impl EmgZeroPhase {
         self.output.onsets = self.onsets.finish(&plan.onset);
         // The channel is over: give the room of its blocks back before the results of
         // the whole recording are assembled.
-        for buffer in [&mut self.notched, &mut self.y, &mut self.rectified, &mut self.psi] {
+        for buffer in [
+            &mut self.notched,
+            &mut self.y,
+            &mut self.rectified,
+            &mut self.psi,
+        ] {
             *buffer = Vec::new();
         }
         for test in &mut self.tests {

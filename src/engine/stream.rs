@@ -319,22 +319,39 @@ impl StreamEngine {
             })
     }
 
-    /// Rows per feature group so far.
+    /// Rows per feature group of a recording of `frames` frames, once it is finished.
+    pub fn rows_at_end(&self, frames: usize) -> RowCounts {
+        let p = &self.plan;
+        RowCounts {
+            activation: p.rms.count(frames),
+            fatigue: p.fatigue.count(frames),
+            cocontraction: p.cci.count(frames),
+            tremor: p.tremor.windows.count(frames),
+        }
+    }
+
+    /// Rows per feature group so far: those every channel (every pair) has. Causal, the
+    /// channels keep in step; zero-phase, a notched channel's rows come a stretch later.
     pub fn row_counts(&self) -> RowCounts {
-        let emg = self.channels.iter().find_map(|c| match c {
-            Channel::Emg(e) => Some(e.output()),
-            _ => None,
-        });
-        let tremor = self.channels.iter().find_map(|c| match c {
+        let emg = || {
+            self.channels.iter().filter_map(|c| match c {
+                Channel::Emg(e) => Some(e.output()),
+                _ => None,
+            })
+        };
+        let tremor = self.channels.iter().filter_map(|c| match c {
             Channel::Emg(e) => Some(e.output().tremor.rows.len()),
             Channel::Mechanical(m) => Some(m.tremor.rows.len()),
             Channel::Ignored => None,
         });
         RowCounts {
-            activation: emg.map_or(0, |o| o.windows.rms_rows.len()),
-            fatigue: emg.map_or(0, |o| o.windows.fatigue_rows.len()),
-            cocontraction: self.pairs.first().map_or(0, |p| p.rows.len()),
-            tremor: tremor.unwrap_or(0),
+            activation: emg().map(|o| o.windows.rms_rows.len()).min().unwrap_or(0),
+            fatigue: emg()
+                .map(|o| o.windows.fatigue_rows.len())
+                .min()
+                .unwrap_or(0),
+            cocontraction: self.pairs.iter().map(|p| p.rows.len()).min().unwrap_or(0),
+            tremor: tremor.min().unwrap_or(0),
         }
     }
 

@@ -47,7 +47,7 @@ impl Default for WriteOptions {
 
 /// Where the samples written come from.
 #[derive(Clone, Copy)]
-enum Source<'a> {
+pub(crate) enum Source<'a> {
     /// The recording's own.
     Memory,
     /// A stored file's, read a block at a time (the recording holds none).
@@ -62,18 +62,6 @@ pub fn write_file(
     options: &WriteOptions,
 ) -> Result<(), StoreError> {
     write_from(path, recording, Source::Memory, results, options)
-}
-
-/// Writes a recording whose samples are `samples` (the `recording` itself holds no rows),
-/// in memory bounded by a few chunks whatever its length.
-pub fn write_file_from_blocks(
-    path: &Path,
-    recording: &Recording,
-    samples: &SampleBlocks,
-    results: Option<&Results>,
-    options: &WriteOptions,
-) -> Result<(), StoreError> {
-    write_from(path, recording, Source::Blocks(samples), results, options)
 }
 
 fn write_from(
@@ -163,7 +151,7 @@ pub(crate) fn describe_samples(
 /// Rows compressed at a time when the samples are read in blocks.
 const BLOCK_CHUNKS: usize = 64;
 
-fn write_samples(
+pub(crate) fn write_samples(
     raw: &Group,
     path: &Path,
     recording: &Recording,
@@ -327,7 +315,7 @@ pub(crate) fn write_results(
 /// The analysis' events and the recording's annotations in one list, in time order.
 /// Annotations are the recording's own: any among `events` (read back from a file) are
 /// left out so that they are not written twice.
-fn with_annotations(events: &[Event], annotations: &[Event]) -> Vec<Event> {
+pub(crate) fn with_annotations(events: &[Event], annotations: &[Event]) -> Vec<Event> {
     let mut all: Vec<Event> = events
         .iter()
         .filter(|e| e.kind != EventKind::Annotation)
