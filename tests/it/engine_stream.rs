@@ -2,7 +2,7 @@
 //! block sizes), and one thread gives the same results as many, in both modes.
 
 use myobalance::dsp::filtfilt_stream::ZeroPhaseStream;
-use myobalance::engine::{analyze, analyze_with, Filtering, Plan, StreamEngine, Threads};
+use myobalance::engine::{analyze, analyze_with, Filtering, KeptRows, Plan, StreamEngine, Threads};
 use myobalance::montage::NotchMode;
 use myobalance::recording::Recording;
 use myobalance::sim::{simulate, SimSettings};
@@ -192,4 +192,111 @@ fn zero_phase_in_stretches_equals_whole_channels() {
     };
     assert_eq!(texts(&whole), texts(&parts));
     assert!(whole.events.iter().any(|e| e.kind.as_str() == "onset"));
+}
+
+/// Zero-phase with one channel of a pair notched and its partner not: the notched channel's
+/// output comes a notch stretch later, so the engine hands out only the rows every channel
+/// has and feeds the pair what both have reached. Rows handed out as they complete, with
+/// the rest at the end, equal a run that keeps every row, bit for bit.
+#[test]
+fn zero_phase_rows_handed_out_with_channels_out_of_step_equal_all_rows() {
+    let mut rec = recording(200.0, 1000.0, 8);
+    rec.montage.analysis.notch = NotchMode::Auto;
+    let fs = rec.montage.sample_rate_hz.unwrap();
+    // The simulator's EMG carries mains hum, so `auto` notches every EMG channel; take
+    // the hum out of biceps_l, the first channel, which then runs ahead of its partner.
+    let c = rec
+        .montage
+        .channels
+        .iter()
+        .position(|c| c.name == "biceps_l")
+        .unwrap();
+    let x: Vec<f64> = rec
+        .samples
+        .column(c)
+        .iter()
+        .map(|v| f64::from(*v))
+        .collect();
+    let mut y = vec![0.0; x.len()];
+    let section = myobalance::dsp::notch::notch(50.0, 5.0, fs).unwrap();
+    myobalance::dsp::filtfilt::ZeroPhase::new(&[section], 1)
+        .unwrap()
+        .apply(&x, &mut y);
+    for (v, f) in rec.samples.column_mut(c).iter_mut().zip(&y) {
+        *v = *f as f32;
+    }
+    let engine = |kept| {
+        let mut plan = Plan::new(&rec.montage, Filtering::ZeroPhase).unwrap();
+        plan.stretch_frames = 1;
+        StreamEngine::new(plan).unwrap().keeping(kept)
+    };
+    let blocks = || {
+        rec.samples
+            .as_slice()
+            .unwrap()
+            .chunks(3000 * rec.samples.ncols())
+    };
+
+    let mut all = engine(KeptRows::All);
+    for block in blocks() {
+        all.push(block);
+    }
+    let all = all.finish();
+    let notched = all
+        .group("activation")
+        .unwrap()
+        .params
+        .iter()
+        .find(|(k, _)| k == "notch_channels");
+    assert_eq!(
+        notched.map(|(_, v)| v.clone()),
+        Some(myobalance::results::AttrValue::Text(
+            "triceps_l,biceps_r,triceps_r".into()
+        ))
+    );
+
+    let mut live = engine(KeptRows::NotHandedOut);
+    let mut handed: Vec<Vec<myobalance::results::FeatureGroup>> = Vec::new();
+    for block in blocks() {
+        live.push(block);
+        handed.push(live.new_rows());
+    }
+    let rest = live.finish();
+    handed.push(rest.features.clone());
+    for group in &all.features {
+        let parts: Vec<&myobalance::results::FeatureGroup> = handed
+            .iter()
+            .flatten()
+            .filter(|g| g.name == group.name)
+            .collect();
+        let time: Vec<f64> = parts.iter().flat_map(|g| g.time_s.clone()).collect();
+        assert_eq!(time, group.time_s, "{}", group.name);
+        for table in &group.tables {
+            let rows: Vec<f64> = parts
+                .iter()
+                .flat_map(|g| {
+                    g.table(&table.name)
+                        .unwrap()
+                        .values
+                        .iter()
+                        .copied()
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            let want: Vec<f64> = table.values.iter().copied().collect();
+            assert!(
+                rows.len() == want.len()
+                    && rows
+                        .iter()
+                        .zip(&want)
+                        .all(|(a, b)| a == b || (a.is_nan() && b.is_nan())),
+                "{}/{}",
+                group.name,
+                table.name
+            );
+        }
+    }
+    // Compared as printed: NaN values compare unequal.
+    assert!(format!("{:?}", rest.events) == format!("{:?}", all.events));
+    assert!(format!("{:?}", rest.summary) == format!("{:?}", all.summary));
 }
