@@ -434,44 +434,52 @@ fn process_blocks(
         ..WriteOptions::default()
     };
     let cannot_write = || format!("{}: cannot write {}", input.display(), output.display());
-    let mut file =
-        StreamedFile::create(output, &recording, samples, &options).with_context(cannot_write)?;
+    let mut file = StreamedFile::create(output, &recording).with_context(cannot_write)?;
+    let raw = file.raw_samples().with_context(cannot_write)?;
     let mut at_end = RowCounts::default();
     let total =
         |at_end: RowCounts| move |name: &str| GroupId::parse(name).map_or(0, |g| at_end.of(g));
     let kept = KeptRows::NotHandedOut;
-    let results = analyze_fed(
-        input,
-        progress,
-        &recording,
-        settings.filtering,
-        kept,
-        |engine| {
-            at_end = engine.rows_at_end(rows);
-            let (mut told, mut block) = (0, Vec::new());
-            let width = samples.channels().max(1);
-            for start in (0..rows).step_by(step) {
-                let read = samples.read_into(start, start + step, &mut block)?;
-                for part in block.chunks(BLOCK_FRAMES * width) {
-                    engine.push(part);
-                }
-                file.append(&engine.new_rows(), &total(at_end))
-                    .with_context(cannot_write)?;
-                let tenths = (start + read) * 10 / rows.max(1);
-                if tenths > told && tenths < 10 && rows as f64 > LONG_S * fs {
-                    told = tenths;
-                    progress.note(&format!(
-                        "{}: {}0 % analysed ({:.0} of {:.0} min)",
-                        input.display(),
-                        tenths,
-                        (start + read) as f64 / fs / 60.0,
-                        rows as f64 / fs / 60.0
-                    ));
-                }
+    let feed = |engine: &mut StreamEngine| -> anyhow::Result<()> {
+        at_end = engine.rows_at_end(rows);
+        let (mut told, mut block) = (0, Vec::new());
+        let width = samples.channels().max(1);
+        for start in (0..rows).step_by(step) {
+            let read = samples.read_into(start, start + step, &mut block)?;
+            for part in block.chunks(BLOCK_FRAMES * width) {
+                engine.push(part);
             }
-            Ok(())
-        },
-    )?;
+            file.append(&engine.new_rows(), &total(at_end))
+                .with_context(cannot_write)?;
+            let tenths = (start + read) * 10 / rows.max(1);
+            if tenths > told && tenths < 10 && rows as f64 > LONG_S * fs {
+                told = tenths;
+                progress.note(&format!(
+                    "{}: {}0 % analysed ({:.0} of {:.0} min)",
+                    input.display(),
+                    tenths,
+                    (start + read) as f64 / fs / 60.0,
+                    rows as f64 / fs / 60.0
+                ));
+            }
+        }
+        Ok(())
+    };
+    // The raw samples are copied on a thread of their own while the analysis runs.
+    let (copied, results) = std::thread::scope(|scope| {
+        let copier = scope.spawn(|| raw.write(&recording, samples, &options));
+        let results = analyze_fed(input, progress, &recording, settings.filtering, kept, feed);
+        let copied = copier.join().unwrap_or_else(|_| {
+            Err(crate::store::StoreError::Invalid {
+                path: output.to_path_buf(),
+                object: "/raw/samples".to_string(),
+                problem: "copying the samples failed (a panic)".to_string(),
+            })
+        });
+        (copied, results)
+    });
+    let results = results?;
+    copied.with_context(cannot_write)?;
     let annotations = &recording.metadata.annotations;
     file.finish(&results, annotations, &total(at_end))
         .with_context(cannot_write)

@@ -428,18 +428,29 @@ impl StreamEngine {
     fn collect(&self, with_force: bool) -> Collected<'_> {
         let mut emg = Vec::new();
         let mut tremor = Vec::new();
-        let mut force = Vec::new();
         for (i, c) in self.channels.iter().enumerate() {
-            match c {
-                Channel::Emg(e) => emg.push((i, e.output())),
-                Channel::Mechanical(m) if with_force => {
-                    if let Some(metrics) = m.metrics(&self.plan) {
-                        force.push((i, metrics));
-                    }
-                }
-                Channel::Mechanical(_) | Channel::Ignored => {}
+            if let Channel::Emg(e) = c {
+                emg.push((i, e.output()));
             }
         }
+        // Each force channel's metrics replay its whole trace: on the pool, in order.
+        let metrics = |(i, c): (usize, &Channel)| match c {
+            Channel::Mechanical(m) if with_force => m.metrics(&self.plan).map(|x| (i, x)),
+            _ => None,
+        };
+        let force = if self.threads == Threads::Pool {
+            self.channels
+                .par_iter()
+                .enumerate()
+                .filter_map(metrics)
+                .collect()
+        } else {
+            self.channels
+                .iter()
+                .enumerate()
+                .filter_map(metrics)
+                .collect()
+        };
         for &i in &self.plan.tremor_channels {
             match &self.channels[i] {
                 Channel::Emg(e) => tremor.push((i, &e.output().tremor)),

@@ -8,7 +8,7 @@
 use std::io;
 
 /// Samples appended one block after another, replayed in order at the end.
-pub trait ForceTrace: Send {
+pub trait ForceTrace: Send + Sync {
     /// Appends `x` after the samples already kept.
     fn append(&mut self, x: &[f64]) -> io::Result<()>;
 

@@ -1,8 +1,8 @@
 //! A format v1 file written while its recording is analysed, so that neither the samples
-//! nor the feature rows of a long recording are ever all in memory: the raw samples first
-//! (the input's chunks copied, or its blocks compressed anew), then each feature group's
-//! rows as they complete, into datasets made at their final length when the group's first
-//! rows come, then the events and the summary. The file is written under a temporary name
+//! nor the feature rows of a long recording are ever all in memory: the raw samples (the
+//! input's chunks copied, or its blocks compressed anew; on a thread of their own if the
+//! caller likes), each feature group's rows as they complete, into datasets made at their
+//! final length when the group's first rows come, then the events and the summary. The file is written under a temporary name
 //! and renamed when complete, as [`write_file`](super::write_file) does.
 
 use std::path::{Path, PathBuf};
@@ -31,6 +31,33 @@ struct Group {
     written: usize,
 }
 
+/// `/raw/samples` of a [`StreamedFile`], written apart from its features (the library
+/// serialises the calls of both).
+pub struct RawSamples {
+    raw: hdf5::Group,
+    path: PathBuf,
+}
+
+impl RawSamples {
+    /// Writes the samples of `samples`, described by `recording` (which holds none): the
+    /// input's chunks copied when `options` names it and they can be, else compressed
+    /// anew block by block.
+    pub fn write(
+        &self,
+        recording: &Recording,
+        samples: &SampleBlocks,
+        options: &WriteOptions,
+    ) -> Result<(), StoreError> {
+        write_samples(
+            &self.raw,
+            &self.path,
+            recording,
+            Source::Blocks(samples),
+            options,
+        )
+    }
+}
+
 /// A file being written; see the module.
 pub struct StreamedFile {
     file: File,
@@ -40,20 +67,14 @@ pub struct StreamedFile {
 }
 
 impl StreamedFile {
-    /// Creates the file with `recording`'s description (it holds no rows) and the samples
-    /// of `samples`.
-    pub fn create(
-        path: &Path,
-        recording: &Recording,
-        samples: &SampleBlocks,
-        options: &WriteOptions,
-    ) -> Result<StreamedFile, StoreError> {
+    /// Creates the file with `recording`'s description (it holds no rows); its samples
+    /// are written by [`RawSamples::write`], which may run beside the analysis.
+    pub fn create(path: &Path, recording: &Recording) -> Result<StreamedFile, StoreError> {
         let target = AtomicPath::new(path);
         let file = File::create(target.temporary()).at(path, "file")?;
         write_root(&file, path, &recording.montage, &recording.source)?;
         write_metadata(&file, path, &recording.metadata)?;
         let raw = file.create_group(RAW).at(path, "/raw")?;
-        write_samples(&raw, path, recording, Source::Blocks(samples), options)?;
         if let Some(acquisition) = &recording.acquisition {
             write_acquisition(&raw, path, acquisition, true)?;
         }
@@ -66,6 +87,14 @@ impl StreamedFile {
             target,
             path: path.to_path_buf(),
             groups: Vec::new(),
+        })
+    }
+
+    /// The handle that writes `/raw/samples`.
+    pub fn raw_samples(&self) -> Result<RawSamples, StoreError> {
+        Ok(RawSamples {
+            raw: self.file.group(RAW).at(&self.path, "/raw")?,
+            path: self.path.clone(),
         })
     }
 
