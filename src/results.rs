@@ -140,6 +140,11 @@ impl FeatureGroup {
         self.tables.iter().find(|t| t.name == name)
     }
 
+    /// The parameter called `name`.
+    pub fn param(&self, name: &str) -> Option<&AttrValue> {
+        self.params.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
     /// The engine's group this is, if it is one.
     pub fn id(&self) -> Option<GroupId> {
         GroupId::parse(&self.name)

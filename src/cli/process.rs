@@ -377,11 +377,13 @@ fn process_one(
         settings.filtering,
         KeptRows::All,
         |engine| {
-            let flat = recording.samples.as_standard_layout();
-            let width = recording.samples.ncols().max(1);
-            for block in flat.as_slice().unwrap_or(&[]).chunks(BLOCK_FRAMES * width) {
-                engine.push(block);
-            }
+            engine.push(
+                recording
+                    .samples
+                    .as_standard_layout()
+                    .as_slice()
+                    .unwrap_or(&[]),
+            );
             Ok(())
         },
     )?;
@@ -443,12 +445,9 @@ fn process_blocks(
     let feed = |engine: &mut StreamEngine| -> anyhow::Result<()> {
         at_end = engine.rows_at_end(rows);
         let (mut told, mut block) = (0, Vec::new());
-        let width = samples.channels().max(1);
         for start in (0..rows).step_by(step) {
             let read = samples.read_into(start, start + step, &mut block)?;
-            for part in block.chunks(BLOCK_FRAMES * width) {
-                engine.push(part);
-            }
+            engine.push(&block);
             file.append(&engine.new_rows(), &total(at_end))
                 .with_context(cannot_write)?;
             let tenths = (start + read) * 10 / rows.max(1);
@@ -501,15 +500,10 @@ fn analyze_fed(
 ) -> anyhow::Result<Results> {
     let failed = || format!("{}: analysis failed", input.display());
     let plan = Plan::new(&recording.montage, filtering).with_context(failed)?;
-    let names: Vec<String> = plan
-        .montage
-        .channels
-        .iter()
-        .map(|c| c.name.clone())
-        .collect();
     let dir = std::env::temp_dir();
     let problems = Problems::default();
-    let mut engine = StreamEngine::with_traces(plan, &mut disk_traces(&dir, &names, &problems))
+    let montage = &recording.montage;
+    let mut engine = StreamEngine::with_traces(plan, &mut disk_traces(&dir, montage, &problems))
         .with_context(failed)?
         .keeping(kept);
     for gap in recording.acquisition.iter().flat_map(|a| &a.gaps) {

@@ -155,6 +155,14 @@ impl ZeroPhaseStream {
         }
     }
 
+    /// [`push`](Self::push), then, when `last`, [`finish`](Self::finish).
+    pub fn feed(&mut self, input: &[f64], last: bool, out: &mut Vec<f64>) {
+        self.push(input, out);
+        if last {
+            self.finish(out);
+        }
+    }
+
     /// Filters what is left as the end of the signal; appends it to `out`.
     pub fn finish(&mut self, out: &mut Vec<f64>) {
         let n = self.channels;

@@ -24,6 +24,20 @@ pub(super) fn stream(plan: &Plan, sections: &[Section]) -> Result<ZeroPhaseStrea
     ZeroPhaseStream::economical(sections, 1, plan.stretch_frames)
 }
 
+/// `x` through `stream`, when there is one, into `buf` (the frames now final; every one
+/// left when `last`); else `x` itself.
+fn through<'a>(
+    stream: &mut Option<ZeroPhaseStream>,
+    x: &'a [f64],
+    last: bool,
+    buf: &'a mut Vec<f64>,
+) -> &'a [f64] {
+    let Some(stream) = stream else { return x };
+    buf.clear();
+    stream.feed(x, last, buf);
+    buf
+}
+
 /// The chain from |y| (or |ψ|) to an onset test signal: 50 Hz low-pass, 25 ms mean.
 struct TestSignal {
     lowpass: Option<ZeroPhaseStream>,
@@ -52,17 +66,8 @@ impl TestSignal {
     /// Feeds the next samples (the last ones when `last`) into `onsets`.
     fn push(&mut self, plan: &Plan, x: &[f64], last: bool, onsets: &mut OnsetOffline) {
         self.out.clear();
-        match &mut self.lowpass {
-            Some(lp) => {
-                self.lowpassed.clear();
-                lp.push(x, &mut self.lowpassed);
-                if last {
-                    lp.finish(&mut self.lowpassed);
-                }
-                self.mean.push(&self.lowpassed, &mut self.out);
-            }
-            None => self.mean.push(x, &mut self.out),
-        }
+        let lowpassed = through(&mut self.lowpass, x, last, &mut self.lowpassed);
+        self.mean.push(lowpassed, &mut self.out);
         if last {
             self.mean.finish(&mut self.out);
         }
@@ -173,21 +178,9 @@ impl EmgZeroPhase {
     }
 
     fn filter(&mut self, plan: &Plan, x: &[f64], last: bool, envelope: &mut Vec<f64>) {
+        let notched = through(&mut self.notch, x, last, &mut self.notched);
         self.y.clear();
-        match &mut self.notch {
-            Some(notch) => {
-                self.notched.clear();
-                notch.push(x, &mut self.notched);
-                if last {
-                    notch.finish(&mut self.notched);
-                }
-                self.bandpass.push(&self.notched, &mut self.y);
-            }
-            None => self.bandpass.push(x, &mut self.y),
-        }
-        if last {
-            self.bandpass.finish(&mut self.y);
-        }
+        self.bandpass.feed(notched, last, &mut self.y);
         self.features(plan, last, envelope);
     }
 
@@ -210,10 +203,7 @@ impl EmgZeroPhase {
         self.onsets.push(&plan.onset, OnsetMethod::Bonato, r);
 
         let start = envelope.len();
-        self.envelope.push(r, envelope);
-        if last {
-            self.envelope.finish(envelope);
-        }
+        self.envelope.feed(r, last, envelope);
         let scale = envelope_scale(plan, self.channel);
         for v in &mut envelope[start..] {
             *v = v.max(0.0) * scale;

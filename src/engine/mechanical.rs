@@ -54,12 +54,7 @@ impl ForceStream {
                 self.block.extend_from_slice(x);
                 filter.process_in_place(&mut self.block);
             }
-            Some(Lowpass::ZeroPhase(stream)) => {
-                stream.push(x, &mut self.block);
-                if last {
-                    stream.finish(&mut self.block);
-                }
-            }
+            Some(Lowpass::ZeroPhase(stream)) => stream.feed(x, last, &mut self.block),
         }
         self.levels.push(&self.block);
         // A trace that fails says so when replayed: the metrics are then left undefined.

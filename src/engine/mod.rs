@@ -38,7 +38,7 @@ use crate::dsp::error::DspError;
 use crate::recording::Recording;
 use crate::results::Results;
 
-/// Frames per block when a stored recording is fed to the engine.
+/// Frames the engine takes at a time: a longer push is split into blocks of this size.
 pub const BLOCK_FRAMES: usize = 8192;
 
 /// Analyses a whole recording: zero-phase, or causal exactly as a live run would.
@@ -59,11 +59,12 @@ pub fn analyze_with(
             engine.add_gap(*gap);
         }
     }
-    let flat = recording.samples.as_standard_layout();
-    let data = flat.as_slice().unwrap_or(&[]);
-    let width = recording.samples.ncols().max(1);
-    for block in data.chunks(BLOCK_FRAMES * width) {
-        engine.push(block);
-    }
+    engine.push(
+        recording
+            .samples
+            .as_standard_layout()
+            .as_slice()
+            .unwrap_or(&[]),
+    );
     Ok(engine.finish())
 }

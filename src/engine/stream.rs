@@ -21,6 +21,7 @@ use super::mechanical::MechanicalStream;
 use super::pairs::PairCci;
 use super::plan::{ChannelPair, Filtering, Plan, Threads};
 use super::trace::{in_memory, Precision, TraceMaker};
+use super::BLOCK_FRAMES;
 
 /// Smallest push (in samples, all channels) worth spreading over threads: waking the pool
 /// for a few frames costs more than it saves, and a live recording pushes every
@@ -227,11 +228,29 @@ impl StreamEngine {
     pub fn push(&mut self, frames: &[f32]) {
         let n = self.columns.len();
         assert_eq!(frames.len() % n.max(1), 0, "not a whole number of frames");
-        self.frames += frames.len() / n.max(1);
-        let wide = self.threads == Threads::Pool && frames.len() >= PARALLEL_MIN_SAMPLES;
+        // A long push goes in blocks: the channels' columns stay a block long.
+        for block in frames.chunks(BLOCK_FRAMES * n.max(1)) {
+            self.frames += block.len() / n.max(1);
+            let wide = self.threads == Threads::Pool && block.len() >= PARALLEL_MIN_SAMPLES;
+            self.run_channels(wide, Some(block));
+        }
+    }
+
+    /// Feeds every channel its column of `frames`, or ends every channel (`None`), then
+    /// the pairs their envelopes; on the pool when `wide`.
+    fn run_channels(&mut self, wide: bool, frames: Option<&[f32]>) {
+        let n = self.columns.len();
         let plan = &self.plan;
         let work = |(c, ((channel, column), envelope)): Work<'_>| {
             envelope.clear();
+            let Some(frames) = frames else {
+                match channel {
+                    Channel::Emg(e) => e.finish(plan, envelope),
+                    Channel::Mechanical(m) => m.finish(),
+                    Channel::Ignored => {}
+                }
+                return;
+            };
             if matches!(channel, Channel::Ignored) {
                 return;
             }
@@ -471,29 +490,7 @@ impl StreamEngine {
 
     /// Processes what is still held back and returns the results of the whole recording.
     pub fn finish(mut self) -> Results {
-        let plan = &self.plan;
-        let work = |(channel, envelope): (&mut Channel, &mut Vec<f64>)| {
-            envelope.clear();
-            match channel {
-                Channel::Emg(e) => e.finish(plan, envelope),
-                Channel::Mechanical(m) => m.finish(),
-                Channel::Ignored => {}
-            }
-        };
-        let wide = self.threads == Threads::Pool;
-        if wide {
-            self.channels
-                .par_iter_mut()
-                .zip(self.envelopes.par_iter_mut())
-                .with_max_len(1)
-                .for_each(work);
-        } else {
-            self.channels
-                .iter_mut()
-                .zip(self.envelopes.iter_mut())
-                .for_each(work);
-        }
-        self.feed_pairs(wide);
+        self.run_channels(self.threads == Threads::Pool, None);
         self.results()
     }
 }

@@ -154,14 +154,10 @@ impl Recording {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let names: Vec<String> = info
-            .montage
-            .channels
-            .iter()
-            .map(|c| c.name.clone())
-            .collect();
-        let engine =
-            StreamEngine::with_traces(plan, &mut spill::disk_traces(&dir, &names, &problems))?;
+        let engine = StreamEngine::with_traces(
+            plan,
+            &mut spill::disk_traces(&dir, &info.montage, &problems),
+        )?;
         let limit = settings
             .duration_s
             .map(|d| (d * fs).round().max(1.0) as u64);

@@ -79,21 +79,16 @@ impl<'a> Context<'a> {
         self.results
             .features
             .iter()
-            .find_map(|g| match param(g, "causal") {
+            .find_map(|g| match g.param("causal") {
                 Some(AttrValue::Bool(b)) => Some(*b),
                 _ => None,
             })
     }
 }
 
-/// The parameter `name` of a feature group.
-pub fn param<'g>(group: &'g FeatureGroup, name: &str) -> Option<&'g AttrValue> {
-    group.params.iter().find(|(n, _)| n == name).map(|(_, v)| v)
-}
-
 /// A numeric parameter of a feature group.
 pub fn param_f64(group: &FeatureGroup, name: &str) -> Option<f64> {
-    match param(group, name)? {
+    match group.param(name)? {
         AttrValue::Float(v) => Some(*v),
         AttrValue::Int(v) => Some(*v as f64),
         _ => None,
@@ -102,7 +97,7 @@ pub fn param_f64(group: &FeatureGroup, name: &str) -> Option<f64> {
 
 /// A two-number parameter (a band) of a feature group.
 pub fn param_band(group: &FeatureGroup, name: &str) -> Option<[f64; 2]> {
-    match param(group, name)? {
+    match group.param(name)? {
         AttrValue::Floats(v) if v.len() == 2 => Some([v[0], v[1]]),
         _ => None,
     }

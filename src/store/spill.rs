@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::engine::trace::{in_memory, ForceTrace, Precision};
+use crate::montage::Montage;
 
 /// Samples held before a write: 128 kB per trace at f64, 1.6 s at 10 kHz (fewer, larger
 /// writes: a long `process` writes gigabytes of traces).
@@ -174,15 +175,18 @@ impl ForceTrace for DiskTrace {
 }
 
 /// A trace maker for [`StreamEngine::with_traces`](crate::engine::StreamEngine::with_traces):
-/// traces on disk in `dir` for the channels named `names`, or in memory (said in
+/// traces on disk in `dir` for the channels of `montage`, or in memory (said in
 /// `problems`) where no file can be made there.
 pub fn disk_traces<'a>(
     dir: &'a Path,
-    names: &'a [String],
+    montage: &'a Montage,
     problems: &'a Problems,
 ) -> impl FnMut(usize, Precision) -> Box<dyn ForceTrace> + 'a {
     move |channel, precision| {
-        let name = names.get(channel).map_or("?", String::as_str);
+        let name = montage
+            .channels
+            .get(channel)
+            .map_or("?", |c| c.name.as_str());
         match DiskTrace::create(dir, name, precision, problems.clone()) {
             Ok(trace) => Box::new(trace),
             Err(e) => {

@@ -84,13 +84,7 @@ fn assert_stored_as(got: &Results, want: &Results) {
             }
         }
         for (name, value) in &w.params {
-            let stored = g.params.iter().find(|(n, _)| n == name);
-            assert_eq!(
-                stored.map(|(_, v)| v),
-                Some(value),
-                "{} attr {name}",
-                g.name
-            );
+            assert_eq!(g.param(name), Some(value), "{} attr {name}", g.name);
         }
     }
     assert_eq!(got.events.len(), want.events.len());
@@ -230,13 +224,8 @@ fn causal_output_equals_the_causal_engine() {
     assert!(o.status.success(), "{}", stderr(&o));
     let want = analyze(&read_file(&input).unwrap().recording, Filtering::Causal).unwrap();
     let got = read_file(&out).unwrap().results.unwrap();
-    let causal = got
-        .group("activation")
-        .unwrap()
-        .params
-        .iter()
-        .find(|(n, _)| n == "causal");
-    assert_eq!(causal.map(|(_, v)| v), Some(&AttrValue::Bool(true)));
+    let causal = got.group("activation").unwrap().param("causal");
+    assert_eq!(causal, Some(&AttrValue::Bool(true)));
     assert_stored_as(&got, &want);
 }
 

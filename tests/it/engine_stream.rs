@@ -242,15 +242,10 @@ fn zero_phase_rows_handed_out_with_channels_out_of_step_equal_all_rows() {
         all.push(block);
     }
     let all = all.finish();
-    let notched = all
-        .group("activation")
-        .unwrap()
-        .params
-        .iter()
-        .find(|(k, _)| k == "notch_channels");
+    let notched = all.group("activation").unwrap().param("notch_channels");
     assert_eq!(
-        notched.map(|(_, v)| v.clone()),
-        Some(myobalance::results::AttrValue::Text(
+        notched,
+        Some(&myobalance::results::AttrValue::Text(
             "triceps_l,biceps_r,triceps_r".into()
         ))
     );

@@ -174,8 +174,7 @@ fn a_file_reads_back_as_written() {
     let expected = res.features[0].tables[0].values.mapv(|v| v as f32 as f64);
     assert_eq!(table.values, expected);
     for (name, value) in &res.features[0].params {
-        let found = group.params.iter().find(|(n, _)| n == name).map(|(_, v)| v);
-        assert_eq!(found, Some(value), "parameter {name}");
+        assert_eq!(group.param(name), Some(value), "parameter {name}");
     }
     assert_eq!(got.events, res.events);
     assert_eq!(got.summary, res.summary);
