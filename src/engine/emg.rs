@@ -177,6 +177,27 @@ impl EmgWindows {
     }
 }
 
+/// Raw samples of an EMG channel held back until the notch decision, which both modes
+/// make on the first [`AUTO_NOTCH_S`] (`notch = "auto"`), so live and `--causal` decide
+/// alike.
+#[derive(Debug, Default)]
+pub(super) struct NotchHold(Vec<f64>);
+
+impl NotchHold {
+    /// Holds `x`; once the first [`AUTO_NOTCH_S`] have come, or at the end (`last`), hands
+    /// back every sample held and whether the channel is to be notched.
+    pub(super) fn hold(&mut self, plan: &Plan, x: &[f64], last: bool) -> Option<(Vec<f64>, bool)> {
+        self.0.extend_from_slice(x);
+        let needed = (AUTO_NOTCH_S * plan.sample_rate_hz).round() as usize;
+        if self.0.len() < needed && !last {
+            return None;
+        }
+        let held = std::mem::take(&mut self.0);
+        let wanted = plan.notch_wanted(&held[..needed.min(held.len())]);
+        Some((held, wanted))
+    }
+}
+
 /// Everything one EMG channel produced.
 pub struct EmgOutput {
     pub windows: EmgWindows,
@@ -194,7 +215,7 @@ pub(super) fn envelope_scale(plan: &Plan, channel: usize) -> f64 {
 pub struct EmgCausal {
     channel: usize,
     /// Raw samples held back until the notch decision (`notch = "auto"`).
-    undecided: Option<Vec<f64>>,
+    undecided: Option<NotchHold>,
     notch: Option<SosFilter>,
     bandpass: SosFilter,
     envelope: SosFilter,
@@ -216,7 +237,7 @@ impl EmgCausal {
         };
         Ok(EmgCausal {
             channel,
-            undecided: auto.then(Vec::new),
+            undecided: auto.then(NotchHold::default),
             output: EmgOutput {
                 windows: EmgWindows::new(plan, channel)?,
                 tremor: TremorPart::new(plan)?,
@@ -237,28 +258,26 @@ impl EmgCausal {
     /// With `notch = "auto"` the first seconds wait for the notch decision, so the
     /// envelope may come later than the samples (the same delay on every channel).
     pub fn push(&mut self, plan: &Plan, x: &[f64], envelope: &mut Vec<f64>) {
-        let Some(held) = &mut self.undecided else {
-            self.process(plan, x, envelope);
-            return;
-        };
-        held.extend_from_slice(x);
-        let needed = (AUTO_NOTCH_S * plan.sample_rate_hz).round() as usize;
-        if held.len() >= needed {
-            self.decide(plan, needed, envelope);
-        }
+        self.take(plan, x, false, envelope);
     }
 
     /// Processes whatever is still held back (end of the recording).
     pub fn finish(&mut self, plan: &Plan, envelope: &mut Vec<f64>) {
-        if let Some(held) = &self.undecided {
-            let n = held.len();
-            self.decide(plan, n, envelope);
+        if self.undecided.is_some() {
+            self.take(plan, &[], true, envelope);
         }
     }
 
-    fn decide(&mut self, plan: &Plan, first: usize, envelope: &mut Vec<f64>) {
-        let held = self.undecided.take().unwrap_or_default();
-        if plan.notch_wanted(&held[..first.min(held.len())]) {
+    fn take(&mut self, plan: &Plan, x: &[f64], last: bool, envelope: &mut Vec<f64>) {
+        let Some(hold) = &mut self.undecided else {
+            self.process(plan, x, envelope);
+            return;
+        };
+        let Some((held, wanted)) = hold.hold(plan, x, last) else {
+            return;
+        };
+        self.undecided = None;
+        if wanted {
             // The notch's section was validated when the plan was made.
             self.notch = plan
                 .notch

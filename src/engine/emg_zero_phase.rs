@@ -12,11 +12,11 @@ use crate::dsp::sos::Section;
 use crate::dsp::tkeo::TkeoBlocks;
 use crate::montage::OnsetMethod;
 
-use super::emg::{envelope_scale, EmgOutput, EmgWindows, TremorPart};
+use super::emg::{envelope_scale, EmgOutput, EmgWindows, NotchHold, TremorPart};
 use super::moving_mean::CentredMean;
 use super::onset_detectors::Onsets;
 use super::onset_offline::OnsetOffline;
-use super::plan::{Plan, AUTO_NOTCH_S};
+use super::plan::Plan;
 use super::trace::{ForceTrace, Precision, TraceMaker};
 
 /// One channel through `sections`, in stretches of at least the plan's length.
@@ -78,8 +78,8 @@ impl TestSignal {
 /// One EMG channel, zero-phase, block by block.
 pub struct EmgZeroPhase {
     channel: usize,
-    /// Raw samples held back until the notch decision (the first [`AUTO_NOTCH_S`]).
-    undecided: Option<Vec<f64>>,
+    /// Raw samples held back until the notch decision (see [`NotchHold`]).
+    undecided: Option<NotchHold>,
     notch: Option<ZeroPhaseStream>,
     bandpass: ZeroPhaseStream,
     envelope: ZeroPhaseStream,
@@ -105,7 +105,7 @@ impl EmgZeroPhase {
         let mut trace = || -> Box<dyn ForceTrace> { make_trace(channel, Precision::Single) };
         Ok(EmgZeroPhase {
             channel,
-            undecided: Some(Vec::new()),
+            undecided: Some(NotchHold::default()),
             notch: None,
             bandpass: stream(plan, &plan.bandpass)?,
             envelope: stream(plan, &plan.envelope)?,
@@ -130,25 +130,12 @@ impl EmgZeroPhase {
 
     /// Feeds raw samples; appends the envelope of the samples now final to `envelope`.
     pub fn push(&mut self, plan: &Plan, x: &[f64], envelope: &mut Vec<f64>) {
-        let Some(held) = &mut self.undecided else {
-            self.filter(plan, x, false, envelope);
-            return;
-        };
-        held.extend_from_slice(x);
-        let needed = (AUTO_NOTCH_S * plan.sample_rate_hz).round() as usize;
-        if held.len() >= needed {
-            let held = self.decide(plan, needed);
-            self.filter(plan, &held, false, envelope);
-        }
+        self.take(plan, x, false, envelope);
     }
 
     /// Filters what is left as the end of the channel and finds its onsets.
     pub fn finish(&mut self, plan: &Plan, envelope: &mut Vec<f64>) {
-        let held = match &self.undecided {
-            Some(held) => self.decide(plan, held.len()),
-            None => Vec::new(),
-        };
-        self.filter(plan, &held, true, envelope);
+        self.take(plan, &[], true, envelope);
         self.output.onsets = self.onsets.finish(&plan.onset);
         // The channel is over: give the room of its blocks back before the results of
         // the whole recording are assembled.
@@ -166,15 +153,22 @@ impl EmgZeroPhase {
         }
     }
 
-    /// Decides on the notch from the first `first` held samples; returns the held ones.
-    fn decide(&mut self, plan: &Plan, first: usize) -> Vec<f64> {
-        let held = self.undecided.take().unwrap_or_default();
-        if plan.notch_wanted(&held[..first.min(held.len())]) {
+    /// Feeds raw samples (the last ones when `last`) through the notch decision.
+    fn take(&mut self, plan: &Plan, x: &[f64], last: bool, envelope: &mut Vec<f64>) {
+        let Some(hold) = &mut self.undecided else {
+            self.filter(plan, x, last, envelope);
+            return;
+        };
+        let Some((held, wanted)) = hold.hold(plan, x, last) else {
+            return;
+        };
+        self.undecided = None;
+        if wanted {
             // The notch's section was validated when the plan was made.
             self.notch = plan.notch.and_then(|section| stream(plan, &[section]).ok());
             self.output.notched = self.notch.is_some();
         }
-        held
+        self.filter(plan, &held, last, envelope);
     }
 
     fn filter(&mut self, plan: &Plan, x: &[f64], last: bool, envelope: &mut Vec<f64>) {

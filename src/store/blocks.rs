@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use hdf5::{Dataset, File};
 use ndarray::{s, Array2};
 
-use super::chunks::{copyable, decode_chunks, read_parallel, CopyableChunks};
+use super::chunks::{copyable, decode_chunks, CopyableChunks};
 use super::error::{Context, StoreError};
 
 const OBJECT: &str = "/raw/samples";
@@ -71,11 +71,6 @@ impl SampleBlocks {
 
     /// Every sample.
     pub fn read_all(&self) -> Result<Array2<f32>, StoreError> {
-        if self.layout.is_some() {
-            if let Some(samples) = read_parallel(&self.ds) {
-                return Ok(samples);
-            }
-        }
         self.read(0, self.rows)
     }
 

@@ -214,20 +214,6 @@ pub fn copy_chunks(
     Ok(())
 }
 
-/// Reads a `/raw/samples` stored as [`copyable`] describes, decoding its chunks (inflate,
-/// then unshuffle) in parallel; `None` when it is stored otherwise or a chunk does not
-/// decode, so the caller reads it the ordinary way.
-pub fn read_parallel(src: &Dataset) -> Option<ndarray::Array2<f32>> {
-    let (rows, cols) = match src.shape().as_slice() {
-        [r, c] => (*r, *c),
-        _ => return None,
-    };
-    let layout = copyable(src, rows, cols)?;
-    let mut out = ndarray::Array2::<f32>::zeros((rows, cols));
-    decode_chunks(src, &layout, 0, out.as_slice_mut()?)?;
-    Some(out)
-}
-
 /// Decodes the chunks of `src` (stored as `layout` says) from chunk `first` on into `out`,
 /// which holds their rows, full width, in row order (the last may be cut at the end of the
 /// data); `None` when a chunk is missing, stored otherwise, or does not decode.
