@@ -1,16 +1,15 @@
-//! One EMG channel: the band-passed signal y and everything computed from it — activation
-//! RMS, fatigue epochs (MDF, MNF), tremor of |y| with its alarm, the linear envelope (for
-//! co-contraction) and the onsets of the three detectors (the chain of each mode is one
-//! struct: [`OnsetCausal`], [`OnsetOffline`](super::onset_offline::OnsetOffline)).
+//! One EMG channel: its notch, and everything computed from its band-passed signal y —
+//! activation RMS, fatigue epochs (MDF, MNF), tremor of |y| with its alarm and the onsets
+//! of the three detectors (the chain of each mode is one struct: [`OnsetCausal`],
+//! [`OnsetZeroPhase`]). The band-pass and the envelope low-pass run in the channel's group
+//! ([`EmgGroup`](super::emg_group::EmgGroup)).
 //!
 //! The windowed features run on blocks of y of any size (the same code for both modes);
-//! only the filtering in front of them differs: causal ([`EmgCausal`]) or zero-phase
-//! ([`EmgZeroPhase`](super::emg_zero_phase::EmgZeroPhase)), both block by block.
+//! the filters run causal or zero-phase ([`RunFilter`]), both block by block.
 
 use crate::dsp::error::DspError;
 use crate::dsp::rms::rms;
 use crate::dsp::running_dft::RunningDft;
-use crate::dsp::sosfilt::SosFilter;
 use crate::dsp::spectral::{mean_frequency, median_frequency};
 use crate::dsp::welch::{Detrend, Welch};
 use crate::dsp::windows::WindowSpec;
@@ -20,8 +19,11 @@ use crate::features::tremor::{TremorRow, TremorTracker};
 
 use super::onset_causal::OnsetCausal;
 use super::onset_detectors::Onsets;
-use super::plan::{Plan, AUTO_NOTCH_S};
+use super::onset_zero_phase::OnsetZeroPhase;
+use super::plan::{Filtering, Plan, AUTO_NOTCH_S};
 use super::rows::Rows;
+use super::run_filter::RunFilter;
+use super::trace::TraceMaker;
 use super::windows::WindowStream;
 
 /// One fatigue epoch.
@@ -211,114 +213,208 @@ pub(super) fn envelope_scale(plan: &Plan, channel: usize) -> f64 {
     plan.mvc(channel).map_or(1.0, |m| 100.0 / m)
 }
 
-/// Causal, streaming processing of one EMG channel.
-pub struct EmgCausal {
-    channel: usize,
-    /// Raw samples held back until the notch decision (`notch = "auto"`).
+/// The notch in front of one EMG channel: held back until decided (`notch = "auto"`),
+/// then causal or zero-phase as the run filters.
+#[derive(Debug)]
+struct NotchFront {
     undecided: Option<NotchHold>,
-    notch: Option<SosFilter>,
-    bandpass: SosFilter,
-    envelope: SosFilter,
-    onset: OnsetCausal,
-    pub output: EmgOutput,
-    started: bool,
-    y: Vec<f64>,
-    work: Vec<f64>,
+    notch: Option<RunFilter>,
+    /// The first raw sample handed on (the causal band-pass settles on it).
+    first: Option<f64>,
 }
 
-impl EmgCausal {
-    pub fn new(plan: &Plan, channel: usize) -> Result<EmgCausal, DspError> {
+impl NotchFront {
+    fn new(plan: &Plan) -> Result<NotchFront, DspError> {
         let auto = plan.montage.analysis.notch == crate::montage::NotchMode::Auto;
         let notch = match plan.notch {
             Some(section) if !auto && plan.notch_wanted(&[]) => {
-                Some(SosFilter::new(&[section], 1)?)
+                Some(RunFilter::new(plan, &[section], 1)?)
             }
             _ => None,
         };
-        Ok(EmgCausal {
-            channel,
+        Ok(NotchFront {
             undecided: auto.then(NotchHold::default),
+            notch,
+            first: None,
+        })
+    }
+
+    /// Whether samples go on unchanged (decided, and not notched).
+    fn passes_through(&self) -> bool {
+        self.undecided.is_none() && self.notch.is_none()
+    }
+
+    /// Feeds raw samples (the last ones when `last`); appends to `out` those now past the
+    /// notch.
+    fn feed(&mut self, plan: &Plan, x: &[f64], last: bool, out: &mut Vec<f64>) {
+        let held;
+        let x = match &mut self.undecided {
+            None => x,
+            Some(hold) => {
+                let Some((samples, wanted)) = hold.hold(plan, x, last) else {
+                    return;
+                };
+                self.undecided = None;
+                if wanted {
+                    // The notch's section was validated when the plan was made.
+                    self.notch = plan
+                        .notch
+                        .and_then(|section| RunFilter::new(plan, &[section], 1).ok());
+                }
+                held = samples;
+                &held
+            }
+        };
+        if self.first.is_none() {
+            self.first = x.first().copied();
+        }
+        match &mut self.notch {
+            None => out.extend_from_slice(x),
+            Some(notch) => {
+                if let Some(&first) = x.first() {
+                    notch.settle_once(|| vec![first]);
+                }
+                notch.feed(x, last, out);
+            }
+        }
+    }
+}
+
+/// The onset chain of a channel, as the run filters.
+enum OnsetChain {
+    Causal(Box<OnsetCausal>),
+    ZeroPhase(Box<OnsetZeroPhase>),
+}
+
+/// One EMG channel: its notch in front, everything computed from its band-passed signal y
+/// behind. The band-pass and envelope low-pass in between run in the channel's
+/// [`EmgGroup`](super::emg_group::EmgGroup), side by side with its other channels.
+pub struct EmgChannel {
+    /// Montage index.
+    pub channel: usize,
+    front: NotchFront,
+    onsets: OnsetChain,
+    pub output: EmgOutput,
+    /// Samples past the notch that the group has not taken yet.
+    pub(super) ready: Vec<f64>,
+    /// The envelope of the samples of y made final by the last push.
+    pub envelope: Vec<f64>,
+    /// Reused blocks: the raw column, y, |y|.
+    column: Vec<f64>,
+    pub(super) y: Vec<f64>,
+    pub(super) rectified: Vec<f64>,
+    /// Zero-phase: the low-passed |y| and |ψ| of the block (onset test signals).
+    pub(super) lowpassed: [Vec<f64>; 2],
+}
+
+impl EmgChannel {
+    /// Channel `channel` of `plan`; zero-phase, its onset test signals are kept in traces
+    /// `make_trace` gives.
+    pub fn new(
+        plan: &Plan,
+        channel: usize,
+        make_trace: &mut TraceMaker<'_>,
+    ) -> Result<EmgChannel, DspError> {
+        let front = NotchFront::new(plan)?;
+        Ok(EmgChannel {
+            channel,
+            onsets: match plan.filtering {
+                Filtering::Causal => OnsetChain::Causal(Box::new(OnsetCausal::new(&plan.onset)?)),
+                Filtering::ZeroPhase => {
+                    OnsetChain::ZeroPhase(Box::new(OnsetZeroPhase::new(plan, channel, make_trace)))
+                }
+            },
             output: EmgOutput {
                 windows: EmgWindows::new(plan, channel)?,
                 tremor: TremorPart::new(plan)?,
                 onsets: Onsets::default(),
-                notched: notch.is_some(),
+                notched: front.notch.is_some(),
             },
-            notch,
-            bandpass: SosFilter::new(&plan.bandpass, 1)?,
-            envelope: SosFilter::new(&plan.envelope, 1)?,
-            onset: OnsetCausal::new(&plan.onset)?,
-            started: false,
+            front,
+            ready: Vec::new(),
+            envelope: Vec::new(),
+            column: Vec::new(),
             y: Vec::new(),
-            work: Vec::new(),
+            rectified: Vec::new(),
+            lowpassed: Default::default(),
         })
     }
 
-    /// Feeds raw samples; appends the envelope of every sample processed to `envelope`.
-    /// With `notch = "auto"` the first seconds wait for the notch decision, so the
-    /// envelope may come later than the samples (the same delay on every channel).
-    pub fn push(&mut self, plan: &Plan, x: &[f64], envelope: &mut Vec<f64>) {
-        self.take(plan, x, false, envelope);
-    }
-
-    /// Processes whatever is still held back (end of the recording).
-    pub fn finish(&mut self, plan: &Plan, envelope: &mut Vec<f64>) {
-        if self.undecided.is_some() {
-            self.take(plan, &[], true, envelope);
-        }
-    }
-
-    fn take(&mut self, plan: &Plan, x: &[f64], last: bool, envelope: &mut Vec<f64>) {
-        let Some(hold) = &mut self.undecided else {
-            self.process(plan, x, envelope);
-            return;
-        };
-        let Some((held, wanted)) = hold.hold(plan, x, last) else {
-            return;
-        };
-        self.undecided = None;
-        if wanted {
-            // The notch's section was validated when the plan was made.
-            self.notch = plan
-                .notch
-                .and_then(|section| SosFilter::new(&[section], 1).ok());
-            self.output.notched = self.notch.is_some();
-        }
-        self.process(plan, &held, envelope);
-    }
-
-    fn process(&mut self, plan: &Plan, x: &[f64], envelope: &mut Vec<f64>) {
-        if !self.started {
-            // Start as if the first sample had always been there: a DC offset (electrodes,
-            // ADC mid-scale) then causes no start-up transient.
-            if let Some(&first) = x.first() {
-                self.bandpass.settle_on(&[first]);
-                if let Some(n) = &mut self.notch {
-                    n.settle_on(&[first]);
-                }
-                self.started = true;
+    /// Takes this channel's column of the interleaved `frames` (`width` channels) through
+    /// the notch into [`EmgChannel::ready`]; with `None`, what the notch still holds, as
+    /// the end of the signal.
+    pub(super) fn take(&mut self, plan: &Plan, frames: Option<&[f32]>, width: usize) {
+        let column = frames
+            .into_iter()
+            .flat_map(|f| f.iter().skip(self.channel).step_by(width))
+            .map(|v| f64::from(*v));
+        if self.front.passes_through() {
+            if self.front.first.is_none() {
+                self.front.first = frames.and_then(|f| f.get(self.channel)).map(|&v| v.into());
             }
+            self.ready.extend(column);
+            return;
         }
-        self.y.clear();
-        self.y.extend_from_slice(x);
-        if let Some(n) = &mut self.notch {
-            n.process_in_place(&mut self.y);
+        self.column.clear();
+        self.column.extend(column);
+        self.front
+            .feed(plan, &self.column, frames.is_none(), &mut self.ready);
+        self.output.notched = self.front.notch.is_some();
+    }
+
+    /// The first raw sample handed on, once one has been.
+    pub(super) fn first(&self) -> Option<f64> {
+        self.front.first
+    }
+
+    /// Everything computed from the final samples of y now in [`EmgChannel::y`] (the last
+    /// ones when `last`); leaves |y| in [`EmgChannel::rectified`] and, zero-phase, |ψ| in
+    /// what [`EmgChannel::psi`] gives.
+    pub(super) fn features(&mut self, plan: &Plan, last: bool) {
+        let y = &self.y;
+        self.output.windows.push(y);
+        self.rectified.clear();
+        self.rectified.extend(y.iter().map(|v| v.abs()));
+        self.output.tremor.push(&self.rectified);
+        match &mut self.onsets {
+            OnsetChain::Causal(chain) => chain.push(&plan.onset, y, &mut self.output.onsets),
+            OnsetChain::ZeroPhase(chain) => chain.push_y(y, last),
         }
-        self.bandpass.process_in_place(&mut self.y);
-        self.output.windows.push(&self.y);
-        self.onset
-            .push(&plan.onset, &self.y, &mut self.output.onsets);
+    }
 
-        self.work.clear();
-        self.work.extend(self.y.iter().map(|v| v.abs()));
-        self.output.tremor.push(&self.work);
+    /// Zero-phase: |ψ| of the block [`EmgChannel::features`] took last.
+    pub(super) fn psi(&self) -> &[f64] {
+        match &self.onsets {
+            OnsetChain::ZeroPhase(chain) => &chain.psi,
+            OnsetChain::Causal(_) => &[],
+        }
+    }
 
-        let start = envelope.len();
-        envelope.extend_from_slice(&self.work);
-        self.envelope.process_in_place(&mut envelope[start..]);
-        let scale = envelope_scale(plan, self.channel);
-        for v in &mut envelope[start..] {
-            *v = v.max(0.0) * scale;
+    /// Zero-phase: feeds the onset chain the block's |y| and the low-passed |y| and |ψ|
+    /// now in [`EmgChannel::lowpassed`].
+    pub(super) fn onset_tests(&mut self, plan: &Plan, last: bool) {
+        if let OnsetChain::ZeroPhase(chain) = &mut self.onsets {
+            let [abs, psi] = &self.lowpassed;
+            chain.push_tests(plan, &self.rectified, [abs, psi], last);
+        }
+    }
+
+    /// Ends the channel: zero-phase onsets are found over the whole recording now, and
+    /// the room of the blocks is given back.
+    pub(super) fn finish(&mut self, plan: &Plan) {
+        if let OnsetChain::ZeroPhase(chain) = &self.onsets {
+            self.output.onsets = chain.finish(plan);
+        }
+        let [abs, psi] = &mut self.lowpassed;
+        for buffer in [
+            &mut self.ready,
+            &mut self.column,
+            &mut self.y,
+            &mut self.rectified,
+            abs,
+            psi,
+        ] {
+            *buffer = Vec::new();
         }
     }
 }

@@ -8,13 +8,11 @@
 //! through the second pass (onsets, RFD, steadiness).
 
 use crate::dsp::error::DspError;
-use crate::dsp::filtfilt_stream::ZeroPhaseStream;
-use crate::dsp::sosfilt::SosFilter;
 use crate::features::force::{ContractionPass, ForceMetrics, LevelsPass};
 
 use super::emg::TremorPart;
-use super::emg_zero_phase::stream;
-use super::plan::{Filtering, Plan};
+use super::plan::Plan;
+use super::run_filter::RunFilter;
 use super::trace::ForceTrace;
 
 /// A force or accelerometer channel, block by block.
@@ -23,15 +21,9 @@ pub struct MechanicalStream {
     force: Option<ForceStream>,
 }
 
-/// The force low-pass, as the run filters.
-enum Lowpass {
-    Causal { filter: SosFilter, started: bool },
-    ZeroPhase(Box<ZeroPhaseStream>),
-}
-
 /// The force metrics of one channel as its samples arrive.
 struct ForceStream {
-    lowpass: Option<Lowpass>,
+    lowpass: Option<RunFilter>,
     /// The low-passed block (reused).
     block: Vec<f64>,
     levels: LevelsPass,
@@ -44,17 +36,14 @@ impl ForceStream {
         self.block.clear();
         match &mut self.lowpass {
             None => self.block.extend_from_slice(x),
-            Some(Lowpass::Causal { filter, started }) => {
-                // Start settled on the first sample, so the resting force (limb weight,
+            Some(lowpass) => {
+                // Causal: settled on the first sample, so the resting force (limb weight,
                 // sensor offset) is the baseline from the first sample on.
-                if let (false, Some(&first)) = (*started, x.first()) {
-                    filter.settle_on(&[first]);
-                    *started = true;
+                if let Some(&first) = x.first() {
+                    lowpass.settle_once(|| vec![first]);
                 }
-                self.block.extend_from_slice(x);
-                filter.process_in_place(&mut self.block);
+                lowpass.feed(x, last, &mut self.block);
             }
-            Some(Lowpass::ZeroPhase(stream)) => stream.feed(x, last, &mut self.block),
         }
         self.levels.push(&self.block);
         // A trace that fails says so when replayed: the metrics are then left undefined.
@@ -73,15 +62,7 @@ impl MechanicalStream {
                 let lowpass = plan
                     .force_lowpass
                     .as_deref()
-                    .map(|s| -> Result<Lowpass, DspError> {
-                        Ok(match plan.filtering {
-                            Filtering::Causal => Lowpass::Causal {
-                                filter: SosFilter::new(s, 1)?,
-                                started: false,
-                            },
-                            Filtering::ZeroPhase => Lowpass::ZeroPhase(Box::new(stream(plan, s)?)),
-                        })
-                    })
+                    .map(|s| RunFilter::new(plan, s, 1))
                     .transpose()?;
                 Ok::<_, DspError>(ForceStream {
                     lowpass,

@@ -2,8 +2,10 @@
 //! offline default: each filter runs forward and backward over overlapping stretches, so
 //! memory is bounded by the blocks, not the recording) or causal (as a live recording
 //! does), with the same window rule and the same feature code, so `process --causal` over
-//! a recording equals feeding it live. Channels run in parallel (rayon); a
-//! single-threaded run, and any block size, give the same results.
+//! a recording equals feeding it live. EMG channels run four at a time through the same
+//! filters, side by side in the SIMD lanes ([`emg_group`]); groups, channels and force
+//! channels run in parallel (rayon). A single-threaded run, any block size and any group
+//! width give the same results.
 //!
 //! ```text
 //! samples ─► per channel: notch? → band-pass → y ─┬─► RMS windows ........ activation
@@ -18,15 +20,17 @@
 
 pub mod assemble;
 pub mod emg;
-pub mod emg_zero_phase;
+pub mod emg_group;
 pub mod mechanical;
 mod moving_mean;
 pub mod onset_causal;
 pub mod onset_detectors;
 pub mod onset_offline;
+pub mod onset_zero_phase;
 pub mod pairs;
 pub mod plan;
 pub mod rows;
+mod run_filter;
 pub mod stream;
 pub mod trace;
 mod windows;

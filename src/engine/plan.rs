@@ -18,6 +18,8 @@ use crate::features::tremor::TremorSettings;
 use crate::montage::{Kind, Montage, NotchMode, OnsetMethod};
 use std::sync::Arc;
 
+use super::emg_group::LANES;
+
 /// EMG band-pass order per edge (DESIGN.md: Butterworth order 2 per edge).
 pub const BANDPASS_ORDER: usize = 2;
 /// The band-pass upper edge is capped at this fraction of the sample rate.
@@ -135,6 +137,10 @@ pub struct Plan {
     /// [`ZeroPhaseStream::economical`](crate::dsp::filtfilt_stream::ZeroPhaseStream::economical)).
     /// A stretch longer than the recording filters it whole.
     pub stretch_frames: usize,
+    /// EMG channels filtered side by side in one group (see
+    /// [`EmgGroup`](super::emg_group::EmgGroup)); 1 filters each alone. The results are
+    /// the same bit for bit.
+    pub lanes: usize,
     /// Channel indices by role, in montage order.
     pub emg: Vec<usize>,
     pub force_channels: Vec<usize>,
@@ -256,6 +262,7 @@ impl Plan {
             force: ForceSettings::new(fs),
             force_lowpass: lowpass_below_limit(FORCE_LOWPASS_HZ, fs)?,
             stretch_frames: STRETCH_FRAMES,
+            lanes: LANES,
             emg: of_kind(&[Kind::Emg]),
             force_channels: of_kind(&[Kind::Force]),
             tremor_channels: of_kind(&[Kind::Force, Kind::Accel, Kind::Emg]),

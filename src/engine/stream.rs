@@ -2,7 +2,9 @@
 //! the live recorder feeds it block by block and `process --causal` feeds it a stored
 //! recording the same way, so both produce the same rows. Zero-phase (`process`), each
 //! filter's output comes a stretch after its input (see
-//! [`EmgZeroPhase`]), so memory stays bounded by the blocks however long the recording.
+//! [`ZeroPhaseStream`](crate::dsp::filtfilt_stream::ZeroPhaseStream)), so memory stays
+//! bounded by the blocks however long the recording. EMG channels run in groups whose
+//! filters fill the SIMD lanes ([`EmgGroup`]); groups and force channels run in parallel.
 
 use rayon::prelude::*;
 
@@ -15,11 +17,11 @@ use crate::results::{Event, FeatureGroup, Results};
 
 pub use super::assemble::RowCounts;
 use super::assemble::{assemble, feature_groups, Collected};
-use super::emg::{EmgCausal, EmgOutput};
-use super::emg_zero_phase::EmgZeroPhase;
+use super::emg::{EmgChannel, TremorPart};
+use super::emg_group::EmgGroup;
 use super::mechanical::MechanicalStream;
 use super::pairs::PairCci;
-use super::plan::{ChannelPair, Filtering, Plan, Threads};
+use super::plan::{ChannelPair, Plan, Threads};
 use super::trace::{in_memory, Precision, TraceMaker};
 use super::BLOCK_FRAMES;
 
@@ -30,55 +32,52 @@ use super::BLOCK_FRAMES;
 /// block sums, so no push carries enough work to pay for waking the pool.
 pub const PARALLEL_MIN_SAMPLES: usize = 16 * 1024;
 
-enum Channel {
-    Emg(Box<EmgChannel>),
-    Mechanical(Box<MechanicalStream>),
+/// What runs as one task: a group of EMG channels filtered side by side, or a force or
+/// accelerometer channel.
+enum Unit {
+    Emg(Box<EmgGroup>),
+    Mechanical {
+        channel: usize,
+        stream: Box<MechanicalStream>,
+        column: Vec<f64>,
+    },
+}
+
+impl Unit {
+    /// Feeds the unit its channels' columns of `frames` (`width` channels), or ends them
+    /// (`None`); an EMG group's channels run on the pool when `wide`.
+    fn run(&mut self, plan: &Plan, frames: Option<&[f32]>, width: usize, wide: bool) {
+        match self {
+            Unit::Emg(group) => group.run(plan, frames, width, wide),
+            Unit::Mechanical {
+                channel,
+                stream,
+                column,
+            } => match frames {
+                Some(frames) => {
+                    column.clear();
+                    column.extend(
+                        frames
+                            .iter()
+                            .skip(*channel)
+                            .step_by(width)
+                            .map(|v| f64::from(*v)),
+                    );
+                    stream.push(column);
+                }
+                None => stream.finish(),
+            },
+        }
+    }
+}
+
+/// Where a montage channel's state lives.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    Emg { unit: usize, member: usize },
+    Mechanical(usize),
     Ignored,
 }
-
-/// An EMG channel, filtered as the plan says.
-// Both are large; `Channel` boxes the whole.
-#[allow(clippy::large_enum_variant)]
-enum EmgChannel {
-    Causal(EmgCausal),
-    ZeroPhase(EmgZeroPhase),
-}
-
-impl EmgChannel {
-    fn output(&self) -> &EmgOutput {
-        match self {
-            EmgChannel::Causal(e) => &e.output,
-            EmgChannel::ZeroPhase(e) => &e.output,
-        }
-    }
-
-    fn output_mut(&mut self) -> &mut EmgOutput {
-        match self {
-            EmgChannel::Causal(e) => &mut e.output,
-            EmgChannel::ZeroPhase(e) => &mut e.output,
-        }
-    }
-
-    fn push(&mut self, plan: &Plan, x: &[f64], envelope: &mut Vec<f64>) {
-        match self {
-            EmgChannel::Causal(e) => e.push(plan, x, envelope),
-            EmgChannel::ZeroPhase(e) => e.push(plan, x, envelope),
-        }
-    }
-
-    fn finish(&mut self, plan: &Plan, envelope: &mut Vec<f64>) {
-        match self {
-            EmgChannel::Causal(e) => e.finish(plan, envelope),
-            EmgChannel::ZeroPhase(e) => e.finish(plan, envelope),
-        }
-    }
-}
-
-/// One channel's share of a push: its index, state, column and envelope.
-type Work<'a> = (
-    usize,
-    ((&'a mut Channel, &'a mut Vec<f64>), &'a mut Vec<f64>),
-);
 
 /// A pair's envelopes not yet taken: the two channels' filters may hand out their final
 /// samples at different times (zero-phase stretches, a notch on one channel only).
@@ -104,14 +103,25 @@ impl Aligned {
     }
 }
 
+/// The EMG channel at `place`, if it is one.
+fn emg_at(units: &[Unit], place: Place) -> Option<&EmgChannel> {
+    match place {
+        Place::Emg { unit, member } => match &units[unit] {
+            Unit::Emg(group) => group.members.get(member),
+            Unit::Mechanical { .. } => None,
+        },
+        _ => None,
+    }
+}
+
 /// Streaming analysis of one recording.
 pub struct StreamEngine {
     plan: Plan,
-    channels: Vec<Channel>,
+    units: Vec<Unit>,
+    /// Per montage channel, where its state lives.
+    places: Vec<Place>,
     pairs: Vec<PairCci>,
     aligned: Vec<Aligned>,
-    columns: Vec<Vec<f64>>,
-    envelopes: Vec<Vec<f64>>,
     frames: usize,
     gaps: Vec<Gap>,
     markers: Vec<Event>,
@@ -147,30 +157,32 @@ impl StreamEngine {
         plan: Plan,
         make_trace: &mut TraceMaker<'_>,
     ) -> Result<StreamEngine, DspError> {
-        let channels = plan
-            .montage
-            .channels
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                Ok(match c.kind {
-                    Kind::Emg => Channel::Emg(Box::new(match plan.filtering {
-                        Filtering::Causal => EmgChannel::Causal(EmgCausal::new(&plan, i)?),
-                        Filtering::ZeroPhase => {
-                            EmgChannel::ZeroPhase(EmgZeroPhase::new(&plan, i, make_trace)?)
-                        }
-                    })),
-                    Kind::Force => Channel::Mechanical(Box::new(MechanicalStream::new(
-                        &plan,
-                        Some(make_trace(i, Precision::Double)),
-                    )?)),
-                    Kind::Accel => {
-                        Channel::Mechanical(Box::new(MechanicalStream::new(&plan, None)?))
-                    }
-                    Kind::Other => Channel::Ignored,
-                })
-            })
-            .collect::<Result<Vec<_>, DspError>>()?;
+        let mut units = Vec::new();
+        let mut places = vec![Place::Ignored; plan.montage.channels.len()];
+        for group in plan.emg.chunks(plan.lanes.max(1)) {
+            for (member, &c) in group.iter().enumerate() {
+                places[c] = Place::Emg {
+                    unit: units.len(),
+                    member,
+                };
+            }
+            units.push(Unit::Emg(Box::new(EmgGroup::new(
+                &plan, group, make_trace,
+            )?)));
+        }
+        for (i, c) in plan.montage.channels.iter().enumerate() {
+            let trace = match c.kind {
+                Kind::Force => Some(make_trace(i, Precision::Double)),
+                Kind::Accel => None,
+                Kind::Emg | Kind::Other => continue,
+            };
+            places[i] = Place::Mechanical(units.len());
+            units.push(Unit::Mechanical {
+                channel: i,
+                stream: Box::new(MechanicalStream::new(&plan, trace)?),
+                column: Vec::new(),
+            });
+        }
         let pairs = plan
             .pairs
             .iter()
@@ -182,14 +194,12 @@ impl StreamEngine {
                 )
             })
             .collect();
-        let n = plan.montage.channels.len();
         Ok(StreamEngine {
             aligned: plan.pairs.iter().map(|_| Aligned::default()).collect(),
             plan,
-            channels,
+            units,
+            places,
             pairs,
-            columns: vec![Vec::new(); n],
-            envelopes: vec![Vec::new(); n],
             frames: 0,
             gaps: Vec::new(),
             markers: Vec::new(),
@@ -226,66 +236,60 @@ impl StreamEngine {
     /// # Panics
     /// If `frames` is not a whole number of frames.
     pub fn push(&mut self, frames: &[f32]) {
-        let n = self.columns.len();
-        assert_eq!(frames.len() % n.max(1), 0, "not a whole number of frames");
+        let n = self.places.len().max(1);
+        assert_eq!(frames.len() % n, 0, "not a whole number of frames");
         // A long push goes in blocks: the channels' columns stay a block long.
-        for block in frames.chunks(BLOCK_FRAMES * n.max(1)) {
-            self.frames += block.len() / n.max(1);
+        for block in frames.chunks(BLOCK_FRAMES * n) {
+            self.frames += block.len() / n;
             let wide = self.threads == Threads::Pool && block.len() >= PARALLEL_MIN_SAMPLES;
-            self.run_channels(wide, Some(block));
+            self.run_units(wide, Some(block));
         }
     }
 
-    /// Feeds every channel its column of `frames`, or ends every channel (`None`), then
-    /// the pairs their envelopes; on the pool when `wide`.
-    fn run_channels(&mut self, wide: bool, frames: Option<&[f32]>) {
-        let n = self.columns.len();
-        let plan = &self.plan;
-        let work = |(c, ((channel, column), envelope)): Work<'_>| {
-            envelope.clear();
-            let Some(frames) = frames else {
-                match channel {
-                    Channel::Emg(e) => e.finish(plan, envelope),
-                    Channel::Mechanical(m) => m.finish(),
-                    Channel::Ignored => {}
-                }
-                return;
-            };
-            if matches!(channel, Channel::Ignored) {
-                return;
-            }
-            column.clear();
-            column.extend(frames.iter().skip(c).step_by(n).map(|v| f64::from(*v)));
-            match channel {
-                Channel::Emg(e) => e.push(plan, column, envelope),
-                Channel::Mechanical(m) => m.push(column),
-                Channel::Ignored => {}
-            }
-        };
+    /// Feeds every unit its channels' columns of `frames`, or ends every channel
+    /// (`None`), then the pairs their envelopes; on the pool when `wide`.
+    fn run_units(&mut self, wide: bool, frames: Option<&[f32]>) {
+        let (plan, width) = (&self.plan, self.places.len());
+        let work = |unit: &mut Unit| unit.run(plan, frames, width, wide);
         if wide {
-            self.channels
-                .par_iter_mut()
-                .zip(self.columns.par_iter_mut())
-                .zip(self.envelopes.par_iter_mut())
-                .enumerate()
-                .with_max_len(1)
-                .for_each(work);
+            self.units.par_iter_mut().with_max_len(1).for_each(work);
         } else {
-            self.channels
-                .iter_mut()
-                .zip(self.columns.iter_mut())
-                .zip(self.envelopes.iter_mut())
-                .enumerate()
-                .for_each(work);
+            self.units.iter_mut().for_each(work);
         }
         self.feed_pairs(wide);
     }
 
+    /// The EMG channel at montage index `c`, if it is one.
+    fn emg_channel(&self, c: usize) -> Option<&EmgChannel> {
+        emg_at(&self.units, self.places[c])
+    }
+
+    /// Every EMG channel, in montage order.
+    fn emg_channels(&self) -> impl Iterator<Item = &EmgChannel> {
+        self.units.iter().flat_map(|u| match u {
+            Unit::Emg(group) => group.members.as_slice(),
+            Unit::Mechanical { .. } => &[],
+        })
+    }
+
+    /// The tremor part of channel `c`, if it has one.
+    fn tremor_of(&self, c: usize) -> Option<&TremorPart> {
+        match self.places[c] {
+            Place::Emg { .. } => self.emg_channel(c).map(|e| &e.output.tremor),
+            Place::Mechanical(unit) => match &self.units[unit] {
+                Unit::Mechanical { stream, .. } => Some(&stream.tremor),
+                Unit::Emg(_) => None,
+            },
+            Place::Ignored => None,
+        }
+    }
+
     /// Feeds the pairs their envelopes; on the pool when `wide` (a large push).
     fn feed_pairs(&mut self, wide: bool) {
-        let envelopes = &self.envelopes;
+        let (units, places) = (&self.units, &self.places);
+        let envelope = |c: usize| emg_at(units, places[c]).map_or(&[][..], |e| &e.envelope);
         let work = |((pair, aligned), p): ((&mut PairCci, &mut Aligned), &ChannelPair)| {
-            aligned.feed(pair, &envelopes[p.first], &envelopes[p.second]);
+            aligned.feed(pair, envelope(p.first), envelope(p.second));
         };
         if wide {
             self.pairs
@@ -316,11 +320,14 @@ impl StreamEngine {
     /// EMG onsets and offsets found so far, over every channel and every detector (the
     /// ones kept for comparison too).
     pub fn transitions(&self) -> usize {
-        self.channels
-            .iter()
-            .map(|c| match c {
-                Channel::Emg(e) => e.output().onsets.by_method.iter().map(Vec::len).sum(),
-                _ => 0,
+        self.emg_channels()
+            .map(|e| {
+                e.output
+                    .onsets
+                    .by_method
+                    .iter()
+                    .map(Vec::len)
+                    .sum::<usize>()
             })
             .sum()
     }
@@ -329,13 +336,8 @@ impl StreamEngine {
     /// far, per EMG channel (montage index, in order).
     pub fn transitions_by_channel(&self) -> impl Iterator<Item = (usize, &[Transition])> {
         let method = self.plan.onset.method;
-        self.channels
-            .iter()
-            .enumerate()
-            .filter_map(move |(i, c)| match c {
-                Channel::Emg(e) => Some((i, e.output().onsets.of(method))),
-                _ => None,
-            })
+        self.emg_channels()
+            .map(move |e| (e.channel, e.output.onsets.of(method)))
     }
 
     /// Rows per feature group of a recording of `frames` frames, once it is finished.
@@ -352,17 +354,12 @@ impl StreamEngine {
     /// Rows per feature group so far: those every channel (every pair) has. Causal, the
     /// channels keep in step; zero-phase, a notched channel's rows come a stretch later.
     pub fn row_counts(&self) -> RowCounts {
-        let emg = || {
-            self.channels.iter().filter_map(|c| match c {
-                Channel::Emg(e) => Some(e.output()),
-                _ => None,
-            })
-        };
-        let tremor = self.channels.iter().filter_map(|c| match c {
-            Channel::Emg(e) => Some(e.output().tremor.rows.len()),
-            Channel::Mechanical(m) => Some(m.tremor.rows.len()),
-            Channel::Ignored => None,
+        let emg = || self.emg_channels().map(|e| &e.output);
+        let mechanical = self.units.iter().filter_map(|u| match u {
+            Unit::Mechanical { stream, .. } => Some(&stream.tremor),
+            Unit::Emg(_) => None,
         });
+        let tremor = emg().map(|o| &o.tremor).chain(mechanical);
         RowCounts {
             activation: emg().map(|o| o.windows.rms_rows.len()).min().unwrap_or(0),
             fatigue: emg()
@@ -370,7 +367,7 @@ impl StreamEngine {
                 .min()
                 .unwrap_or(0),
             cocontraction: self.pairs.iter().map(|p| p.rows.len()).min().unwrap_or(0),
-            tremor: tremor.min().unwrap_or(0),
+            tremor: tremor.map(|t| t.rows.len()).min().unwrap_or(0),
         }
     }
 
@@ -408,15 +405,16 @@ impl StreamEngine {
 
     /// Forgets the feature rows before `rows`.
     fn forget_before(&mut self, rows: RowCounts) {
-        for channel in &mut self.channels {
-            match channel {
-                Channel::Emg(e) => {
-                    let output = e.output_mut();
-                    output.windows.forget_before(rows.activation, rows.fatigue);
-                    output.tremor.rows.forget_before(rows.tremor);
+        for unit in &mut self.units {
+            match unit {
+                Unit::Emg(group) => {
+                    for e in &mut group.members {
+                        let output = &mut e.output;
+                        output.windows.forget_before(rows.activation, rows.fatigue);
+                        output.tremor.rows.forget_before(rows.tremor);
+                    }
                 }
-                Channel::Mechanical(m) => m.tremor.rows.forget_before(rows.tremor),
-                Channel::Ignored => {}
+                Unit::Mechanical { stream, .. } => stream.tremor.rows.forget_before(rows.tremor),
             }
         }
         for pair in &mut self.pairs {
@@ -435,48 +433,34 @@ impl StreamEngine {
         self.plan
             .tremor_channels
             .iter()
-            .filter_map(|&i| match &self.channels[i] {
-                Channel::Emg(e) => Some((i, e.output().tremor.changes.as_slice())),
-                Channel::Mechanical(m) => Some((i, m.tremor.changes.as_slice())),
-                Channel::Ignored => None,
-            })
+            .filter_map(|&i| Some((i, self.tremor_of(i)?.changes.as_slice())))
     }
 
     /// What the channels and pairs hold; force metrics (which scan every sample of a
     /// force channel) only when `with_force`.
     fn collect(&self, with_force: bool) -> Collected<'_> {
-        let mut emg = Vec::new();
-        let mut tremor = Vec::new();
-        for (i, c) in self.channels.iter().enumerate() {
-            if let Channel::Emg(e) = c {
-                emg.push((i, e.output()));
-            }
-        }
+        let emg = self
+            .emg_channels()
+            .map(|e| (e.channel, &e.output))
+            .collect();
         // Each force channel's metrics replay its whole trace: on the pool, in order.
-        let metrics = |(i, c): (usize, &Channel)| match c {
-            Channel::Mechanical(m) if with_force => m.metrics(&self.plan).map(|x| (i, x)),
+        let metrics = |u: &Unit| match u {
+            Unit::Mechanical {
+                channel, stream, ..
+            } if with_force => stream.metrics(&self.plan).map(|x| (*channel, x)),
             _ => None,
         };
         let force = if self.threads == Threads::Pool {
-            self.channels
-                .par_iter()
-                .enumerate()
-                .filter_map(metrics)
-                .collect()
+            self.units.par_iter().filter_map(metrics).collect()
         } else {
-            self.channels
-                .iter()
-                .enumerate()
-                .filter_map(metrics)
-                .collect()
+            self.units.iter().filter_map(metrics).collect()
         };
-        for &i in &self.plan.tremor_channels {
-            match &self.channels[i] {
-                Channel::Emg(e) => tremor.push((i, &e.output().tremor)),
-                Channel::Mechanical(m) => tremor.push((i, &m.tremor)),
-                Channel::Ignored => {}
-            }
-        }
+        let tremor = self
+            .plan
+            .tremor_channels
+            .iter()
+            .filter_map(|&i| Some((i, self.tremor_of(i)?)))
+            .collect();
         Collected {
             plan: &self.plan,
             emg,
@@ -490,7 +474,7 @@ impl StreamEngine {
 
     /// Processes what is still held back and returns the results of the whole recording.
     pub fn finish(mut self) -> Results {
-        self.run_channels(self.threads == Threads::Pool, None);
+        self.run_units(self.threads == Threads::Pool, None);
         self.results()
     }
 }

@@ -198,13 +198,13 @@ fn zero_phase_in_stretches_equals_whole_channels() {
 /// output comes a notch stretch later, so the engine hands out only the rows every channel
 /// has and feeds the pair what both have reached. Rows handed out as they complete, with
 /// the rest at the end, equal a run that keeps every row, bit for bit.
-#[test]
-fn zero_phase_rows_handed_out_with_channels_out_of_step_equal_all_rows() {
-    let mut rec = recording(200.0, 1000.0, 8);
+/// A recording with `notch = "auto"` in which every EMG channel but biceps_l (the first)
+/// is notched: the simulator's EMG carries mains hum, taken out of biceps_l here, so in
+/// zero-phase runs biceps_l runs a stretch ahead of the others.
+fn notched_but_biceps_l(seconds: f64, seed: u64) -> Recording {
+    let mut rec = recording(seconds, 1000.0, seed);
     rec.montage.analysis.notch = NotchMode::Auto;
     let fs = rec.montage.sample_rate_hz.unwrap();
-    // The simulator's EMG carries mains hum, so `auto` notches every EMG channel; take
-    // the hum out of biceps_l, the first channel, which then runs ahead of its partner.
     let c = rec
         .montage
         .channels
@@ -225,6 +225,12 @@ fn zero_phase_rows_handed_out_with_channels_out_of_step_equal_all_rows() {
     for (v, f) in rec.samples.column_mut(c).iter_mut().zip(&y) {
         *v = *f as f32;
     }
+    rec
+}
+
+#[test]
+fn zero_phase_rows_handed_out_with_channels_out_of_step_equal_all_rows() {
+    let rec = notched_but_biceps_l(200.0, 8);
     let engine = |kept| {
         let mut plan = Plan::new(&rec.montage, Filtering::ZeroPhase).unwrap();
         plan.stretch_frames = 1;
@@ -294,4 +300,44 @@ fn zero_phase_rows_handed_out_with_channels_out_of_step_equal_all_rows() {
     // Compared as printed: NaN values compare unequal.
     assert!(format!("{:?}", rest.events) == format!("{:?}", all.events));
     assert!(format!("{:?}", rest.summary) == format!("{:?}", all.summary));
+}
+
+#[test]
+fn emg_channels_side_by_side_equal_each_alone_bit_for_bit() {
+    // Notched and un-notched channels share groups (zero-phase, out of step), stretches
+    // are short so that each filter hands out many, and pushes are of uneven sizes.
+    let rec = notched_but_biceps_l(60.0, 3);
+    let emg = rec
+        .montage
+        .channels
+        .iter()
+        .filter(|c| c.kind == myobalance::montage::Kind::Emg);
+    assert!(emg.count() >= 4, "the montage fills a group of four");
+    let width = rec.samples.ncols();
+    let data = rec.samples.as_slice().unwrap();
+    for filtering in [Filtering::Causal, Filtering::ZeroPhase] {
+        let run = |lanes: usize| {
+            let mut plan = Plan::new(&rec.montage, filtering).unwrap();
+            plan.stretch_frames = 1;
+            plan.lanes = lanes;
+            let mut engine = StreamEngine::new(plan).unwrap();
+            let mut start = 0;
+            for b in (0..).map(|b| [1, 777, 4096, 20_000][b % 4]) {
+                let end = (start + b * width).min(data.len());
+                engine.push(&data[start..end]);
+                start = end;
+                if start == data.len() {
+                    break;
+                }
+            }
+            text(&engine.finish())
+        };
+        let alone = run(1);
+        for lanes in [2, 3, 4] {
+            assert!(
+                run(lanes) == alone,
+                "{filtering:?}: {lanes} channels side by side differ from each alone"
+            );
+        }
+    }
 }

@@ -1,0 +1,197 @@
+//! EMG channels filtered side by side. Every EMG channel runs the same band-pass, the
+//! same envelope low-pass and (zero-phase) the same onset low-pass of |y| and |ψ|, so a
+//! group of channels goes through one multi-channel filter for each, whose channels fill
+//! the SIMD lanes ([`SosFilter`](crate::dsp::sosfilt::SosFilter)): one biquad recursion is
+//! bound by its latency, four independent ones cost about as much. Each channel's output
+//! is the same bit for bit as filtering it alone.
+//!
+//! ```text
+//! per channel: notch? ─► ready ─► interleave ─► band-pass ─► y, per channel:
+//!     windows, tremor, |y|, |ψ| ─► interleave ─┬─► envelope low-pass ─► per channel: envelope
+//!                                              └─► onset low-pass of |y| and |ψ| (zero-phase)
+//!                                                  ─► per channel: 25 ms means, onsets
+//! ```
+//!
+//! A zero-phase notch hands its samples on a stretch later, so channels of a group may be
+//! out of step: the group takes the frames every channel has. The channels' own work
+//! (features, onset chains) runs in parallel.
+
+use rayon::prelude::*;
+
+use crate::dsp::error::DspError;
+
+use super::emg::{envelope_scale, EmgChannel};
+use super::plan::{Filtering, Plan};
+use super::run_filter::{through, RunFilter};
+use super::trace::TraceMaker;
+
+/// Channels per group: four f64 lanes fill an AVX2 register; measured on this project's
+/// machine, eight (two registers) run slower, as the state no longer stays in registers.
+pub const LANES: usize = 4;
+
+/// Up to [`LANES`] EMG channels and their shared filters.
+pub struct EmgGroup {
+    pub members: Vec<EmgChannel>,
+    bandpass: RunFilter,
+    envelope: RunFilter,
+    /// Zero-phase: the onset test signals' low-pass of |y| and of |ψ| (`None` when the
+    /// plan has none, or in causal runs, whose onset chains filter their own).
+    onset_lowpass: [Option<RunFilter>; 2],
+    /// Reused interleaved blocks: notched x, y, |y|, envelope, |ψ|, low-passed |y| and |ψ|.
+    x: Vec<f64>,
+    y: Vec<f64>,
+    rectified: Vec<f64>,
+    envelopes: Vec<f64>,
+    psi: Vec<f64>,
+    lowpassed: [Vec<f64>; 2],
+}
+
+impl EmgGroup {
+    /// The EMG channels `channels` of `plan` (at least one).
+    pub fn new(
+        plan: &Plan,
+        channels: &[usize],
+        make_trace: &mut TraceMaker<'_>,
+    ) -> Result<EmgGroup, DspError> {
+        let lanes = channels.len();
+        let onset_lowpass = || match (plan.filtering, plan.onset.lowpass.as_deref()) {
+            (Filtering::ZeroPhase, Some(sections)) => {
+                RunFilter::new(plan, sections, lanes).map(Some)
+            }
+            _ => Ok(None),
+        };
+        Ok(EmgGroup {
+            members: channels
+                .iter()
+                .map(|&c| EmgChannel::new(plan, c, make_trace))
+                .collect::<Result<_, _>>()?,
+            bandpass: RunFilter::new(plan, &plan.bandpass, lanes)?,
+            envelope: RunFilter::new(plan, &plan.envelope, lanes)?,
+            onset_lowpass: [onset_lowpass()?, onset_lowpass()?],
+            x: Vec::new(),
+            y: Vec::new(),
+            rectified: Vec::new(),
+            envelopes: Vec::new(),
+            psi: Vec::new(),
+            lowpassed: Default::default(),
+        })
+    }
+
+    /// Feeds each channel its column of the interleaved `frames` (`width` channels), or,
+    /// with `None`, ends the signal. Each channel's [`EmgChannel::envelope`] then holds the
+    /// envelope of the samples made final. The channels' own work runs on the pool when
+    /// `wide`.
+    pub fn run(&mut self, plan: &Plan, frames: Option<&[f32]>, width: usize, wide: bool) {
+        let last = frames.is_none();
+        each(&mut self.members, wide, |_, m| {
+            m.envelope.clear();
+            m.take(plan, frames, width);
+        });
+        let lanes = self.members.len();
+        let common = self
+            .members
+            .iter()
+            .map(|m| m.ready.len())
+            .min()
+            .unwrap_or(0);
+        if common == 0 && !last {
+            return;
+        }
+        let members = &self.members;
+        self.bandpass
+            .settle_once(|| members.iter().map(|m| m.first().unwrap_or(0.0)).collect());
+        interleave(&mut self.x, self.members.iter().map(|m| &m.ready[..common]));
+        for m in &mut self.members {
+            m.ready.drain(..common);
+        }
+        self.y.clear();
+        self.bandpass.feed(&self.x, last, &mut self.y);
+        let y = &self.y;
+        each(&mut self.members, wide, |lane, m| {
+            m.y.clear();
+            m.y.extend(y.iter().skip(lane).step_by(lanes));
+            m.features(plan, last);
+        });
+        interleave(
+            &mut self.rectified,
+            self.members.iter().map(|m| m.rectified.as_slice()),
+        );
+        self.envelopes.clear();
+        self.envelope
+            .feed(&self.rectified, last, &mut self.envelopes);
+        for (lane, m) in self.members.iter_mut().enumerate() {
+            let scale = envelope_scale(plan, m.channel);
+            let envelope = self.envelopes.iter().skip(lane).step_by(lanes);
+            m.envelope.extend(envelope.map(|v| v.max(0.0) * scale));
+        }
+        if plan.filtering == Filtering::ZeroPhase {
+            self.onset_tests(plan, last, wide);
+        }
+        if last {
+            each(&mut self.members, wide, |_, m| m.finish(plan));
+            let [abs, psi] = &mut self.lowpassed;
+            for buffer in [
+                &mut self.x,
+                &mut self.y,
+                &mut self.rectified,
+                &mut self.envelopes,
+                &mut self.psi,
+                abs,
+                psi,
+            ] {
+                *buffer = Vec::new();
+            }
+        }
+    }
+}
+
+impl EmgGroup {
+    /// Zero-phase: low-passes the block's |y| and |ψ| of every channel side by side and
+    /// feeds each channel's onset chain its test signals.
+    fn onset_tests(&mut self, plan: &Plan, last: bool, wide: bool) {
+        let lanes = self.members.len();
+        interleave(&mut self.psi, self.members.iter().map(|m| m.psi()));
+        let [abs, psi] = &mut self.lowpassed;
+        let [abs_lowpass, psi_lowpass] = &mut self.onset_lowpass;
+        let out = [
+            through(abs_lowpass, &self.rectified, last, abs),
+            through(psi_lowpass, &self.psi, last, psi),
+        ];
+        each(&mut self.members, wide, |lane, m| {
+            for (mine, out) in m.lowpassed.iter_mut().zip(out) {
+                mine.clear();
+                mine.extend(out.iter().skip(lane).step_by(lanes));
+            }
+            m.onset_tests(plan, last);
+        });
+    }
+}
+
+/// Runs `work` on every channel with its lane; on the pool when `wide`.
+fn each(members: &mut [EmgChannel], wide: bool, work: impl Fn(usize, &mut EmgChannel) + Sync) {
+    if wide {
+        members
+            .par_iter_mut()
+            .enumerate()
+            .with_max_len(1)
+            .for_each(|(lane, m)| work(lane, m));
+    } else {
+        for (lane, m) in members.iter_mut().enumerate() {
+            work(lane, m);
+        }
+    }
+}
+
+/// Writes `columns` (of equal length) side by side into `out` as interleaved frames.
+fn interleave<'a>(out: &mut Vec<f64>, columns: impl ExactSizeIterator<Item = &'a [f64]>) {
+    let lanes = columns.len();
+    out.clear();
+    for (lane, column) in columns.enumerate() {
+        if lane == 0 {
+            out.resize(column.len() * lanes, 0.0);
+        }
+        for (o, v) in out.iter_mut().skip(lane).step_by(lanes).zip(column) {
+            *o = *v;
+        }
+    }
+}
