@@ -5,7 +5,7 @@
 //! ([`EmgGroup`](super::emg_group::EmgGroup)).
 //!
 //! The windowed features run on blocks of y of any size (the same code for both modes);
-//! the filters run causal or zero-phase ([`RunFilter`]), both block by block.
+//! the filters run causal or zero-phase, both block by block.
 
 use crate::dsp::error::DspError;
 use crate::dsp::rms::rms;

@@ -1,6 +1,6 @@
 //! Onsets of one EMG channel, zero-phase, block by block: ψ from [`TkeoBlocks`] (the
 //! whole signal's ends, in blocks), the 50 Hz low-pass of |y| and |ψ| by overlapping
-//! stretches (in the channel's group), the 25 ms centred means ([`CentredMean`],
+//! stretches (in the channel's group), the 25 ms centred means (`CentredMean`,
 //! identical for any blocks), then [`OnsetOffline`], whose test signals wait in traces
 //! for the baseline of the whole recording. Memory stays bounded by the blocks however
 //! long the recording.
