@@ -303,7 +303,7 @@ pub struct EmgChannel {
     column: Vec<f64>,
     pub(super) y: Vec<f64>,
     pub(super) rectified: Vec<f64>,
-    /// Zero-phase: the low-passed |y| and |ψ| of the block (onset test signals).
+    /// The low-passed |y| and |ψ| of the block (onset test signals).
     pub(super) lowpassed: [Vec<f64>; 2],
 }
 
@@ -319,7 +319,7 @@ impl EmgChannel {
         Ok(EmgChannel {
             channel,
             onsets: match plan.filtering {
-                Filtering::Causal => OnsetChain::Causal(Box::new(OnsetCausal::new(&plan.onset)?)),
+                Filtering::Causal => OnsetChain::Causal(Box::new(OnsetCausal::new(&plan.onset))),
                 Filtering::ZeroPhase => {
                     OnsetChain::ZeroPhase(Box::new(OnsetZeroPhase::new(plan, channel, make_trace)))
                 }
@@ -368,34 +368,38 @@ impl EmgChannel {
     }
 
     /// Everything computed from the final samples of y now in [`EmgChannel::y`] (the last
-    /// ones when `last`); leaves |y| in [`EmgChannel::rectified`] and, zero-phase, |ψ| in
-    /// what [`EmgChannel::psi`] gives.
-    pub(super) fn features(&mut self, plan: &Plan, last: bool) {
+    /// ones when `last`); leaves |y| in [`EmgChannel::rectified`] and |ψ| in what
+    /// [`EmgChannel::psi`] gives.
+    pub(super) fn features(&mut self, last: bool) {
         let y = &self.y;
         self.output.windows.push(y);
         self.rectified.clear();
         self.rectified.extend(y.iter().map(|v| v.abs()));
         self.output.tremor.push(&self.rectified);
         match &mut self.onsets {
-            OnsetChain::Causal(chain) => chain.push(&plan.onset, y, &mut self.output.onsets),
+            OnsetChain::Causal(chain) => chain.push_y(y),
             OnsetChain::ZeroPhase(chain) => chain.push_y(y, last),
         }
     }
 
-    /// Zero-phase: |ψ| of the block [`EmgChannel::features`] took last.
+    /// |ψ| of the block [`EmgChannel::features`] took last.
     pub(super) fn psi(&self) -> &[f64] {
         match &self.onsets {
+            OnsetChain::Causal(chain) => &chain.psi,
             OnsetChain::ZeroPhase(chain) => &chain.psi,
-            OnsetChain::Causal(_) => &[],
         }
     }
 
-    /// Zero-phase: feeds the onset chain the block's |y| and the low-passed |y| and |ψ|
-    /// now in [`EmgChannel::lowpassed`].
+    /// Feeds the onset chain the block's |y| and the low-passed |y| and |ψ| now in
+    /// [`EmgChannel::lowpassed`].
     pub(super) fn onset_tests(&mut self, plan: &Plan, last: bool) {
-        if let OnsetChain::ZeroPhase(chain) = &mut self.onsets {
-            let [abs, psi] = &self.lowpassed;
-            chain.push_tests(plan, &self.rectified, [abs, psi], last);
+        let [abs, psi] = &self.lowpassed;
+        let (rectified, lowpassed) = (&self.rectified, [abs.as_slice(), psi]);
+        match &mut self.onsets {
+            OnsetChain::Causal(chain) => {
+                chain.push_tests(&plan.onset, rectified, lowpassed, &mut self.output.onsets)
+            }
+            OnsetChain::ZeroPhase(chain) => chain.push_tests(plan, rectified, lowpassed, last),
         }
     }
 

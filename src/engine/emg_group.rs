@@ -1,5 +1,5 @@
 //! EMG channels filtered side by side. Every EMG channel runs the same band-pass, the
-//! same envelope low-pass and (zero-phase) the same onset low-pass of |y| and |ψ|, so a
+//! same envelope low-pass and the same onset low-pass of |y| and |ψ|, so a
 //! group of channels goes through one multi-channel filter for each, whose channels fill
 //! the SIMD lanes ([`SosFilter`](crate::dsp::sosfilt::SosFilter)): one biquad recursion is
 //! bound by its latency, four independent ones cost about as much. Each channel's output
@@ -8,7 +8,7 @@
 //! ```text
 //! per channel: notch? ─► ready ─► interleave ─► band-pass ─► y, per channel:
 //!     windows, tremor, |y|, |ψ| ─► interleave ─┬─► envelope low-pass ─► per channel: envelope
-//!                                              └─► onset low-pass of |y| and |ψ| (zero-phase)
+//!                                              └─► onset low-pass of |y| and |ψ|
 //!                                                  ─► per channel: 25 ms means, onsets
 //! ```
 //!
@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use crate::dsp::error::DspError;
 
 use super::emg::{envelope_scale, EmgChannel};
-use super::plan::{Filtering, Plan};
+use super::plan::Plan;
 use super::run_filter::{through, RunFilter};
 use super::trace::TraceMaker;
 
@@ -34,8 +34,7 @@ pub struct EmgGroup {
     pub members: Vec<EmgChannel>,
     bandpass: RunFilter,
     envelope: RunFilter,
-    /// Zero-phase: the onset test signals' low-pass of |y| and of |ψ| (`None` when the
-    /// plan has none, or in causal runs, whose onset chains filter their own).
+    /// The onset test signals' low-pass of |y| and of |ψ| (`None` when the plan has none).
     onset_lowpass: [Option<RunFilter>; 2],
     /// Reused interleaved blocks: notched x, y, |y|, envelope, |ψ|, low-passed |y| and |ψ|.
     x: Vec<f64>,
@@ -54,11 +53,12 @@ impl EmgGroup {
         make_trace: &mut TraceMaker<'_>,
     ) -> Result<EmgGroup, DspError> {
         let lanes = channels.len();
-        let onset_lowpass = || match (plan.filtering, plan.onset.lowpass.as_deref()) {
-            (Filtering::ZeroPhase, Some(sections)) => {
-                RunFilter::new(plan, sections, lanes).map(Some)
-            }
-            _ => Ok(None),
+        let onset_lowpass = || {
+            plan.onset
+                .lowpass
+                .as_deref()
+                .map(|sections| RunFilter::new(plan, sections, lanes))
+                .transpose()
         };
         Ok(EmgGroup {
             members: channels
@@ -110,7 +110,7 @@ impl EmgGroup {
         each(&mut self.members, wide, |lane, m| {
             m.y.clear();
             m.y.extend(y.iter().skip(lane).step_by(lanes));
-            m.features(plan, last);
+            m.features(last);
         });
         interleave(
             &mut self.rectified,
@@ -124,9 +124,7 @@ impl EmgGroup {
             let envelope = self.envelopes.iter().skip(lane).step_by(lanes);
             m.envelope.extend(envelope.map(|v| v.max(0.0) * scale));
         }
-        if plan.filtering == Filtering::ZeroPhase {
-            self.onset_tests(plan, last, wide);
-        }
+        self.onset_tests(plan, last, wide);
         if last {
             each(&mut self.members, wide, |_, m| m.finish(plan));
             let [abs, psi] = &mut self.lowpassed;
@@ -146,8 +144,8 @@ impl EmgGroup {
 }
 
 impl EmgGroup {
-    /// Zero-phase: low-passes the block's |y| and |ψ| of every channel side by side and
-    /// feeds each channel's onset chain its test signals.
+    /// Low-passes the block's |y| and |ψ| of every channel side by side and feeds each
+    /// channel's onset chain its test signals.
     fn onset_tests(&mut self, plan: &Plan, last: bool, wide: bool) {
         let lanes = self.members.len();
         interleave(&mut self.psi, self.members.iter().map(|m| m.psi()));

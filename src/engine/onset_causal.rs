@@ -6,8 +6,6 @@
 //! Decision delay: Hodges–Bui and TKEO by the 50 Hz low-pass (≈ 4.5 ms) and the trailing
 //! 25 ms mean; TKEO by one sample more (`ψ[n]` needs `x[n+1]`); Bonato by a pair of samples.
 
-use crate::dsp::error::DspError;
-use crate::dsp::sosfilt::SosFilter;
 use crate::dsp::tkeo::TkeoStream;
 use crate::features::onset_baseline::WindowedSums;
 use crate::montage::OnsetMethod;
@@ -22,56 +20,61 @@ enum Stage {
     Detecting(Box<[Option<MethodDetector>; 3]>),
 }
 
-/// The onset chain of one EMG channel, streaming.
+/// The onset chain of one EMG channel, streaming, but for the 50 Hz low-pass of |y| and
+/// |ψ|, which runs in the channel's group ([`EmgGroup`](super::emg_group::EmgGroup))
+/// beside the other channels'.
 pub struct OnsetCausal {
-    /// Low-pass and trailing mean of |y| (Hodges–Bui) and of |ψ| (TKEO).
-    lowpass: [Option<SosFilter>; 2],
+    /// Trailing mean of the low-passed |y| (Hodges–Bui) and |ψ| (TKEO).
     mean: [TrailingMean; 2],
     tkeo: TkeoStream,
+    /// |ψ| of the current block.
+    pub psi: Vec<f64>,
     /// This block's test signals (reused).
     signals: [Vec<f64>; 3],
     stage: Stage,
 }
 
 impl OnsetCausal {
-    pub fn new(plan: &OnsetPlan) -> Result<OnsetCausal, DspError> {
-        let lowpass = || {
-            plan.lowpass
-                .as_deref()
-                .map(|s| SosFilter::new(s, 1))
-                .transpose()
-        };
-        Ok(OnsetCausal {
-            lowpass: [lowpass()?, lowpass()?],
+    pub fn new(plan: &OnsetPlan) -> OnsetCausal {
+        OnsetCausal {
             mean: [
                 TrailingMean::new(plan.mean_window),
                 TrailingMean::new(plan.mean_window),
             ],
             tkeo: TkeoStream::default(),
+            psi: Vec::new(),
             signals: Default::default(),
             stage: Stage::Collecting(Default::default()),
-        })
+        }
     }
 
-    /// Feeds the next band-passed samples `y`, adding what the detectors find to `found`.
-    pub fn push(&mut self, plan: &OnsetPlan, y: &[f64], found: &mut Onsets) {
-        found.samples += y.len();
-        let [hb, tk, rect] = &mut self.signals;
-        rect.clear();
-        rect.extend(y.iter().map(|v| v.abs()));
-        hb.clear();
-        hb.extend_from_slice(rect);
-        tk.clear();
-        tk.resize(y.len(), 0.0);
-        self.tkeo.process(y, tk);
-        for v in tk.iter_mut() {
+    /// Feeds the next band-passed samples `y`; leaves their |ψ| in [`OnsetCausal::psi`].
+    pub fn push_y(&mut self, y: &[f64]) {
+        self.psi.clear();
+        self.psi.resize(y.len(), 0.0);
+        self.tkeo.process(y, &mut self.psi);
+        for v in &mut self.psi {
             *v = v.abs();
         }
-        for (k, s) in [hb, tk].into_iter().enumerate() {
-            if let Some(lp) = &mut self.lowpass[k] {
-                lp.process_in_place(s);
-            }
-            self.mean[k].process(s);
+    }
+
+    /// Feeds the next samples of |y| (`rectified`) and of the 50 Hz low-passed |y| and |ψ|
+    /// (`lowpassed`, as long), adding what the detectors find to `found`.
+    pub fn push_tests(
+        &mut self,
+        plan: &OnsetPlan,
+        rectified: &[f64],
+        lowpassed: [&[f64]; 2],
+        found: &mut Onsets,
+    ) {
+        found.samples += rectified.len();
+        let [hb, tk, rect] = &mut self.signals;
+        rect.clear();
+        rect.extend_from_slice(rectified);
+        for ((s, x), mean) in [hb, tk].into_iter().zip(lowpassed).zip(&mut self.mean) {
+            s.clear();
+            s.extend_from_slice(x);
+            mean.process(s);
         }
         match &mut self.stage {
             Stage::Detecting(detectors) => {
