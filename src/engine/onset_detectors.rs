@@ -35,8 +35,8 @@ impl Onsets {
 /// (in [`OnsetMethod::ALL`] order): the rest windows are chosen on the Hodges–Bui signal
 /// and every method's baseline is pooled over those same windows.
 pub fn baselines(sums: &[WindowedSums; 3]) -> [Option<Baseline>; 3] {
-    let rest = rest_windows(sums[0].windows());
-    std::array::from_fn(|i| pooled(sums[i].windows(), &rest))
+    let rest = rest_windows(&sums[0]);
+    std::array::from_fn(|i| pooled(&sums[i], &rest))
 }
 
 /// One method's detector over its test signal; samples before `plan.skip` (filter

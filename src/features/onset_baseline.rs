@@ -38,9 +38,9 @@
 //! // Four windows of 2 samples: rest at 1 ± a little, activity at 10.
 //! let mut w = WindowedSums::new(2);
 //! w.push(&[1.0, 1.2, 10.0, 11.0, 0.9, 1.1, 10.0, 12.0]);
-//! let rest = rest_windows(w.windows());
+//! let rest = rest_windows(&w);
 //! assert_eq!(rest, vec![2]); // a quarter of 4 windows: the quietest one
-//! let b = pooled(w.windows(), &rest).unwrap();
+//! let b = pooled(&w, &rest).unwrap();
 //! assert!((b.mean - 1.0).abs() < 1e-12);
 //! ```
 
@@ -51,25 +51,12 @@ pub const REST_FRACTION: f64 = 0.25;
 /// …of those, the ones whose mean is at most this multiple of the quietest window's.
 pub const REST_SPREAD: f64 = 2.0;
 
-/// Count, sum and sum of squares of the samples of one window.
+/// Sum and sum of squares of the samples of one window (its count is the window length,
+/// so a day-long recording keeps 16 bytes per window, detector and channel).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct WindowSums {
-    pub count: usize,
     pub sum: f64,
     pub sum_sq: f64,
-}
-
-impl WindowSums {
-    fn add(&mut self, v: f64) {
-        self.count += 1;
-        self.sum += v;
-        self.sum_sq += v * v;
-    }
-
-    /// Mean of the window (NaN when empty).
-    pub fn mean(&self) -> f64 {
-        self.sum / self.count as f64
-    }
 }
 
 /// The sums of one signal window after window, in any block size.
@@ -77,6 +64,8 @@ impl WindowSums {
 pub struct WindowedSums {
     window: usize,
     current: WindowSums,
+    /// Samples in `current`.
+    filled: usize,
     done: Vec<WindowSums>,
 }
 
@@ -86,6 +75,7 @@ impl WindowedSums {
         WindowedSums {
             window: window.max(1),
             current: WindowSums::default(),
+            filled: 0,
             done: Vec::new(),
         }
     }
@@ -93,10 +83,13 @@ impl WindowedSums {
     /// Adds the next samples.
     pub fn push(&mut self, x: &[f64]) {
         for &v in x {
-            self.current.add(v);
-            if self.current.count == self.window {
+            self.current.sum += v;
+            self.current.sum_sq += v * v;
+            self.filled += 1;
+            if self.filled == self.window {
                 self.done.push(self.current);
                 self.current = WindowSums::default();
+                self.filled = 0;
             }
         }
     }
@@ -105,22 +98,29 @@ impl WindowedSums {
     pub fn windows(&self) -> &[WindowSums] {
         &self.done
     }
+
+    /// Mean of complete window `i`.
+    ///
+    /// # Panics
+    /// If there is no such window.
+    pub fn mean(&self, i: usize) -> f64 {
+        self.done[i].sum / self.window as f64
+    }
 }
 
-/// Indices of the rest windows: the quietest [`REST_FRACTION`] by mean, at least one, in
-/// ascending order of index. Windows with a non-finite mean are never rest.
-pub fn rest_windows(windows: &[WindowSums]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..windows.len())
-        .filter(|&i| windows[i].mean().is_finite())
-        .collect();
+/// Indices of the rest windows of `sums`: the quietest [`REST_FRACTION`] by mean, at least
+/// one, in ascending order of index. Windows with a non-finite mean are never rest.
+pub fn rest_windows(sums: &WindowedSums) -> Vec<usize> {
+    let n = sums.windows().len();
+    let mut order: Vec<usize> = (0..n).filter(|&i| sums.mean(i).is_finite()).collect();
     if order.is_empty() {
         return order;
     }
-    order.sort_by(|&a, &b| windows[a].mean().total_cmp(&windows[b].mean()));
-    let keep = ((REST_FRACTION * windows.len() as f64).ceil() as usize).clamp(1, order.len());
+    order.sort_by(|&a, &b| sums.mean(a).total_cmp(&sums.mean(b)));
+    let keep = ((REST_FRACTION * n as f64).ceil() as usize).clamp(1, order.len());
     order.truncate(keep);
-    let ceiling = REST_SPREAD * windows[order[0]].mean();
-    order.retain(|&i| windows[i].mean() <= ceiling);
+    let ceiling = REST_SPREAD * sums.mean(order[0]);
+    order.retain(|&i| sums.mean(i) <= ceiling);
     order.sort_unstable();
     order
 }
@@ -135,12 +135,12 @@ pub struct Baseline {
     pub mean_square: f64,
 }
 
-/// The baseline pooled over the windows at `indices`; `None` with fewer than two samples
-/// or a non-finite result.
-pub fn pooled(windows: &[WindowSums], indices: &[usize]) -> Option<Baseline> {
+/// The baseline pooled over the windows of `sums` at `indices`; `None` with fewer than two
+/// samples or a non-finite result.
+pub fn pooled(sums: &WindowedSums, indices: &[usize]) -> Option<Baseline> {
     let (mut n, mut sum, mut sum_sq) = (0usize, 0.0, 0.0);
-    for w in indices.iter().filter_map(|&i| windows.get(i)) {
-        n += w.count;
+    for w in indices.iter().filter_map(|&i| sums.windows().get(i)) {
+        n += sums.window;
         sum += w.sum;
         sum_sq += w.sum_sq;
     }
@@ -198,7 +198,7 @@ mod tests {
                 w.push(part);
             }
             assert_eq!(w.windows().len(), 20);
-            let b = pooled(w.windows(), &rest_windows(w.windows())).unwrap();
+            let b = pooled(&w, &rest_windows(&w)).unwrap();
             assert!(
                 (b.mean - m).abs() < 1e-12 && (b.sd - s).abs() < 1e-12,
                 "{block}"
@@ -208,10 +208,11 @@ mod tests {
 
     #[test]
     fn no_windows_no_baseline() {
-        assert!(rest_windows(&[]).is_empty());
-        assert_eq!(pooled(&[], &[]), None);
+        let none = WindowedSums::new(4);
+        assert!(rest_windows(&none).is_empty());
+        assert_eq!(pooled(&none, &[]), None);
         let mut w = WindowedSums::new(1);
         w.push(&[f64::NAN, 2.0]);
-        assert_eq!(rest_windows(w.windows()), vec![1]);
+        assert_eq!(rest_windows(&w), vec![1]);
     }
 }
