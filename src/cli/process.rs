@@ -377,13 +377,7 @@ fn process_one(
         settings.filtering,
         KeptRows::All,
         |engine| {
-            engine.push(
-                recording
-                    .samples
-                    .as_standard_layout()
-                    .as_slice()
-                    .unwrap_or(&[]),
-            );
+            engine.push_samples(&recording.samples);
             Ok(())
         },
     )?;

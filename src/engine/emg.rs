@@ -17,6 +17,7 @@ use crate::features::alarm::{AlarmChange, AlarmTracker};
 use crate::features::stats::FiniteMean;
 use crate::features::tremor::{TremorRow, TremorTracker};
 
+use super::frames;
 use super::onset_causal::OnsetCausal;
 use super::onset_detectors::Onsets;
 use super::onset_zero_phase::OnsetZeroPhase;
@@ -219,8 +220,6 @@ pub(super) fn envelope_scale(plan: &Plan, channel: usize) -> f64 {
 struct NotchFront {
     undecided: Option<NotchHold>,
     notch: Option<RunFilter>,
-    /// The first raw sample handed on (the causal band-pass settles on it).
-    first: Option<f64>,
 }
 
 impl NotchFront {
@@ -235,7 +234,6 @@ impl NotchFront {
         Ok(NotchFront {
             undecided: auto.then(NotchHold::default),
             notch,
-            first: None,
         })
     }
 
@@ -265,15 +263,10 @@ impl NotchFront {
                 &held
             }
         };
-        if self.first.is_none() {
-            self.first = x.first().copied();
-        }
         match &mut self.notch {
             None => out.extend_from_slice(x),
             Some(notch) => {
-                if let Some(&first) = x.first() {
-                    notch.settle_once(|| vec![first]);
-                }
+                notch.settle_on_first_frame(x);
                 notch.feed(x, last, out);
             }
         }
@@ -293,6 +286,8 @@ pub struct EmgChannel {
     /// Montage index.
     pub channel: usize,
     front: NotchFront,
+    /// The channel's first raw sample (the causal band-pass settles on it).
+    first: Option<f64>,
     onsets: OnsetChain,
     pub output: EmgOutput,
     /// Samples past the notch that the group has not taken yet.
@@ -331,6 +326,7 @@ impl EmgChannel {
                 notched: front.notch.is_some(),
             },
             front,
+            first: None,
             ready: Vec::new(),
             envelope: Vec::new(),
             column: Vec::new(),
@@ -344,14 +340,13 @@ impl EmgChannel {
     /// the notch into [`EmgChannel::ready`]; with `None`, what the notch still holds, as
     /// the end of the signal.
     pub(super) fn take(&mut self, plan: &Plan, frames: Option<&[f32]>, width: usize) {
+        if self.first.is_none() {
+            self.first = frames.and_then(|f| f.get(self.channel)).map(|&v| v.into());
+        }
         let column = frames
             .into_iter()
-            .flat_map(|f| f.iter().skip(self.channel).step_by(width))
-            .map(|v| f64::from(*v));
+            .flat_map(|f| frames::column(f, self.channel, width));
         if self.front.passes_through() {
-            if self.front.first.is_none() {
-                self.front.first = frames.and_then(|f| f.get(self.channel)).map(|&v| v.into());
-            }
             self.ready.extend(column);
             return;
         }
@@ -362,9 +357,9 @@ impl EmgChannel {
         self.output.notched = self.front.notch.is_some();
     }
 
-    /// The first raw sample handed on, once one has been.
+    /// The channel's first raw sample, once one has come.
     pub(super) fn first(&self) -> Option<f64> {
-        self.front.first
+        self.first
     }
 
     /// Everything computed from the final samples of y now in [`EmgChannel::y`] (the last

@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use crate::dsp::error::DspError;
 
 use super::emg::{envelope_scale, EmgChannel};
+use super::frames::{self, interleave};
 use super::plan::Plan;
 use super::run_filter::{through, RunFilter};
 use super::trace::TraceMaker;
@@ -109,7 +110,7 @@ impl EmgGroup {
         let y = &self.y;
         each(&mut self.members, wide, |lane, m| {
             m.y.clear();
-            m.y.extend(y.iter().skip(lane).step_by(lanes));
+            m.y.extend(frames::column(y, lane, lanes));
             m.features(last);
         });
         interleave(
@@ -121,7 +122,7 @@ impl EmgGroup {
             .feed(&self.rectified, last, &mut self.envelopes);
         for (lane, m) in self.members.iter_mut().enumerate() {
             let scale = envelope_scale(plan, m.channel);
-            let envelope = self.envelopes.iter().skip(lane).step_by(lanes);
+            let envelope = frames::column(&self.envelopes, lane, lanes);
             m.envelope.extend(envelope.map(|v| v.max(0.0) * scale));
         }
         self.onset_tests(plan, last, wide);
@@ -158,7 +159,7 @@ impl EmgGroup {
         each(&mut self.members, wide, |lane, m| {
             for (mine, out) in m.lowpassed.iter_mut().zip(out) {
                 mine.clear();
-                mine.extend(out.iter().skip(lane).step_by(lanes));
+                mine.extend(frames::column(out, lane, lanes));
             }
             m.onset_tests(plan, last);
         });
@@ -176,20 +177,6 @@ fn each(members: &mut [EmgChannel], wide: bool, work: impl Fn(usize, &mut EmgCha
     } else {
         for (lane, m) in members.iter_mut().enumerate() {
             work(lane, m);
-        }
-    }
-}
-
-/// Writes `columns` (of equal length) side by side into `out` as interleaved frames.
-fn interleave<'a>(out: &mut Vec<f64>, columns: impl ExactSizeIterator<Item = &'a [f64]>) {
-    let lanes = columns.len();
-    out.clear();
-    for (lane, column) in columns.enumerate() {
-        if lane == 0 {
-            out.resize(column.len() * lanes, 0.0);
-        }
-        for (o, v) in out.iter_mut().skip(lane).step_by(lanes).zip(column) {
-            *o = *v;
         }
     }
 }

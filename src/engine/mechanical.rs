@@ -39,9 +39,7 @@ impl ForceStream {
             Some(lowpass) => {
                 // Causal: settled on the first sample, so the resting force (limb weight,
                 // sensor offset) is the baseline from the first sample on.
-                if let Some(&first) = x.first() {
-                    lowpass.settle_once(|| vec![first]);
-                }
+                lowpass.settle_on_first_frame(x);
                 lowpass.feed(x, last, &mut self.block);
             }
         }

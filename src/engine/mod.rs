@@ -21,6 +21,7 @@
 pub mod assemble;
 pub mod emg;
 pub mod emg_group;
+mod frames;
 pub mod mechanical;
 mod moving_mean;
 pub mod onset_causal;
@@ -63,12 +64,6 @@ pub fn analyze_with(
             engine.add_gap(*gap);
         }
     }
-    engine.push(
-        recording
-            .samples
-            .as_standard_layout()
-            .as_slice()
-            .unwrap_or(&[]),
-    );
+    engine.push_samples(&recording.samples);
     Ok(engine.finish())
 }

@@ -51,6 +51,16 @@ impl RunFilter {
         }
     }
 
+    /// Causal: settles every lane on its first sample in `x` (the first frame), once; see
+    /// [`RunFilter::settle_once`].
+    pub(super) fn settle_on_first_frame(&mut self, x: &[f64]) {
+        if let RunFilter::Causal { filter, .. } = self {
+            if let Some(frame) = x.get(..filter.channels()) {
+                self.settle_once(|| frame.to_vec());
+            }
+        }
+    }
+
     /// Feeds interleaved frames (the last ones when `last`); appends the filtered frames
     /// that are final to `out`: all of them when causal, a stretch later when zero-phase.
     pub(super) fn feed(&mut self, x: &[f64], last: bool, out: &mut Vec<f64>) {

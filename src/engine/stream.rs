@@ -19,6 +19,7 @@ pub use super::assemble::RowCounts;
 use super::assemble::{assemble, feature_groups, Collected};
 use super::emg::{EmgChannel, TremorPart};
 use super::emg_group::EmgGroup;
+use super::frames;
 use super::mechanical::MechanicalStream;
 use super::pairs::PairCci;
 use super::plan::{ChannelPair, Plan, Threads};
@@ -56,13 +57,7 @@ impl Unit {
             } => match frames {
                 Some(frames) => {
                     column.clear();
-                    column.extend(
-                        frames
-                            .iter()
-                            .skip(*channel)
-                            .step_by(width)
-                            .map(|v| f64::from(*v)),
-                    );
+                    column.extend(frames::column(frames, *channel, width));
                     stream.push(column);
                 }
                 None => stream.finish(),
@@ -244,6 +239,11 @@ impl StreamEngine {
             let wide = self.threads == Threads::Pool && block.len() >= PARALLEL_MIN_SAMPLES;
             self.run_units(wide, Some(block));
         }
+    }
+
+    /// Feeds a recording's samples (a frame per row, channels in montage order).
+    pub fn push_samples(&mut self, samples: &ndarray::Array2<f32>) {
+        self.push(samples.as_standard_layout().as_slice().unwrap_or(&[]));
     }
 
     /// Feeds every unit its channels' columns of `frames`, or ends every channel
