@@ -259,11 +259,6 @@ impl StreamEngine {
         self.feed_pairs(wide);
     }
 
-    /// The EMG channel at montage index `c`, if it is one.
-    fn emg_channel(&self, c: usize) -> Option<&EmgChannel> {
-        emg_at(&self.units, self.places[c])
-    }
-
     /// Every EMG channel, in montage order.
     fn emg_channels(&self) -> impl Iterator<Item = &EmgChannel> {
         self.units.iter().flat_map(|u| match u {
@@ -275,7 +270,7 @@ impl StreamEngine {
     /// The tremor part of channel `c`, if it has one.
     fn tremor_of(&self, c: usize) -> Option<&TremorPart> {
         match self.places[c] {
-            Place::Emg { .. } => self.emg_channel(c).map(|e| &e.output.tremor),
+            place @ Place::Emg { .. } => emg_at(&self.units, place).map(|e| &e.output.tremor),
             Place::Mechanical(unit) => match &self.units[unit] {
                 Unit::Mechanical { stream, .. } => Some(&stream.tremor),
                 Unit::Emg(_) => None,
