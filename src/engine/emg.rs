@@ -401,7 +401,7 @@ impl EmgChannel {
     /// Ends the channel: zero-phase onsets are found over the whole recording now, and
     /// the room of the blocks is given back.
     pub(super) fn finish(&mut self, plan: &Plan) {
-        if let OnsetChain::ZeroPhase(chain) = &self.onsets {
+        if let OnsetChain::ZeroPhase(chain) = &mut self.onsets {
             self.output.onsets = chain.finish(plan);
         }
         let [abs, psi] = &mut self.lowpassed;

@@ -78,8 +78,35 @@ impl CentredMean {
         self.kept.extend_from_slice(x);
         self.received += x.len();
         while self.next + self.w - self.half <= self.received {
-            self.step(self.next + self.w - self.half, out);
+            if self.hi - self.lo == self.w && self.lo + 1 == self.next.saturating_sub(self.half) {
+                self.slide(out);
+            } else {
+                self.step(self.next + self.w - self.half, out);
+            }
         }
+    }
+
+    /// Every mean whose whole window has come while the window slides by one sample: the
+    /// steady state, in one tight loop (the same additions, in the same order, as
+    /// [`CentredMean::step`]).
+    fn slide(&mut self, out: &mut Vec<f64>) {
+        let n = self.received - (self.next + self.w - self.half) + 1;
+        let (a, b) = (self.hi - self.base, self.lo - self.base);
+        let count = self.w as f64;
+        let mut sum = self.sum;
+        out.extend(
+            self.kept[a..a + n]
+                .iter()
+                .zip(&self.kept[b..b + n])
+                .map(|(add, drop)| {
+                    sum += add - drop;
+                    sum / count
+                }),
+        );
+        self.sum = sum;
+        self.hi += n;
+        self.lo += n;
+        self.next += n;
     }
 
     /// Appends the means of the last samples, whose windows end with the signal.
@@ -91,16 +118,6 @@ impl CentredMean {
 
     fn step(&mut self, want_hi: usize, out: &mut Vec<f64>) {
         let want_lo = self.next.saturating_sub(self.half);
-        if want_hi == self.hi + 1 && want_lo == self.lo + 1 {
-            // The window slides by one: one addition on the running sum's chain.
-            let (a, b) = (self.hi - self.base, self.lo - self.base);
-            self.sum += self.kept[a] - self.kept[b];
-            self.hi += 1;
-            self.lo += 1;
-            out.push(self.sum / (self.hi - self.lo) as f64);
-            self.next += 1;
-            return;
-        }
         while self.hi < want_hi {
             self.sum += self.kept[self.hi - self.base];
             self.hi += 1;

@@ -16,7 +16,8 @@ pub struct OnsetOffline {
     sums: [WindowedSums; 3],
     /// Samples of each signal pushed so far.
     seen: [usize; 3],
-    traces: [Box<dyn ForceTrace>; 3],
+    /// One per method; replayed, then freed, by [`OnsetOffline::finish`].
+    traces: Vec<Box<dyn ForceTrace>>,
 }
 
 impl OnsetOffline {
@@ -28,7 +29,7 @@ impl OnsetOffline {
         OnsetOffline {
             sums: std::array::from_fn(|_| WindowedSums::new(plan.rest_window)),
             seen: [0; 3],
-            traces: [make_trace(), make_trace(), make_trace()],
+            traces: vec![make_trace(), make_trace(), make_trace()],
         }
     }
 
@@ -45,19 +46,21 @@ impl OnsetOffline {
     }
 
     /// The baseline over the whole recording, then each signal replayed once through its
-    /// detector.
-    pub fn finish(&self, plan: &OnsetPlan) -> Onsets {
+    /// detector; each trace is freed once replayed (a trace on disk gives its room back
+    /// here, on the thread that finishes the channel).
+    pub fn finish(&mut self, plan: &OnsetPlan) -> Onsets {
         let b = baselines(&self.sums);
         let mut found = Onsets {
             samples: self.seen[0],
             ..Onsets::default()
         };
-        for (k, method) in OnsetMethod::ALL.into_iter().enumerate() {
+        let traces = std::mem::take(&mut self.traces);
+        for ((k, method), trace) in OnsetMethod::ALL.into_iter().enumerate().zip(traces) {
             let Some(mut d) = MethodDetector::new(plan, method, b[k]) else {
                 continue;
             };
             let mut out = Vec::new();
-            if self.traces[k].replay(&mut |x| d.push(x, &mut out)).is_ok() {
+            if trace.replay(&mut |x| d.push(x, &mut out)).is_ok() {
                 found.by_method[k] = out;
             }
         }

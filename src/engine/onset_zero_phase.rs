@@ -84,7 +84,7 @@ impl OnsetZeroPhase {
     }
 
     /// The onsets of the whole channel (after the last push).
-    pub fn finish(&self, plan: &Plan) -> Onsets {
+    pub fn finish(&mut self, plan: &Plan) -> Onsets {
         self.onsets.finish(&plan.onset)
     }
 }

@@ -44,9 +44,8 @@ pub struct DiskTrace {
     precision: Precision,
     /// Samples in the file.
     written: u64,
-    pending: Vec<f64>,
-    /// The bytes of `pending` (reused).
-    bytes: Vec<u8>,
+    /// The samples not yet written, already in the file's encoding.
+    pending: Vec<u8>,
     channel: String,
     problems: Problems,
     failed: bool,
@@ -64,37 +63,16 @@ impl DiskTrace {
             file: unnamed_file(dir)?,
             precision,
             written: 0,
-            pending: Vec::with_capacity(BLOCK_SAMPLES),
-            bytes: Vec::with_capacity(BLOCK_SAMPLES * 8),
+            pending: Vec::with_capacity(BLOCK_SAMPLES * width(precision)),
             channel: channel.to_string(),
             problems,
             failed: false,
         })
     }
 
-    fn width(&self) -> usize {
-        match self.precision {
-            Precision::Double => 8,
-            Precision::Single => 4,
-        }
-    }
-
     fn write_pending(&mut self) -> io::Result<()> {
-        self.bytes.clear();
-        match self.precision {
-            Precision::Double => {
-                for v in &self.pending {
-                    self.bytes.extend_from_slice(&v.to_ne_bytes());
-                }
-            }
-            Precision::Single => {
-                for v in &self.pending {
-                    self.bytes.extend_from_slice(&(*v as f32).to_ne_bytes());
-                }
-            }
-        }
-        self.file.write_all(&self.bytes)?;
-        self.written += self.pending.len() as u64;
+        self.file.write_all(&self.pending)?;
+        self.written += (self.pending.len() / width(self.precision)) as u64;
         self.pending.clear();
         Ok(())
     }
@@ -115,17 +93,62 @@ impl DiskTrace {
     }
 }
 
+/// Bytes per sample in the file.
+fn width(precision: Precision) -> usize {
+    match precision {
+        Precision::Double => 8,
+        Precision::Single => 4,
+    }
+}
+
+/// Appends the samples `x` to `bytes` as the file keeps them.
+fn encode(precision: Precision, x: &[f64], bytes: &mut Vec<u8>) {
+    let start = bytes.len();
+    bytes.resize(start + x.len() * width(precision), 0);
+    let out = &mut bytes[start..];
+    match precision {
+        Precision::Double => {
+            for (b, v) in out.chunks_exact_mut(8).zip(x) {
+                b.copy_from_slice(&v.to_ne_bytes());
+            }
+        }
+        Precision::Single => {
+            for (b, v) in out.chunks_exact_mut(4).zip(x) {
+                b.copy_from_slice(&(*v as f32).to_ne_bytes());
+            }
+        }
+    }
+}
+
+/// The samples `bytes` hold, as f64, into `values` (cleared first).
+fn decode(precision: Precision, bytes: &[u8], values: &mut Vec<f64>) {
+    values.clear();
+    match precision {
+        Precision::Double => values.extend(
+            bytes
+                .chunks_exact(8)
+                .map(|b| f64::from_ne_bytes(b.try_into().expect("8 bytes"))),
+        ),
+        Precision::Single => values.extend(
+            bytes
+                .chunks_exact(4)
+                .map(|b| f64::from(f32::from_ne_bytes(b.try_into().expect("4 bytes")))),
+        ),
+    }
+}
+
 impl ForceTrace for DiskTrace {
     fn append(&mut self, x: &[f64]) -> io::Result<()> {
         if self.failed {
             return Err(io::Error::other("an earlier write failed"));
         }
+        let width = width(self.precision);
         let mut rest = x;
         while !rest.is_empty() {
-            let take = (BLOCK_SAMPLES - self.pending.len()).min(rest.len());
-            self.pending.extend_from_slice(&rest[..take]);
+            let take = (BLOCK_SAMPLES - self.pending.len() / width).min(rest.len());
+            encode(self.precision, &rest[..take], &mut self.pending);
             rest = &rest[take..];
-            if self.pending.len() == BLOCK_SAMPLES {
+            if self.pending.len() == BLOCK_SAMPLES * width {
                 if let Err(e) = self.write_pending() {
                     self.fail(&e);
                     return Err(e);
@@ -139,7 +162,7 @@ impl ForceTrace for DiskTrace {
         if self.failed {
             return Err(io::Error::other("a write failed: the trace is incomplete"));
         }
-        let width = self.width();
+        let width = width(self.precision);
         let mut bytes = vec![0u8; BLOCK_SAMPLES * width];
         let mut values = Vec::with_capacity(BLOCK_SAMPLES);
         let mut done = 0u64;
@@ -147,29 +170,12 @@ impl ForceTrace for DiskTrace {
             let n = (self.written - done).min(BLOCK_SAMPLES as u64) as usize;
             let part = &mut bytes[..n * width];
             self.file.read_exact_at(part, done * width as u64)?;
-            values.clear();
-            match self.precision {
-                Precision::Double => values.extend(
-                    part.chunks_exact(8)
-                        .map(|b| f64::from_ne_bytes(b.try_into().expect("8 bytes"))),
-                ),
-                Precision::Single => values.extend(
-                    part.chunks_exact(4)
-                        .map(|b| f64::from(f32::from_ne_bytes(b.try_into().expect("4 bytes")))),
-                ),
-            }
+            decode(self.precision, part, &mut values);
             each(&values);
             done += n as u64;
         }
-        match self.precision {
-            Precision::Double => each(&self.pending),
-            Precision::Single => {
-                // As the file would have them.
-                values.clear();
-                values.extend(self.pending.iter().map(|v| f64::from(*v as f32)));
-                each(&values);
-            }
-        }
+        decode(self.precision, &self.pending, &mut values);
+        each(&values);
         Ok(())
     }
 }
