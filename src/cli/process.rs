@@ -7,8 +7,9 @@
 //! units, said in one line.
 //!
 //! A myobalance HDF5 input read with its own montage is read a block at a time when its
-//! samples are large (`--read auto`: see [`reads_whole`]), so memory stays bounded however
-//! long the recording; the line that reports each input says how it was read. The
+//! stored chunks are decoded here, or when its samples are large (`--read auto`: see
+//! [`reads_whole`]), so memory stays bounded however long the recording; the line that
+//! reports each input says how it was read. The
 //! analysis is the same either way (the engine always runs block by block; the signals it
 //! needs again at the end wait in unnamed files in `$TMPDIR`).
 //!
@@ -49,7 +50,8 @@ use crate::store::{write_file, SampleBlocks, StreamedFile, WriteOptions};
 /// How a myobalance HDF5 input's samples are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Reading {
-    /// Whole when they fit comfortably (see `reads_whole`), else in blocks.
+    /// In blocks when the stored chunks are decoded here or the samples are large,
+    /// else whole (see `reads_whole`).
     Auto,
     /// All at once, into memory.
     Whole,
@@ -57,12 +59,18 @@ pub enum Reading {
     Blocks,
 }
 
-/// `--read auto` reads an input whole when its samples (as f32) take at most this much.
+/// `--read auto` reads an input whole when its samples (as f32) take at most this much
+/// and its chunks are not decoded here.
 pub const WHOLE_LIMIT_BYTES: u64 = 256 << 20;
 
-/// Whether `--read auto` reads samples of `bytes` whole.
-pub fn reads_whole(bytes: u64) -> bool {
-    bytes <= WHOLE_LIMIT_BYTES
+/// Whether `--read auto` reads samples of `bytes` whole; `decoded_here` when the
+/// stored chunks are decoded here, in parallel (the layout this software writes). Such
+/// an input is read in blocks at any length: block by block, its samples are decoded
+/// beside the analysis and its chunks copied to the output on a thread of their own, so
+/// it is as fast as read whole or faster, with less memory (the README's performance
+/// section has the figures); the rest is read whole when it fits.
+pub fn reads_whole(bytes: u64, decoded_here: bool) -> bool {
+    !decoded_here && bytes <= WHOLE_LIMIT_BYTES
 }
 
 /// Rows read at a time in blocks (a whole number of the writer's chunks).
@@ -122,7 +130,9 @@ pub struct ProcessArgs {
     pub jobs: Option<usize>,
     /// How a myobalance HDF5 input's samples are read: whole (into memory), in blocks
     /// (memory bounded whatever the length, results the same), or auto: in blocks when
-    /// they take more than 256 MB as f32 (2 h of 8 channels at 2 kHz).
+    /// their chunks are stored as this software writes them (shuffled and deflated, whole
+    /// rows: decoded here, beside the analysis) or take more than 256 MB as f32 (2 h of 8
+    /// channels at 2 kHz).
     #[arg(long, value_enum, default_value_t = Reading::Auto)]
     pub read: Reading,
 }
@@ -341,8 +351,12 @@ fn process_one(
     if settings.reading != Reading::Whole {
         if let Some((recording, samples)) = open_stored(input, settings.montage.as_ref())? {
             let bytes = (samples.rows() * samples.channels()) as u64 * 4;
+            let decoded_here = samples.chunk_rows().is_some();
             let read = match settings.reading {
-                Reading::Auto if reads_whole(bytes) => None,
+                Reading::Auto if reads_whole(bytes, decoded_here) => None,
+                Reading::Auto if decoded_here => {
+                    Some("read in blocks: its chunks decoded beside the analysis".to_string())
+                }
                 Reading::Auto => Some(format!(
                     "read in blocks: {:.0} MB of samples, more than the {} MB read whole",
                     bytes as f64 / 1e6,
