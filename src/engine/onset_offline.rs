@@ -1,35 +1,49 @@
 //! Onsets of a stored recording (zero-phase): one streaming pass over the three test
-//! signals collects the per-window sums the baseline needs (small: three numbers per
-//! 250 ms window) and keeps the signals in traces ([`ForceTrace`]: in memory, or on disk);
-//! at the end the baseline comes from the rest windows of the whole recording and each
-//! trace is replayed once through its detector. Nothing needs the whole signal at once.
+//! signals collects the per-window sums the baseline needs and keeps the signals in traces
+//! ([`ForceTrace`]: in memory, or on disk); the window sums go to a trace of their own a
+//! batch at a time (three sums and three sums of squares per 250 ms window). At the end
+//! the baseline comes from the rest windows of the whole recording and each trace is
+//! replayed once through its detector. Nothing needs the whole signal at once, and
+//! nothing kept in memory grows with the recording.
 
-use crate::features::onset_baseline::WindowedSums;
+use crate::features::onset_baseline::{WindowSums, WindowedSums};
 use crate::montage::OnsetMethod;
 
 use super::onset_detectors::{baselines, MethodDetector, Onsets};
 use super::plan::OnsetPlan;
-use super::trace::ForceTrace;
+use super::trace::{ForceTrace, Kept};
+
+/// Windows complete in every signal that are moved to the window trace at a time (256 s
+/// of 250 ms windows).
+const MOVED_WINDOWS: usize = 1024;
+
+/// Values per window in the window trace: sum and sum of squares of each signal, in
+/// [`OnsetMethod::ALL`] order.
+const WINDOW_VALUES: usize = 6;
 
 /// The offline onset pass of one EMG channel.
 pub struct OnsetOffline {
+    /// The windows not yet moved to `windows`.
     sums: [WindowedSums; 3],
     /// Samples of each signal pushed so far.
     seen: [usize; 3],
     /// One per method; replayed, then freed, by [`OnsetOffline::finish`].
     traces: Vec<Box<dyn ForceTrace>>,
+    /// The windows complete in all three signals, moved out of `sums` in batches.
+    windows: Option<Box<dyn ForceTrace>>,
 }
 
 impl OnsetOffline {
-    /// A pass keeping each test signal in the trace `make_trace` gives.
+    /// A pass keeping its test signals and window sums in the traces `make_trace` gives.
     pub fn new(
         plan: &OnsetPlan,
-        make_trace: &mut dyn FnMut() -> Box<dyn ForceTrace>,
+        make_trace: &mut dyn FnMut(Kept) -> Box<dyn ForceTrace>,
     ) -> OnsetOffline {
         OnsetOffline {
             sums: std::array::from_fn(|_| WindowedSums::new(plan.rest_window)),
             seen: [0; 3],
-            traces: vec![make_trace(), make_trace(), make_trace()],
+            traces: (0..3).map(|_| make_trace(Kept::OnsetTests)).collect(),
+            windows: Some(make_trace(Kept::OnsetWindows)),
         }
     }
 
@@ -43,18 +57,70 @@ impl OnsetOffline {
         self.seen[k] += x.len();
         // A trace that fails says so when replayed: that method then finds nothing.
         let _ = self.traces[k].append(x);
+        let common = self.sums.iter().map(|s| s.windows().len()).min();
+        if common.unwrap_or(0) >= MOVED_WINDOWS {
+            self.move_windows();
+        }
+    }
+
+    /// Moves the windows complete in every signal to the window trace.
+    fn move_windows(&mut self) {
+        let Some(trace) = &mut self.windows else {
+            return;
+        };
+        let n = self
+            .sums
+            .iter()
+            .map(|s| s.windows().len())
+            .min()
+            .unwrap_or(0);
+        let mut values = vec![0.0; n * WINDOW_VALUES];
+        for (k, sums) in self.sums.iter_mut().enumerate() {
+            for (row, w) in values
+                .chunks_exact_mut(WINDOW_VALUES)
+                .zip(sums.take_windows(n))
+            {
+                row[2 * k] = w.sum;
+                row[2 * k + 1] = w.sum_sq;
+            }
+        }
+        // A trace that fails says so when replayed: the channel then has no baseline.
+        let _ = trace.append(&values);
+    }
+
+    /// Every window of the three signals, those moved to the trace first; `None` when
+    /// the trace could not keep them.
+    fn all_windows(&mut self) -> Option<[WindowedSums; 3]> {
+        let trace = self.windows.take()?;
+        let mut values = Vec::new();
+        trace.replay(&mut |x| values.extend_from_slice(x)).ok()?;
+        drop(trace);
+        Some(std::array::from_fn(|k| {
+            let moved = values.chunks_exact(WINDOW_VALUES).map(|row| WindowSums {
+                sum: row[2 * k],
+                sum_sq: row[2 * k + 1],
+            });
+            let kept = &self.sums[k];
+            WindowedSums::from_windows(
+                kept.window(),
+                moved.chain(kept.windows().iter().copied()).collect(),
+            )
+        }))
     }
 
     /// The baseline over the whole recording, then each signal replayed once through its
     /// detector; each trace is freed once replayed (a trace on disk gives its room back
     /// here, on the thread that finishes the channel).
     pub fn finish(&mut self, plan: &OnsetPlan) -> Onsets {
-        let b = baselines(&self.sums);
         let mut found = Onsets {
             samples: self.seen[0],
             ..Onsets::default()
         };
         let traces = std::mem::take(&mut self.traces);
+        let Some(sums) = self.all_windows() else {
+            return found;
+        };
+        let b = baselines(&sums);
         for ((k, method), trace) in OnsetMethod::ALL.into_iter().enumerate().zip(traces) {
             let Some(mut d) = MethodDetector::new(plan, method, b[k]) else {
                 continue;
@@ -71,7 +137,7 @@ impl OnsetOffline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::trace::{in_memory, Precision};
+    use crate::engine::trace::in_memory;
     use crate::features::bonato::BonatoSettings;
     use crate::features::onsets::Transition;
 
@@ -106,11 +172,86 @@ mod tests {
             .collect()
     }
 
+    /// What the pass should find: every window's sums of the whole signal at once, its
+    /// baseline, each detector over the whole signal.
+    fn direct(p: &OnsetPlan, x: &[f64]) -> Onsets {
+        let sums: [WindowedSums; 3] = std::array::from_fn(|_| {
+            let mut s = WindowedSums::new(p.rest_window);
+            s.push(&x[p.skip..]);
+            s
+        });
+        let b = baselines(&sums);
+        let mut found = Onsets {
+            samples: x.len(),
+            ..Onsets::default()
+        };
+        for (k, method) in OnsetMethod::ALL.into_iter().enumerate() {
+            if let Some(mut d) = MethodDetector::new(p, method, b[k]) {
+                d.push(x, &mut found.by_method[k]);
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn windows_moved_out_of_memory_change_nothing() {
+        // Windows of 2 samples: 3000 windows, moved to the trace in batches of 1024.
+        let p = OnsetPlan {
+            rest_window: 2,
+            ..plan()
+        };
+        let x: Vec<f64> = signal().iter().cycle().take(6000).copied().collect();
+        let want = direct(&p, &x);
+        assert!(want.of(OnsetMethod::HodgesBui).len() >= 4);
+        for block in [7, 4096] {
+            let mut pass = OnsetOffline::new(&p, &mut |kept| in_memory(0, kept));
+            for chunk in x.chunks(block) {
+                for m in OnsetMethod::ALL {
+                    pass.push(&p, m, chunk);
+                }
+            }
+            assert!(pass.sums.iter().all(|s| s.windows().len() < MOVED_WINDOWS));
+            assert_eq!(pass.finish(&p), want, "block {block}");
+        }
+    }
+
+    /// A trace whose writes all fail.
+    struct Broken;
+
+    impl ForceTrace for Broken {
+        fn append(&mut self, _: &[f64]) -> std::io::Result<()> {
+            Err(std::io::Error::other("disk full"))
+        }
+
+        fn replay(&self, _: &mut dyn FnMut(&[f64])) -> std::io::Result<()> {
+            Err(std::io::Error::other("a write failed"))
+        }
+    }
+
+    #[test]
+    fn lost_window_sums_leave_the_channel_without_onsets() {
+        let p = OnsetPlan {
+            rest_window: 2,
+            ..plan()
+        };
+        let x: Vec<f64> = signal().iter().cycle().take(6000).copied().collect();
+        let mut pass = OnsetOffline::new(&p, &mut |kept| match kept {
+            Kept::OnsetWindows => Box::new(Broken),
+            _ => in_memory(0, kept),
+        });
+        for m in OnsetMethod::ALL {
+            pass.push(&p, m, &x);
+        }
+        let found = pass.finish(&p);
+        assert_eq!(found.samples, x.len());
+        assert!(found.by_method.iter().all(Vec::is_empty));
+    }
+
     #[test]
     fn blocks_and_interleaving_change_nothing() {
         let p = plan();
         let x = signal();
-        let mut whole = OnsetOffline::new(&p, &mut || in_memory(0, Precision::Double));
+        let mut whole = OnsetOffline::new(&p, &mut |kept| in_memory(0, kept));
         for m in OnsetMethod::ALL {
             whole.push(&p, m, &x);
         }
@@ -125,7 +266,7 @@ mod tests {
             ]
         );
         for block in [1, 3, 64, 999] {
-            let mut parts = OnsetOffline::new(&p, &mut || in_memory(0, Precision::Double));
+            let mut parts = OnsetOffline::new(&p, &mut |kept| in_memory(0, kept));
             for chunk in x.chunks(block) {
                 for m in OnsetMethod::ALL {
                     parts.push(&p, m, chunk);

@@ -12,7 +12,7 @@ use super::moving_mean::CentredMean;
 use super::onset_detectors::Onsets;
 use super::onset_offline::OnsetOffline;
 use super::plan::Plan;
-use super::trace::{ForceTrace, Precision, TraceMaker};
+use super::trace::TraceMaker;
 
 /// The zero-phase onset chain of one EMG channel, but for the 50 Hz low-pass of |y| and
 /// |ψ|, which runs in the channel's group
@@ -31,11 +31,10 @@ pub struct OnsetZeroPhase {
 impl OnsetZeroPhase {
     /// The chain of channel `channel`, its test signals kept in traces `make_trace` gives.
     pub fn new(plan: &Plan, channel: usize, make_trace: &mut TraceMaker<'_>) -> OnsetZeroPhase {
-        let mut trace = || -> Box<dyn ForceTrace> { make_trace(channel, Precision::Single) };
         OnsetZeroPhase {
             tkeo: TkeoBlocks::default(),
             means: std::array::from_fn(|_| CentredMean::new(plan.onset.mean_window)),
-            onsets: OnsetOffline::new(&plan.onset, &mut trace),
+            onsets: OnsetOffline::new(&plan.onset, &mut |kept| make_trace(channel, kept)),
             psi: Vec::new(),
             mean: Vec::new(),
         }

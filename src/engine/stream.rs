@@ -23,7 +23,7 @@ use super::frames;
 use super::mechanical::MechanicalStream;
 use super::pairs::PairCci;
 use super::plan::{ChannelPair, Plan, Threads};
-use super::trace::{in_memory, Precision, TraceMaker};
+use super::trace::{in_memory, Kept, TraceMaker};
 use super::BLOCK_FRAMES;
 
 /// Smallest push (in samples, all channels) worth spreading over threads: waking the pool
@@ -167,7 +167,7 @@ impl StreamEngine {
         }
         for (i, c) in plan.montage.channels.iter().enumerate() {
             let trace = match c.kind {
-                Kind::Force => Some(make_trace(i, Precision::Double)),
+                Kind::Force => Some(make_trace(i, Kept::ForceSignal)),
                 Kind::Accel => None,
                 Kind::Emg | Kind::Other => continue,
             };

@@ -1,7 +1,8 @@
 //! Where a streaming channel keeps a signal between the two passes that need the whole of
 //! it: a force channel's low-passed samples (the force onsets need the baseline and peak
 //! of the whole signal, known only at its end), and in zero-phase runs an EMG channel's
-//! onset test signals (their baseline is the rest of the whole recording). In memory by
+//! onset test signals and their sums over each baseline window (their baseline is the
+//! rest of the whole recording). In memory by
 //! default; a live recorder and `process` give traces on disk, so their memory stays flat
 //! however long the recording.
 
@@ -59,12 +60,42 @@ pub enum Precision {
     Single,
 }
 
-/// Makes the trace of each channel (its montage index) at the precision it needs.
-pub type TraceMaker<'a> = dyn FnMut(usize, Precision) -> Box<dyn ForceTrace> + 'a;
+/// What a trace keeps, which sets its precision and what messages call it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    /// A force channel's low-passed signal.
+    ForceSignal,
+    /// One of an EMG channel's onset test signals.
+    OnsetTests,
+    /// The sums of an EMG channel's onset test signals over each rest-baseline window
+    /// (kept exactly: the baseline is pooled from them).
+    OnsetWindows,
+}
+
+impl Kept {
+    pub fn precision(self) -> Precision {
+        match self {
+            Kept::ForceSignal | Kept::OnsetWindows => Precision::Double,
+            Kept::OnsetTests => Precision::Single,
+        }
+    }
+
+    /// The trace's contents, for messages.
+    pub fn what(self) -> &'static str {
+        match self {
+            Kept::ForceSignal => "force signal",
+            Kept::OnsetTests => "onset test signals",
+            Kept::OnsetWindows => "onset baseline windows",
+        }
+    }
+}
+
+/// Makes the trace of each channel (its montage index) for what it keeps.
+pub type TraceMaker<'a> = dyn FnMut(usize, Kept) -> Box<dyn ForceTrace> + 'a;
 
 /// Traces in memory.
-pub fn in_memory(_channel: usize, precision: Precision) -> Box<dyn ForceTrace> {
-    match precision {
+pub fn in_memory(_channel: usize, kept: Kept) -> Box<dyn ForceTrace> {
+    match kept.precision() {
         Precision::Double => Box::new(Vec::<f64>::new()),
         Precision::Single => Box::new(Vec::<f32>::new()),
     }

@@ -94,9 +94,29 @@ impl WindowedSums {
         }
     }
 
+    /// Sums of windows complete before, then these.
+    pub fn from_windows(window: usize, done: Vec<WindowSums>) -> WindowedSums {
+        WindowedSums {
+            done,
+            ..WindowedSums::new(window)
+        }
+    }
+
+    /// Samples per window.
+    pub fn window(&self) -> usize {
+        self.window
+    }
+
     /// The complete windows so far (a partial last window is left out).
     pub fn windows(&self) -> &[WindowSums] {
         &self.done
+    }
+
+    /// Takes out the first `n` complete windows (all of them when fewer): a caller that
+    /// keeps them elsewhere, so memory does not grow with the recording.
+    pub fn take_windows(&mut self, n: usize) -> std::vec::Drain<'_, WindowSums> {
+        let n = n.min(self.done.len());
+        self.done.drain(..n)
     }
 
     /// Mean of complete window `i`.

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::engine::trace::{in_memory, ForceTrace, Precision};
+use crate::engine::trace::{in_memory, ForceTrace, Kept, Precision};
 use crate::montage::Montage;
 
 /// Samples held before a write: 128 kB per trace at f64, 1.6 s at 10 kHz (fewer, larger
@@ -22,14 +22,6 @@ const BLOCK_SAMPLES: usize = 16 * 1024;
 
 /// Problems of the traces of one run, told at its end.
 pub type Problems = Arc<Mutex<Vec<String>>>;
-
-/// What a trace of this precision holds, for messages.
-fn what(precision: Precision) -> &'static str {
-    match precision {
-        Precision::Double => "force signal",
-        Precision::Single => "onset test signals",
-    }
-}
 
 fn report(problems: &Problems, message: String) {
     problems
@@ -41,7 +33,7 @@ fn report(problems: &Problems, message: String) {
 /// One channel's trace in an unnamed file.
 pub struct DiskTrace {
     file: File,
-    precision: Precision,
+    kept: Kept,
     /// Samples in the file.
     written: u64,
     /// The samples not yet written, already in the file's encoding.
@@ -56,14 +48,14 @@ impl DiskTrace {
     pub fn create(
         dir: &Path,
         channel: &str,
-        precision: Precision,
+        kept: Kept,
         problems: Problems,
     ) -> io::Result<DiskTrace> {
         Ok(DiskTrace {
             file: unnamed_file(dir)?,
-            precision,
+            kept,
             written: 0,
-            pending: Vec::with_capacity(BLOCK_SAMPLES * width(precision)),
+            pending: Vec::with_capacity(BLOCK_SAMPLES * width(kept.precision())),
             channel: channel.to_string(),
             problems,
             failed: false,
@@ -72,7 +64,7 @@ impl DiskTrace {
 
     fn write_pending(&mut self) -> io::Result<()> {
         self.file.write_all(&self.pending)?;
-        self.written += (self.pending.len() / width(self.precision)) as u64;
+        self.written += (self.pending.len() / width(self.kept.precision())) as u64;
         self.pending.clear();
         Ok(())
     }
@@ -85,7 +77,7 @@ impl DiskTrace {
                 format!(
                     "could not keep the {} of {} on disk ({error}): the metrics it serves are \
                      left out (`myobalance process` computes them again from the recording)",
-                    what(self.precision),
+                    self.kept.what(),
                     self.channel
                 ),
             );
@@ -142,11 +134,11 @@ impl ForceTrace for DiskTrace {
         if self.failed {
             return Err(io::Error::other("an earlier write failed"));
         }
-        let width = width(self.precision);
+        let width = width(self.kept.precision());
         let mut rest = x;
         while !rest.is_empty() {
             let take = (BLOCK_SAMPLES - self.pending.len() / width).min(rest.len());
-            encode(self.precision, &rest[..take], &mut self.pending);
+            encode(self.kept.precision(), &rest[..take], &mut self.pending);
             rest = &rest[take..];
             if self.pending.len() == BLOCK_SAMPLES * width {
                 if let Err(e) = self.write_pending() {
@@ -162,7 +154,7 @@ impl ForceTrace for DiskTrace {
         if self.failed {
             return Err(io::Error::other("a write failed: the trace is incomplete"));
         }
-        let width = width(self.precision);
+        let width = width(self.kept.precision());
         let mut bytes = vec![0u8; BLOCK_SAMPLES * width];
         let mut values = Vec::with_capacity(BLOCK_SAMPLES);
         let mut done = 0u64;
@@ -170,11 +162,11 @@ impl ForceTrace for DiskTrace {
             let n = (self.written - done).min(BLOCK_SAMPLES as u64) as usize;
             let part = &mut bytes[..n * width];
             self.file.read_exact_at(part, done * width as u64)?;
-            decode(self.precision, part, &mut values);
+            decode(self.kept.precision(), part, &mut values);
             each(&values);
             done += n as u64;
         }
-        decode(self.precision, &self.pending, &mut values);
+        decode(self.kept.precision(), &self.pending, &mut values);
         each(&values);
         Ok(())
     }
@@ -187,24 +179,24 @@ pub fn disk_traces<'a>(
     dir: &'a Path,
     montage: &'a Montage,
     problems: &'a Problems,
-) -> impl FnMut(usize, Precision) -> Box<dyn ForceTrace> + 'a {
-    move |channel, precision| {
+) -> impl FnMut(usize, Kept) -> Box<dyn ForceTrace> + 'a {
+    move |channel, kept| {
         let name = montage
             .channels
             .get(channel)
             .map_or("?", |c| c.name.as_str());
-        match DiskTrace::create(dir, name, precision, problems.clone()) {
+        match DiskTrace::create(dir, name, kept, problems.clone()) {
             Ok(trace) => Box::new(trace),
             Err(e) => {
                 report(
                     problems,
                     format!(
                         "no file for the {} of {name} in {} ({e}): it is kept in memory",
-                        what(precision),
+                        kept.what(),
                         dir.display()
                     ),
                 );
-                in_memory(channel, precision)
+                in_memory(channel, kept)
             }
         }
     }
@@ -252,8 +244,8 @@ mod tests {
         let x: Vec<f64> = (0..BLOCK_SAMPLES * 2 + 123)
             .map(|i| i as f64 * 0.1)
             .collect();
-        let mut double = DiskTrace::create(&dir, "f", Precision::Double, problems.clone()).unwrap();
-        let mut single = DiskTrace::create(&dir, "e", Precision::Single, problems.clone()).unwrap();
+        let mut double = DiskTrace::create(&dir, "f", Kept::ForceSignal, problems.clone()).unwrap();
+        let mut single = DiskTrace::create(&dir, "e", Kept::OnsetTests, problems.clone()).unwrap();
         for part in x.chunks(5000) {
             double.append(part).unwrap();
             single.append(part).unwrap();
