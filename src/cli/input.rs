@@ -57,6 +57,33 @@ pub fn open_stored(
     Ok(Some((stored.recording, samples)))
 }
 
+/// An EDF or BDF input opened to be read a block of rows at a time: what [`load`] gives
+/// but the samples (the recording has no rows), and its rows. `None` for any other input,
+/// and for one whose signals need resampling or whose gaps need filling (read it with
+/// [`load`]).
+pub fn open_imported(
+    path: &Path,
+    montage: Option<&MontageArg>,
+    rate_hz: Option<f64>,
+) -> anyhow::Result<Option<(Input, import::streamed::ImportedBlocks)>> {
+    let detected = detect(path)?;
+    let settings = Settings {
+        rate_hz,
+        montage: montage.map(|m| (&m.montage, m.origin.as_str())),
+        stream: None,
+    };
+    let Some((imported, blocks)) = import::streamed::open(path, &detected, &settings)? else {
+        return Ok(None);
+    };
+    let input = Input {
+        recording: imported.recording,
+        guess: imported.guess,
+        untouched_hdf5: false,
+        warnings: imported.warnings,
+    };
+    Ok(Some((input, blocks)))
+}
+
 /// Reads `path` with `montage` (when given) at `rate_hz` (`--rate`, for inputs that do not
 /// fix their rate).
 pub fn load(

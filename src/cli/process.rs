@@ -8,8 +8,9 @@
 //!
 //! A myobalance HDF5 input read with its own montage is read a block at a time when its
 //! stored chunks are decoded here, or when its samples are large (`--read auto`: see
-//! [`reads_whole`]), so memory stays bounded however long the recording; the line that
-//! reports each input says how it was read. The
+//! [`reads_whole`]), and so is an EDF or BDF input whose signals share one rate and that
+//! has no gaps (`import::streamed`), so memory stays bounded however long the recording;
+//! the line that reports each input says how it was read. The
 //! analysis is the same either way (the engine always runs block by block; the signals it
 //! needs again at the end wait in unnamed files in `$TMPDIR`).
 //!
@@ -33,7 +34,7 @@ use clap::{ArgGroup, Args};
 use rayon::prelude::*;
 
 use super::input::open_stored;
-use super::input::{guess_line, load, MontageArg};
+use super::input::{guess_line, load, open_imported, Input, MontageArg};
 use super::outputs::{output_paths, Destination};
 use super::progress::Progress;
 use super::{Outcome, UsageError};
@@ -45,7 +46,7 @@ use crate::montage::Montage;
 use crate::recording::Recording;
 use crate::results::{GroupId, Results};
 use crate::store::spill::{disk_traces, Problems};
-use crate::store::{write_file, SampleBlocks, StreamedFile, WriteOptions};
+use crate::store::{write_file, RowBlocks, StreamedFile, WriteOptions};
 
 /// How a myobalance HDF5 input's samples are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -128,11 +129,12 @@ pub struct ProcessArgs {
     /// Worker threads shared by inputs and channels (default: the number of cores).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
-    /// How a myobalance HDF5 input's samples are read: whole (into memory), in blocks
-    /// (memory bounded whatever the length, results the same), or auto: in blocks when
-    /// their chunks are stored as this software writes them (shuffled and deflated, whole
-    /// rows: decoded here, beside the analysis) or take more than 256 MB as f32 (2 h of 8
-    /// channels at 2 kHz).
+    /// How an input's samples are read: whole (into memory), in blocks (memory bounded
+    /// whatever the length, results the same), or auto: a myobalance HDF5 file in blocks
+    /// when its chunks are stored as this software writes them (shuffled and deflated,
+    /// whole rows: decoded here, beside the analysis) or take more than 256 MB as f32 (2 h
+    /// of 8 channels at 2 kHz); an EDF or BDF file in blocks when its signals share one
+    /// rate and it has no gaps; any other input whole.
     #[arg(long, value_enum, default_value_t = Reading::Auto)]
     pub read: Reading,
 }
@@ -365,7 +367,31 @@ fn process_one(
                 _ => Some("read in blocks".to_string()),
             };
             if let Some(read) = read {
-                process_blocks(input, output, settings, progress, recording, &samples)?;
+                let chunks = Some(input.to_path_buf());
+                process_blocks(
+                    input, output, settings, progress, recording, &samples, chunks,
+                )?;
+                return Ok(read);
+            }
+        } else {
+            let montage = settings.montage.as_ref();
+            if let Some((opened, rows)) = open_imported(input, montage, settings.rate_hz)? {
+                tell(progress, input, &opened);
+                let read = match settings.reading {
+                    Reading::Auto => "read in blocks: its data records decoded as the \
+                                      analysis goes"
+                        .to_string(),
+                    _ => "read in blocks".to_string(),
+                };
+                process_blocks(
+                    input,
+                    output,
+                    settings,
+                    progress,
+                    opened.recording,
+                    &rows,
+                    None,
+                )?;
                 return Ok(read);
             }
         }
@@ -377,12 +403,7 @@ fn process_one(
         settings.stream.as_deref(),
     )?;
     with_labels(&mut loaded.recording, settings);
-    if let Some(g) = &loaded.guess {
-        progress.note(&guess_line(&input.display().to_string(), g));
-    }
-    for warning in &loaded.warnings {
-        progress.note(&format!("warning: {warning}"));
-    }
+    tell(progress, input, &loaded);
     let recording = &loaded.recording;
     let results = analyze_fed(
         input,
@@ -404,12 +425,21 @@ fn process_one(
     write_file(output, recording, Some(&results), &options)
         .with_context(|| format!("{}: cannot write {}", input.display(), output.display()))?;
     Ok(match settings.reading {
-        Reading::Blocks => {
-            "read whole: only myobalance HDF5 files with their own montage are read in blocks"
-                .to_string()
-        }
+        Reading::Blocks => "read whole: only myobalance HDF5 files with their own montage, and \
+                            EDF and BDF files with one rate and no gaps, are read in blocks"
+            .to_string(),
         _ => "read whole".to_string(),
     })
+}
+
+/// Says the montage guessed for `input`, if any, and its warnings.
+fn tell(progress: &Progress, input: &Path, read: &Input) {
+    if let Some(g) = &read.guess {
+        progress.note(&guess_line(&input.display().to_string(), g));
+    }
+    for warning in &read.warnings {
+        progress.note(&format!("warning: {warning}"));
+    }
 }
 
 /// `--subject` and `--session`, when given, replace the input's own.
@@ -423,8 +453,8 @@ fn with_labels(recording: &mut Recording, settings: &ProcessSettings) {
     }
 }
 
-/// Analyses and writes a myobalance HDF5 input whose samples are read a block at a time
-/// (the `recording` holds none): the output's raw samples are written first, then the
+/// Analyses and writes an input whose samples are read a block at a time (the `recording`
+/// holds none; a myobalance HDF5 input's stored chunks are copied from `raw_chunks_from`): the output's raw samples are written first, then the
 /// feature rows as they complete, so neither is ever all in memory. Long inputs report
 /// their progress every tenth.
 fn process_blocks(
@@ -433,14 +463,15 @@ fn process_blocks(
     settings: &ProcessSettings,
     progress: &Progress,
     mut recording: Recording,
-    samples: &SampleBlocks,
+    samples: &dyn RowBlocks,
+    raw_chunks_from: Option<PathBuf>,
 ) -> anyhow::Result<()> {
     with_labels(&mut recording, settings);
     let rows = samples.rows();
-    let step = READ_ROWS.next_multiple_of(samples.chunk_rows().unwrap_or(1));
+    let step = READ_ROWS.next_multiple_of(samples.block_rows().unwrap_or(1));
     let fs = recording.sample_rate_hz();
     let options = WriteOptions {
-        raw_chunks_from: Some(input.to_path_buf()),
+        raw_chunks_from,
         ..WriteOptions::default()
     };
     let cannot_write = || format!("{}: cannot write {}", input.display(), output.display());

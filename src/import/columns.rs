@@ -10,7 +10,7 @@ use crate::montage::Kind;
 use crate::units;
 
 /// Two rates this close (relative) are the same: no resampling.
-const SAME_RATE: f64 = 1e-9;
+pub(super) const SAME_RATE: f64 = 1e-9;
 
 /// Signals whose rates differ by more than this factor are not resampled to each other:
 /// one sample would stand for a hundred thousand.
@@ -47,6 +47,49 @@ pub(super) fn columns(
     Ok((values, stored))
 }
 
+/// How a signal's values become its stored unit: `value · scale + offset`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversion {
+    /// The stored unit.
+    pub stored: String,
+    pub scale: f64,
+    pub offset: f64,
+}
+
+impl Conversion {
+    /// The conversion of `signal`, which the montage says is of `kind`: the device's EMG
+    /// transfer function for raw counts said to be EMG, else the unit's factor.
+    pub fn of(signal: &Signal, kind: Kind) -> Conversion {
+        match &signal.emg_transfer {
+            Some(t) if kind == Kind::Emg && units::parse(&signal.unit).is_none() => Conversion {
+                stored: "uV".to_string(),
+                scale: t.scale,
+                offset: t.offset,
+            },
+            _ => {
+                let (stored, scale) = units::stored_as(kind, &signal.unit);
+                Conversion {
+                    stored,
+                    scale,
+                    offset: 0.0,
+                }
+            }
+        }
+    }
+
+    /// Converts `samples` in place; false when one is then beyond what f32 holds (or was
+    /// not finite). Samples already in the stored unit are left as they are.
+    pub fn apply(&self, samples: &mut [f32]) -> bool {
+        if self.scale == 1.0 && self.offset == 0.0 {
+            return true;
+        }
+        for v in samples.iter_mut() {
+            *v = (f64::from(*v) * self.scale + self.offset) as f32;
+        }
+        samples.iter().all(|v| v.is_finite())
+    }
+}
+
 /// One signal in its stored unit at `fs`, exactly `rows` long, and that unit.
 fn column(
     signal: Signal,
@@ -55,35 +98,21 @@ fn column(
     rows: usize,
     path: &str,
 ) -> Result<(Vec<f32>, String), ImportError> {
+    let conversion = Conversion::of(&signal, kind);
     let Signal {
         label,
-        unit,
         rate_hz,
         mut samples,
-        emg_transfer,
         ..
     } = signal;
-    let (stored, scale, offset) = match emg_transfer {
-        Some(t) if kind == Kind::Emg && units::parse(&unit).is_none() => {
-            ("uV".to_string(), t.scale, t.offset)
-        }
-        _ => {
-            let (stored, factor) = units::stored_as(kind, &unit);
-            (stored, factor, 0.0)
-        }
-    };
+    let stored = conversion.stored.clone();
     let out_of_range = || ImportError::Range {
         path: path.to_string(),
         label: label.clone(),
         unit: stored.clone(),
     };
-    if scale != 1.0 || offset != 0.0 {
-        for v in &mut samples {
-            *v = (f64::from(*v) * scale + offset) as f32;
-        }
-        if samples.iter().any(|v| !v.is_finite()) {
-            return Err(out_of_range());
-        }
+    if !conversion.apply(&mut samples) {
+        return Err(out_of_range());
     }
     if (rate_hz - fs).abs() <= SAME_RATE * fs {
         samples.truncate(rows);

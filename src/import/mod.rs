@@ -6,9 +6,10 @@
 //! time and subject kept — with the montage the user gave (matched by label) or one
 //! guessed from the labels and units, each guess explained.
 //!
-//! [`open`] finds a file's format from its content and reads it; the rest is pure.
+//! [`open`] finds a file's format from its content and reads it, [`streamed`] reads an EDF
+//! or BDF file a block of rows at a time; the rest is pure.
 
-mod columns;
+pub mod columns;
 pub mod csv;
 mod error;
 mod gaps;
@@ -18,6 +19,7 @@ mod montage;
 pub mod open;
 pub mod resample;
 mod select;
+pub mod streamed;
 pub mod timeline;
 
 pub use error::ImportError;
@@ -117,16 +119,7 @@ pub fn to_recording(
             (m, Some(g))
         }
     };
-    let annotations = annotations
-        .into_iter()
-        .map(|a| Event {
-            time_s: a.time_s,
-            kind: EventKind::Annotation,
-            channel: String::new(),
-            value: a.duration_s,
-            text: a.text,
-        })
-        .collect();
+    let annotations = events(annotations);
     Ok(Import {
         recording: Recording {
             montage,
@@ -146,6 +139,144 @@ pub fn to_recording(
         guess: guessed,
         warnings,
     })
+}
+
+/// A recording whose samples stay in its file, read a block of rows at a time (see
+/// [`streamed`]): everything [`to_recording`] gives but the samples, and where each column
+/// comes from.
+#[derive(Debug, Clone)]
+pub struct Streamed {
+    /// The recording, with no rows; its montage, metadata and events as read whole.
+    pub import: Import,
+    /// Rows of samples.
+    pub rows: usize,
+    /// Per channel: the file's signal (its index in [`Imported::signals`]) and how its
+    /// values become the stored unit.
+    pub columns: Vec<(usize, columns::Conversion)>,
+}
+
+/// As [`to_recording`], for a file read in blocks: `head` holds the first samples of
+/// each signal (at least the minute the mains guess listens to, or all of them) and
+/// `lengths` every signal's full length. `None` when the file cannot be read in blocks
+/// this way: signals to resample to the recording's rate, or gaps to fill (read it
+/// whole). Given the same file, the recording, montage, warnings and columns are those
+/// of [`to_recording`].
+pub fn to_streamed(
+    head: Imported,
+    lengths: &[usize],
+    path: &str,
+    settings: &Settings,
+) -> Result<Option<Streamed>, ImportError> {
+    let Imported {
+        format,
+        signals,
+        recorded_utc,
+        subject,
+        annotations,
+        gaps,
+        sequence,
+        warnings: parser_warnings,
+    } = head;
+    if !gaps.is_empty() || sequence.is_some() {
+        return Ok(None);
+    }
+    let mut warnings: Vec<String> = parser_warnings
+        .into_iter()
+        .map(|w| format!("{path}: {w}"))
+        .collect();
+    let chosen = select::select(&signals, settings, path, &mut warnings)?;
+    let described = describe(&signals, &chosen.indices);
+    let rates: Vec<f64> = chosen.indices.iter().map(|&i| signals[i].rate_hz).collect();
+    let fs = recording_rate(path, settings, &rates, &chosen.kinds)?;
+    if rates
+        .iter()
+        .any(|r| (r - fs).abs() > columns::SAME_RATE * fs)
+    {
+        return Ok(None);
+    }
+    let full: Vec<usize> = chosen.indices.iter().map(|&i| lengths[i]).collect();
+    let data_rows = full.iter().copied().min().unwrap_or(0);
+    let longest = full.iter().copied().max().unwrap_or(0);
+    if longest as f64 > data_rows as f64 * (1.0 + LENGTH_WARNING) {
+        warnings.push(format!(
+            "{path}: signals differ in length ({:.3} s to {:.3} s): all are cut to the shortest",
+            data_rows as f64 / fs,
+            longest as f64 / fs
+        ));
+    }
+    let head_rows = chosen
+        .indices
+        .iter()
+        .map(|&i| signals[i].samples.len())
+        .min()
+        .unwrap_or(0)
+        .min(data_rows);
+    let conversions: Vec<columns::Conversion> = chosen
+        .indices
+        .iter()
+        .zip(&chosen.kinds)
+        .map(|(&i, &k)| columns::Conversion::of(&signals[i], k))
+        .collect();
+    let stored_units: Vec<String> = conversions.iter().map(|c| c.stored.clone()).collect();
+    let (montage, guessed) = match settings.montage {
+        Some((m, origin)) => (
+            montage::given(m, origin, &stored_units, fs, path, &mut warnings)?,
+            None,
+        ),
+        None => {
+            let mut signals: Vec<Option<Signal>> = signals.iter().cloned().map(Some).collect();
+            let taken: Vec<(Signal, Kind)> = chosen
+                .indices
+                .iter()
+                .zip(&chosen.kinds)
+                .map(|(&i, &k)| (signals[i].take().unwrap_or_default(), k))
+                .collect();
+            let (values, _) = columns::columns(taken, fs, head_rows, path)?;
+            let (samples, _) = timeline::assemble(values, &[]);
+            let (m, g) =
+                montage::guessed(&described, &chosen.kinds, &samples, &stored_units, fs, path)?;
+            (m, Some(g))
+        }
+    };
+    let channels = montage.channels.len();
+    let recording = Recording {
+        montage,
+        samples: ndarray::Array2::zeros((0, channels)),
+        source: path.to_string(),
+        acquisition: gaps::acquisition(&format, None, &[], Vec::new(), data_rows),
+        truth: None,
+        metadata: Metadata {
+            recorded_utc,
+            subject,
+            session: None,
+            source_format: Some(format),
+            source_rates_hz: Some(rates),
+            annotations: events(annotations),
+        },
+    };
+    Ok(Some(Streamed {
+        import: Import {
+            recording,
+            guess: guessed,
+            warnings,
+        },
+        rows: data_rows,
+        columns: chosen.indices.into_iter().zip(conversions).collect(),
+    }))
+}
+
+/// The file's annotations as events.
+fn events(annotations: Vec<crate::formats::Annotation>) -> Vec<Event> {
+    annotations
+        .into_iter()
+        .map(|a| Event {
+            time_s: a.time_s,
+            kind: EventKind::Annotation,
+            channel: String::new(),
+            value: a.duration_s,
+            text: a.text,
+        })
+        .collect()
 }
 
 /// Label and unit as written of the signals at `indices`.

@@ -24,6 +24,42 @@ pub struct SampleBlocks {
     layout: Option<CopyableChunks>,
 }
 
+/// Samples read a block of rows at a time: a stored file's ([`SampleBlocks`]) or an
+/// imported one's.
+pub trait RowBlocks: Sync {
+    /// Rows of samples.
+    fn rows(&self) -> usize;
+
+    /// Samples per row.
+    fn channels(&self) -> usize;
+
+    /// Rows in each of the source's own blocks (a stored chunk decoded here, a data
+    /// record): reads that start and end on them read each block once.
+    fn block_rows(&self) -> Option<usize>;
+
+    /// Rows `start..end` (cut to the recording) into `out`, row after row (its room is
+    /// reused from one block to the next); returns how many.
+    fn read_into(&self, start: usize, end: usize, out: &mut Vec<f32>) -> Result<usize, StoreError>;
+}
+
+impl RowBlocks for SampleBlocks {
+    fn rows(&self) -> usize {
+        self.rows
+    }
+
+    fn channels(&self) -> usize {
+        self.channels
+    }
+
+    fn block_rows(&self) -> Option<usize> {
+        self.chunk_rows()
+    }
+
+    fn read_into(&self, start: usize, end: usize, out: &mut Vec<f32>) -> Result<usize, StoreError> {
+        SampleBlocks::read_into(self, start, end, out)
+    }
+}
+
 impl SampleBlocks {
     /// The samples of `ds`, a dataset of `file` at `path`: samples × channels, or one
     /// channel.

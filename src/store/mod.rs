@@ -22,7 +22,7 @@ mod summary_reader;
 pub mod timestamp;
 pub mod writer;
 
-pub use blocks::SampleBlocks;
+pub use blocks::{RowBlocks, SampleBlocks};
 pub use csv_writer::write_csv;
 pub use error::StoreError;
 pub use reader::{read_file, read_header, StoredFile};

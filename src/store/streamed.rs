@@ -12,7 +12,7 @@ use ndarray::s;
 
 use super::atomic::AtomicPath;
 use super::attrs::{put_texts, put_value};
-use super::blocks::SampleBlocks;
+use super::blocks::RowBlocks;
 use super::error::{Context, StoreError};
 use super::layout::{FEATURES, RAW};
 use super::writer::{
@@ -45,7 +45,7 @@ impl RawSamples {
     pub fn write(
         &self,
         recording: &Recording,
-        samples: &SampleBlocks,
+        samples: &dyn RowBlocks,
         options: &WriteOptions,
     ) -> Result<(), StoreError> {
         write_samples(

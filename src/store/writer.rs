@@ -10,7 +10,7 @@ use super::atomic::AtomicPath;
 use super::attrs::{
     put_f64, put_f64_dataset, put_i64, put_text, put_text_dataset, put_texts, put_value,
 };
-use super::blocks::SampleBlocks;
+use super::blocks::RowBlocks;
 use super::chunks::{copy_chunks, copyable, write_shuffled_deflated};
 use super::error::{Context, StoreError};
 use super::layout::{
@@ -50,8 +50,8 @@ impl Default for WriteOptions {
 pub(crate) enum Source<'a> {
     /// The recording's own.
     Memory,
-    /// A stored file's, read a block at a time (the recording holds none).
-    Blocks(&'a SampleBlocks),
+    /// A file's, read a block at a time (the recording holds none).
+    Blocks(&'a dyn RowBlocks),
 }
 
 /// Writes `recording` (and `results`, when given) to `path`, atomically.
@@ -205,8 +205,16 @@ pub(crate) fn write_samples(
         Source::Memory => write(0, recording.samples.view())?,
         Source::Blocks(blocks) => {
             let step = chunk_rows * BLOCK_CHUNKS;
+            let mut block = Vec::new();
             for first in (0..rows).step_by(step) {
-                write(first, blocks.read(first, first + step)?.view())?;
+                let n = blocks.read_into(first, first + step, &mut block)?;
+                let view = ndarray::ArrayView2::from_shape((n, channels), &block[..n * channels])
+                    .map_err(|e| StoreError::Invalid {
+                    path: path.to_path_buf(),
+                    object: "/raw/samples".to_string(),
+                    problem: format!("a block of samples has the wrong shape ({e})"),
+                })?;
+                write(first, view)?;
             }
         }
     }

@@ -7,7 +7,7 @@ use myobalance::dsp::windows::WindowSpec;
 use myobalance::engine::{analyze, Filtering};
 use myobalance::features::mvc::{mvc_reference, rows_per_mvc_window};
 use myobalance::montage::{Kind, Montage};
-use myobalance::results::{AttrValue, Results, SummaryValues};
+use myobalance::results::{AttrValue, EventKind, Results, SummaryValues};
 use myobalance::store::csv::read_csv;
 use myobalance::store::read_file;
 
@@ -205,6 +205,95 @@ fn reading_in_blocks_writes_the_same_file_as_reading_whole() {
             }
         }
     }
+}
+
+/// EDF+C and BDF+C files written by pyedflib (`scripts/long_edf.py`, 150 s at 2 kHz:
+/// three blocks of reading) are read a block of data records at a time by default: the
+/// same recording, montage, annotations and results as reading them whole, their samples
+/// those pyedflib was given (within one digital step, as EDFlib truncates when it
+/// quantises, and f32's rounding). A file whose
+/// signals are at different rates is still read whole, and says why. Skipped without
+/// `MYOBALANCE_PYTHON` (scripts/test sets it to a Python with pyedflib).
+#[test]
+fn edf_and_bdf_are_read_in_blocks_with_the_results_of_reading_whole() {
+    let Some(python) = std::env::var_os("MYOBALANCE_PYTHON") else {
+        eprintln!("SKIPPED: MYOBALANCE_PYTHON is not set (scripts/test sets it)");
+        return;
+    };
+    let dir = scratch_dir("process-edf-blocks");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/long_edf.py");
+    let seconds = 150.0;
+    let rows = (seconds * 2000.0) as usize;
+    for (name, digital_span) in [("long.edf", 65535.0), ("long.bdf", 16_777_215.0)] {
+        let input = dir.join(name);
+        let o = std::process::Command::new(&python)
+            .arg(&script)
+            .arg(&input)
+            .arg(seconds.to_string())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let mut outputs = Vec::new();
+        for (read, said) in [("whole", "read whole"), ("auto", "read in blocks")] {
+            let out = dir.join(format!("{name}-{read}.h5"));
+            let o = myobalance(&["process", text(&input), "--out", text(&out), "--read", read]);
+            assert!(o.status.success(), "{}", stderr(&o));
+            assert!(
+                stderr(&o).contains(said),
+                "{name} --read {read}: {}",
+                stderr(&o)
+            );
+            outputs.push(read_file(&out).unwrap());
+        }
+        let (whole, blocks) = (&outputs[0].recording, &outputs[1].recording);
+        assert_eq!(blocks.samples.dim(), (rows, 4), "{name}");
+        assert_eq!(blocks.samples, whole.samples, "{name}");
+        assert_eq!(blocks.montage, whole.montage, "{name}");
+        assert_eq!(blocks.metadata, whole.metadata, "{name}");
+        assert_eq!(blocks.metadata.annotations.len(), 4, "{name}");
+        let want = analyze(whole, Filtering::ZeroPhase).unwrap();
+        for (got, read) in outputs.iter().zip(["whole", "blocks"]) {
+            eprintln!("{name}, read {read}: results against the engine");
+            // The file's annotations are stored among the events; the engine has none.
+            let mut results = got.results.clone().unwrap();
+            results.events.retain(|e| e.kind != EventKind::Annotation);
+            assert_stored_as(&results, &want);
+        }
+        // What pyedflib was given: physical values, signal after signal, f64.
+        let bytes = std::fs::read(dir.join(format!("{name}.f64"))).unwrap();
+        let written: Vec<f64> = bytes
+            .chunks_exact(8)
+            .map(|b| f64::from_le_bytes(b.try_into().unwrap()))
+            .collect();
+        let physical_span = [8000.0, 8000.0, 1100.0, 40.0];
+        for (c, span) in physical_span.iter().enumerate() {
+            let step = span / digital_span;
+            for (r, got) in blocks.samples.column(c).iter().enumerate() {
+                let w = written[c * rows + r];
+                let tolerance = step + w.abs() / 16_777_216.0 + 1e-9;
+                assert!(
+                    (f64::from(*got) - w).abs() <= tolerance,
+                    "{name} channel {c} row {r}: {got} against {w}"
+                );
+            }
+        }
+    }
+    let mixed = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/import/edf/mixed_rates.edf");
+    let out = dir.join("mixed.h5");
+    let o = myobalance(&[
+        "process",
+        text(&mixed),
+        "--out",
+        text(&out),
+        "--read",
+        "blocks",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("read whole: only myobalance HDF5 files"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

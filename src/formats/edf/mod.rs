@@ -6,6 +6,8 @@
 //! - `records` decides how many complete data records to read (−1 means "count them").
 //! - `samples` decodes and calibrates the ordinary signals, in parallel.
 //! - `annotations` reads the `EDF Annotations` / `BDF Annotations` signals (TALs).
+//! - `blocks` reads a file a block of data records at a time ([`open_blocks`]), so a
+//!   recording longer than memory can be analysed.
 //! - `gaps` turns EDF+D record onsets into [`TimeGap`](crate::formats::TimeGap)s; `start` and `subject` read
 //!   the start time and the subject.
 //!
@@ -26,6 +28,7 @@
 //! ```
 
 mod annotations;
+mod blocks;
 mod gaps;
 mod header;
 mod layout;
@@ -36,9 +39,11 @@ mod subject;
 
 use std::cmp::Ordering;
 
+pub use blocks::{open_blocks, EdfBlocks};
+
 use crate::formats::{Annotation, FormatError, Imported};
 use annotations::Seconds;
-use header::{Family, Variant};
+use header::{Family, Header, Variant};
 use layout::{FileField, SignalField};
 
 /// The version field of an EDF file: "0" and seven spaces.
@@ -64,24 +69,7 @@ pub fn is_bdf(head: &[u8]) -> bool {
 /// [`Imported::warnings`]. Errors name the header field, the signal (numbered from 1,
 /// with its label) and the bytes.
 pub fn parse(bytes: &[u8], file: &str) -> Result<Imported, FormatError> {
-    let family = if is_bdf(bytes) {
-        Family::Bdf
-    } else if is_edf(bytes) {
-        Family::Edf
-    } else if bytes.len() < 8 {
-        return Err(Context::new(file, Family::Edf).whole(format!(
-            "the file is {} bytes long, too short for any EDF or BDF file",
-            bytes.len()
-        )));
-    } else {
-        let head = header::printable(bytes.get(..8).unwrap_or(bytes));
-        return Err(Context::new(file, Family::Edf)
-            .file_field(layout::VERSION)
-            .problem(format!(
-                "the file starts with \"{head}\", not with the version field of an EDF file \
-                 (\"0\" and 7 spaces) or a BDF file (byte 255 and \"BIOSEMI\")"
-            )));
-    };
+    let family = family_of(bytes, file)?;
     let cx = Context::new(file, family);
     let header = header::read(bytes, family, &cx)?;
     let records = records::count(&header, bytes.len());
@@ -89,10 +77,41 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Imported, FormatError> {
     let data = bytes
         .get(header.header_bytes..header.header_bytes.saturating_add(data_len))
         .unwrap_or(&[]);
-
     let signals = samples::decode(&header, data, records.count);
     let timeline = annotations::collect(&header, data, records.count);
-    let mut warnings = records.warnings;
+    Ok(imported(&header, records.warnings, signals, timeline))
+}
+
+/// EDF or BDF, from the version field at the start of `bytes`.
+fn family_of(bytes: &[u8], file: &str) -> Result<Family, FormatError> {
+    if is_bdf(bytes) {
+        Ok(Family::Bdf)
+    } else if is_edf(bytes) {
+        Ok(Family::Edf)
+    } else if bytes.len() < 8 {
+        Err(Context::new(file, Family::Edf).whole(format!(
+            "the file is {} bytes long, too short for any EDF or BDF file",
+            bytes.len()
+        )))
+    } else {
+        let head = header::printable(bytes.get(..8).unwrap_or(bytes));
+        Err(Context::new(file, Family::Edf)
+            .file_field(layout::VERSION)
+            .problem(format!(
+                "the file starts with \"{head}\", not with the version field of an EDF file \
+                 (\"0\" and 7 spaces) or a BDF file (byte 255 and \"BIOSEMI\")"
+            )))
+    }
+}
+
+/// The file as [`Imported`]: its `signals` (decoded from every record, or from the first
+/// ones when the rest is read in blocks) and what its header and annotation signals say.
+fn imported(
+    header: &Header,
+    mut warnings: Vec<String>,
+    signals: Vec<crate::formats::Signal>,
+    timeline: annotations::Timeline,
+) -> Imported {
     warnings.extend(timeline.warnings);
 
     let first_onset = match timeline.record_onsets.first() {
@@ -156,12 +175,13 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Imported, FormatError> {
         }
     };
 
+    let family = header.family;
     let format = match header.variant {
         Variant::Plain => family.name().to_string(),
         Variant::Continuous => format!("{}+C", family.name()),
         Variant::Discontinuous => format!("{}+D", family.name()),
     };
-    Ok(Imported {
+    Imported {
         format,
         signals,
         recorded_utc,
@@ -170,7 +190,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Imported, FormatError> {
         gaps,
         sequence: None,
         warnings,
-    })
+    }
 }
 
 /// The file and format every error of one parse names.
