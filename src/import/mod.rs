@@ -86,15 +86,7 @@ pub fn to_recording(
         .iter()
         .map(|&i| columns::rows_at(&signals[i], fs))
         .collect();
-    let data_rows = lengths.iter().copied().min().unwrap_or(0);
-    let longest = lengths.iter().copied().max().unwrap_or(0);
-    if longest as f64 > data_rows as f64 * (1.0 + LENGTH_WARNING) {
-        warnings.push(format!(
-            "{path}: signals differ in length ({:.3} s to {:.3} s): all are cut to the shortest",
-            data_rows as f64 / fs,
-            longest as f64 / fs
-        ));
-    }
+    let data_rows = shortest(&lengths, fs, path, &mut warnings);
 
     let mut signals: Vec<Option<Signal>> = signals.into_iter().map(Some).collect();
     let taken: Vec<(Signal, Kind)> = chosen
@@ -108,18 +100,14 @@ pub fn to_recording(
     let (samples, placed) = timeline::assemble(values, &row_gaps);
     let acquisition = gaps::acquisition(&format, sequence, &row_gaps, placed, data_rows);
 
-    let (montage, guessed) = match settings.montage {
-        Some((m, origin)) => (
-            montage::given(m, origin, &stored_units, fs, path, &mut warnings)?,
-            None,
-        ),
-        None => {
-            let (m, g) =
-                montage::guessed(&described, &chosen.kinds, &samples, &stored_units, fs, path)?;
-            (m, Some(g))
-        }
+    let heard = Heard {
+        described: &described,
+        kinds: &chosen.kinds,
+        samples: &samples,
+        stored: &stored_units,
+        fs,
     };
-    let annotations = events(annotations);
+    let (montage, guessed) = montage_for(settings, &heard, path, &mut warnings)?;
     Ok(Import {
         recording: Recording {
             montage,
@@ -133,7 +121,7 @@ pub fn to_recording(
                 session: None,
                 source_format: Some(format),
                 source_rates_hz: Some(rates),
-                annotations,
+                annotations: events(annotations),
             },
         },
         guess: guessed,
@@ -195,15 +183,7 @@ pub fn to_streamed(
         return Ok(None);
     }
     let full: Vec<usize> = chosen.indices.iter().map(|&i| lengths[i]).collect();
-    let data_rows = full.iter().copied().min().unwrap_or(0);
-    let longest = full.iter().copied().max().unwrap_or(0);
-    if longest as f64 > data_rows as f64 * (1.0 + LENGTH_WARNING) {
-        warnings.push(format!(
-            "{path}: signals differ in length ({:.3} s to {:.3} s): all are cut to the shortest",
-            data_rows as f64 / fs,
-            longest as f64 / fs
-        ));
-    }
+    let data_rows = shortest(&full, fs, path, &mut warnings);
     let head_rows = chosen
         .indices
         .iter()
@@ -218,26 +198,28 @@ pub fn to_streamed(
         .map(|(&i, &k)| columns::Conversion::of(&signals[i], k))
         .collect();
     let stored_units: Vec<String> = conversions.iter().map(|c| c.stored.clone()).collect();
-    let (montage, guessed) = match settings.montage {
-        Some((m, origin)) => (
-            montage::given(m, origin, &stored_units, fs, path, &mut warnings)?,
-            None,
-        ),
+    // The first rows, as read whole: what the montage guess listens to for mains hum.
+    let samples = match settings.montage {
+        Some(_) => ndarray::Array2::zeros((0, chosen.indices.len())),
         None => {
-            let mut signals: Vec<Option<Signal>> = signals.iter().cloned().map(Some).collect();
             let taken: Vec<(Signal, Kind)> = chosen
                 .indices
                 .iter()
                 .zip(&chosen.kinds)
-                .map(|(&i, &k)| (signals[i].take().unwrap_or_default(), k))
+                .map(|(&i, &k)| (signals[i].clone(), k))
                 .collect();
             let (values, _) = columns::columns(taken, fs, head_rows, path)?;
-            let (samples, _) = timeline::assemble(values, &[]);
-            let (m, g) =
-                montage::guessed(&described, &chosen.kinds, &samples, &stored_units, fs, path)?;
-            (m, Some(g))
+            timeline::assemble(values, &[]).0
         }
     };
+    let heard = Heard {
+        described: &described,
+        kinds: &chosen.kinds,
+        samples: &samples,
+        stored: &stored_units,
+        fs,
+    };
+    let (montage, guessed) = montage_for(settings, &heard, path, &mut warnings)?;
     let channels = montage.channels.len();
     let recording = Recording {
         montage,
@@ -263,6 +245,59 @@ pub fn to_streamed(
         rows: data_rows,
         columns: chosen.indices.into_iter().zip(conversions).collect(),
     }))
+}
+
+/// The shortest of the chosen signals' `lengths` (rows at `fs`), which every signal is
+/// cut to; a warning when they differ by more than [`LENGTH_WARNING`].
+fn shortest(lengths: &[usize], fs: f64, path: &str, warnings: &mut Vec<String>) -> usize {
+    let data_rows = lengths.iter().copied().min().unwrap_or(0);
+    let longest = lengths.iter().copied().max().unwrap_or(0);
+    if longest as f64 > data_rows as f64 * (1.0 + LENGTH_WARNING) {
+        warnings.push(format!(
+            "{path}: signals differ in length ({:.3} s to {:.3} s): all are cut to the shortest",
+            data_rows as f64 / fs,
+            longest as f64 / fs
+        ));
+    }
+    data_rows
+}
+
+/// What the montage is made from: the chosen signals as written, their kinds, the
+/// recording's rows (at least the first minute, for the mains guess), their stored units
+/// and the rate.
+struct Heard<'a> {
+    described: &'a [Described],
+    kinds: &'a [Kind],
+    samples: &'a ndarray::Array2<f32>,
+    stored: &'a [String],
+    fs: f64,
+}
+
+/// The montage the user gave, at the recording's rate and in the stored units, or the one
+/// guessed, with the guess.
+fn montage_for(
+    settings: &Settings,
+    heard: &Heard,
+    path: &str,
+    warnings: &mut Vec<String>,
+) -> Result<(Montage, Option<Guess>), ImportError> {
+    let Heard {
+        described,
+        kinds,
+        samples,
+        stored,
+        fs,
+    } = heard;
+    Ok(match settings.montage {
+        Some((m, origin)) => (
+            montage::given(m, origin, stored, *fs, path, warnings)?,
+            None,
+        ),
+        None => {
+            let (m, g) = montage::guessed(described, kinds, samples, stored, *fs, path)?;
+            (m, Some(g))
+        }
+    })
 }
 
 /// The file's annotations as events.
