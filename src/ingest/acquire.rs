@@ -16,7 +16,8 @@ use super::{Decoded, Decoder, DecoderStats, Missing};
 use crate::recording::Gap;
 use crate::ring::{Block, SendError, Sender};
 
-/// Pause after a short read, so that the next read takes what arrived meanwhile in one go.
+/// Pause before the read after a short one, so that it takes what arrived meanwhile in one
+/// go.
 const COALESCE: Duration = Duration::from_millis(1);
 
 /// A sequence jump too long to fill: filling it would write rows for a stretch of time in
@@ -237,9 +238,16 @@ pub fn read_port<P: Read + ?Sized>(port: &mut P, parts: ReaderParts) -> ReaderEn
     } = parts;
     let mut buf = vec![0u8; 64 * 1024];
     let mut decoded = Decoded::default();
+    let mut short = false;
     let end = loop {
         if stop.load(Ordering::Relaxed) {
             break ReaderEnd::Stopped;
+        }
+        if short {
+            // Let bytes gather in the port: one read per millisecond at most, as a USB
+            // bus delivers them anyway, instead of one system call per frame. The pause
+            // comes before the read, so what a read returns is decoded and stamped at once.
+            std::thread::sleep(COALESCE);
         }
         let n = match port.read(&mut buf) {
             Ok(0) => break ReaderEnd::Unplugged("the port reached its end".into()),
@@ -247,11 +255,7 @@ pub fn read_port<P: Read + ?Sized>(port: &mut P, parts: ReaderParts) -> ReaderEn
             Err(e) if transient(&e) => continue,
             Err(e) => break ReaderEnd::Unplugged(e.to_string()),
         };
-        if n < buf.len() / 2 {
-            // Let bytes gather: one read per millisecond at most, as a USB bus delivers
-            // them anyway, instead of one system call per frame.
-            std::thread::sleep(COALESCE);
-        }
+        short = n < buf.len() / 2;
         decoder.feed(&buf[..n], &mut decoded);
         let host_s = clock.elapsed().as_secs_f64();
         if let Some(end) = hand_on(&mut decoded, decoder, assembler, ring, host_s, false) {
