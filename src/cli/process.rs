@@ -48,11 +48,12 @@ use crate::results::{GroupId, Results};
 use crate::store::spill::{disk_traces, Problems};
 use crate::store::{write_file, RowBlocks, StreamedFile, WriteOptions};
 
-/// How a myobalance HDF5 input's samples are read.
+/// How an input's samples are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Reading {
-    /// In blocks when the stored chunks are decoded here or the samples are large,
-    /// else whole (see `reads_whole`).
+    /// A myobalance HDF5 file in blocks when its stored chunks are decoded here or its
+    /// samples are large, else whole (see `reads_whole`); an EDF or BDF file in blocks
+    /// when it can be (one rate, no gaps); any other input whole.
     Auto,
     /// All at once, into memory.
     Whole,
