@@ -52,7 +52,7 @@ use crate::store::{write_file, RowBlocks, StreamedFile, WriteOptions};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Reading {
     /// A myobalance HDF5 file in blocks when its stored chunks are decoded here or its
-    /// samples are large, else whole (see `reads_whole`); an EDF or BDF file in blocks
+    /// samples are large, else whole; an EDF or BDF file in blocks
     /// when it can be (one rate, no gaps); any other input whole.
     Auto,
     /// All at once, into memory.
