@@ -2,7 +2,10 @@
 //! long files) against the reader of whole files, on any bytes: both fail or both read;
 //! when they read, the same signals (labels, units, rates), annotations, gaps, start,
 //! subject and warnings, the first records' samples equal to the whole file's, and every
-//! record read in blocks equal to the whole file's samples, bit for bit. The bytes go to a
+//! record read in blocks equal to the whole file's samples, bit for bit. Then the import
+//! in blocks (`import::streamed`) against `to_recording`: where the file is read in
+//! blocks, the same montage, metadata and warnings, and every row equal to the recording's,
+//! bit for bit (or, where a value is out of range, an error either way). The bytes go to a
 //! file first, as the reader in blocks reads from one. Seed the corpus with the fixtures:
 //!
 //! ```text
@@ -14,6 +17,9 @@ mod common;
 
 use libfuzzer_sys::fuzz_target;
 use myobalance::formats::edf;
+use myobalance::import::open::Detected;
+use myobalance::import::{streamed, to_recording, Settings};
+use myobalance::store::RowBlocks;
 
 /// Seconds of records the reader in blocks decodes when opening.
 const HEAD_S: f64 = 1.0;
@@ -47,6 +53,35 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(read[i].len(), w.samples.len(), "signal {i}: length");
                 let same = read[i].iter().zip(&w.samples).all(|(a, b)| a.to_bits() == b.to_bits());
                 assert!(same, "signal {i}: samples");
+            }
+            let detected = if data.first() == Some(&0xFF) { Detected::Bdf } else { Detected::Edf };
+            let settings = Settings::default();
+            let whole = to_recording(whole, common::FILE, &settings);
+            match (streamed::open(&path, &detected, &settings), whole) {
+                (Ok(Some((import, rows))), Ok(want)) => {
+                    let (got, want_r) = (&import.recording, &want.recording);
+                    assert_eq!(got.montage, want_r.montage);
+                    assert_eq!(format!("{:?}", got.metadata), format!("{:?}", want_r.metadata));
+                    // The import in blocks names the file by its path, the whole one by FILE.
+                    let shown = path.display().to_string();
+                    let warnings: Vec<String> =
+                        import.warnings.iter().map(|w| w.replace(&shown, common::FILE)).collect();
+                    assert_eq!(warnings, want.warnings);
+                    assert_eq!(format!("{:?}", import.guess), format!("{:?}", want.guess));
+                    assert_eq!((rows.rows(), rows.channels()), want_r.samples.dim());
+                    let mut all = Vec::new();
+                    let n = rows.read_into(0, rows.rows(), &mut all).expect("rows in range");
+                    assert_eq!(n, rows.rows());
+                    let same = all.iter().zip(want_r.samples.iter()).all(|(a, b)| a.to_bits() == b.to_bits());
+                    assert!(same, "rows read in blocks");
+                }
+                (Ok(Some((_, rows))), Err(_)) => {
+                    // Only a value beyond f32 once converted fails late, when its block is read.
+                    let mut all = Vec::new();
+                    assert!(rows.read_into(0, rows.rows(), &mut all).is_err());
+                }
+                (Err(e), whole) => assert!(whole.is_err(), "only the import in blocks failed: {e}"),
+                (Ok(None), _) => {}
             }
         }
         (whole, blocks) => panic!(
