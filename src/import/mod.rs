@@ -73,14 +73,13 @@ pub fn to_recording(
         sequence,
         warnings: parser_warnings,
     } = imported;
-    let mut warnings: Vec<String> = parser_warnings
-        .into_iter()
-        .map(|w| format!("{path}: {w}"))
-        .collect();
-    let chosen = select::select(&signals, settings, path, &mut warnings)?;
-    let described = describe(&signals, &chosen.indices);
-    let rates: Vec<f64> = chosen.indices.iter().map(|&i| signals[i].rate_hz).collect();
-    let fs = recording_rate(path, settings, &rates, &chosen.kinds)?;
+    let Choice {
+        chosen,
+        described,
+        rates,
+        fs,
+        mut warnings,
+    } = choose(&signals, parser_warnings, path, settings)?;
     let lengths: Vec<usize> = chosen
         .indices
         .iter()
@@ -168,14 +167,13 @@ pub fn to_streamed(
     if !gaps.is_empty() || sequence.is_some() {
         return Ok(None);
     }
-    let mut warnings: Vec<String> = parser_warnings
-        .into_iter()
-        .map(|w| format!("{path}: {w}"))
-        .collect();
-    let chosen = select::select(&signals, settings, path, &mut warnings)?;
-    let described = describe(&signals, &chosen.indices);
-    let rates: Vec<f64> = chosen.indices.iter().map(|&i| signals[i].rate_hz).collect();
-    let fs = recording_rate(path, settings, &rates, &chosen.kinds)?;
+    let Choice {
+        chosen,
+        described,
+        rates,
+        fs,
+        mut warnings,
+    } = choose(&signals, parser_warnings, path, settings)?;
     if rates
         .iter()
         .any(|r| (r - fs).abs() > columns::SAME_RATE * fs)
@@ -245,6 +243,40 @@ pub fn to_streamed(
         rows: data_rows,
         columns: chosen.indices.into_iter().zip(conversions).collect(),
     }))
+}
+
+/// The signals the recording takes, as the file writes them, their rates and the
+/// recording's rate, with the parser's warnings (naming the file) and what choosing left
+/// out.
+struct Choice {
+    chosen: select::Selection,
+    described: Vec<Described>,
+    rates: Vec<f64>,
+    fs: f64,
+    warnings: Vec<String>,
+}
+
+fn choose(
+    signals: &[Signal],
+    parser_warnings: Vec<String>,
+    path: &str,
+    settings: &Settings,
+) -> Result<Choice, ImportError> {
+    let mut warnings: Vec<String> = parser_warnings
+        .into_iter()
+        .map(|w| format!("{path}: {w}"))
+        .collect();
+    let chosen = select::select(signals, settings, path, &mut warnings)?;
+    let described = describe(signals, &chosen.indices);
+    let rates: Vec<f64> = chosen.indices.iter().map(|&i| signals[i].rate_hz).collect();
+    let fs = recording_rate(path, settings, &rates, &chosen.kinds)?;
+    Ok(Choice {
+        chosen,
+        described,
+        rates,
+        fs,
+        warnings,
+    })
 }
 
 /// The shortest of the chosen signals' `lengths` (rows at `fs`), which every signal is
