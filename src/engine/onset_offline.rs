@@ -58,22 +58,16 @@ impl OnsetOffline {
         // A trace that fails says so when replayed: that method then finds nothing.
         let _ = self.traces[k].append(x);
         let common = self.sums.iter().map(|s| s.windows().len()).min();
-        if common.unwrap_or(0) >= MOVED_WINDOWS {
-            self.move_windows();
+        if let Some(n) = common.filter(|&n| n >= MOVED_WINDOWS) {
+            self.move_windows(n);
         }
     }
 
-    /// Moves the windows complete in every signal to the window trace.
-    fn move_windows(&mut self) {
+    /// Moves the first `n` windows (complete in every signal) to the window trace.
+    fn move_windows(&mut self, n: usize) {
         let Some(trace) = &mut self.windows else {
             return;
         };
-        let n = self
-            .sums
-            .iter()
-            .map(|s| s.windows().len())
-            .min()
-            .unwrap_or(0);
         let mut values = vec![0.0; n * WINDOW_VALUES];
         for (k, sums) in self.sums.iter_mut().enumerate() {
             for (row, w) in values
@@ -193,14 +187,19 @@ mod tests {
         found
     }
 
-    #[test]
-    fn windows_moved_out_of_memory_change_nothing() {
-        // Windows of 2 samples: 3000 windows, moved to the trace in batches of 1024.
+    /// Windows of 2 samples over 6000: 3000 windows, moved to the window trace in
+    /// batches of 1024.
+    fn many_windows() -> (OnsetPlan, Vec<f64>) {
         let p = OnsetPlan {
             rest_window: 2,
             ..plan()
         };
-        let x: Vec<f64> = signal().iter().cycle().take(6000).copied().collect();
+        (p, signal().iter().cycle().take(6000).copied().collect())
+    }
+
+    #[test]
+    fn windows_moved_out_of_memory_change_nothing() {
+        let (p, x) = many_windows();
         let want = direct(&p, &x);
         assert!(want.of(OnsetMethod::HodgesBui).len() >= 4);
         for block in [7, 4096] {
@@ -230,11 +229,7 @@ mod tests {
 
     #[test]
     fn lost_window_sums_leave_the_channel_without_onsets() {
-        let p = OnsetPlan {
-            rest_window: 2,
-            ..plan()
-        };
-        let x: Vec<f64> = signal().iter().cycle().take(6000).copied().collect();
+        let (p, x) = many_windows();
         let mut pass = OnsetOffline::new(&p, &mut |kept| match kept {
             Kept::OnsetWindows => Box::new(Broken),
             _ => in_memory(0, kept),
