@@ -69,11 +69,14 @@ pub struct ZeroPhaseStream {
     /// Frames held until the front padding can be built (more than `padlen` of them).
     head: Vec<f64>,
     started: bool,
-    /// Forward output of the frames not yet handed out: `pending[done..]` (the frames
-    /// before `done` are handed out, and dropped once they outnumber the rest, so that
-    /// few frames are moved).
+    /// Forward output of the frames not yet handed out: `pending[done..end]`. The backward
+    /// pass writes the frames it hands out over their forward output, so `pending[..done]`
+    /// holds the final frames of the last call until the next one. The buffer only grows
+    /// (to the most frames held plus one input), and the frames held move to its front
+    /// when an input does not fit after them.
     pending: Vec<f64>,
     done: usize,
+    end: usize,
     /// The last `padlen + 1` input frames, for the back padding.
     tail: Vec<f64>,
     scratch: Vec<f64>,
@@ -100,6 +103,7 @@ impl ZeroPhaseStream {
             started: false,
             pending: Vec::new(),
             done: 0,
+            end: 0,
             tail: Vec::new(),
             scratch: Vec::new(),
         })
@@ -133,52 +137,91 @@ impl ZeroPhaseStream {
     /// # Panics
     /// If `input` is not a whole number of frames.
     pub fn push(&mut self, input: &[f64], out: &mut Vec<f64>) {
+        out.extend_from_slice(self.feed_final(input, false));
+    }
+
+    /// [`push`](Self::push), then, when `last`, [`finish`](Self::finish).
+    pub fn feed(&mut self, input: &[f64], last: bool, out: &mut Vec<f64>) {
+        out.extend_from_slice(self.feed_final(input, last));
+        if last {
+            // The signal is over: give the room back.
+            self.release();
+        }
+    }
+
+    /// Filters what is left as the end of the signal; appends it to `out`.
+    pub fn finish(&mut self, out: &mut Vec<f64>) {
+        self.feed(&[], true, out);
+    }
+
+    /// Feeds interleaved frames (the last ones when `last`) and gives the filtered frames
+    /// that are now final, where the backward pass wrote them: no copy in or out. They
+    /// stay there until the next call.
+    ///
+    /// # Panics
+    /// If `input` is not a whole number of frames.
+    pub fn feed_final(&mut self, input: &[f64], last: bool) -> &[f64] {
         let n = self.channels;
         assert_eq!(input.len() % n, 0, "not a whole number of frames");
         self.keep_tail(input);
         if self.started {
-            if self.done > self.pending.len() - self.done {
-                self.pending.drain(..self.done);
-                self.done = 0;
-            }
-            let start = self.pending.len();
-            self.pending.extend_from_slice(input);
-            self.forward.process_in_place(&mut self.pending[start..]);
+            self.make_room(input.len());
+            let end = self.end + input.len();
+            self.forward
+                .process(input, &mut self.pending[self.end..end]);
+            self.end = end;
         } else {
             self.head.extend_from_slice(input);
             if self.head.len() / n > self.padlen {
                 self.start();
             }
         }
-        while (self.pending.len() - self.done) / n >= self.block + self.overlap {
-            self.hand_out(out);
+        let first = self.done;
+        while (self.end - self.done) / n >= self.block + self.overlap {
+            self.hand_out();
         }
-    }
-
-    /// [`push`](Self::push), then, when `last`, [`finish`](Self::finish).
-    pub fn feed(&mut self, input: &[f64], last: bool, out: &mut Vec<f64>) {
-        self.push(input, out);
         if last {
-            self.finish(out);
+            return self.finish_here(first);
+        }
+        &self.pending[first..self.done]
+    }
+
+    /// Gives the buffers' room back, once the last frames have been taken.
+    pub fn release(&mut self) {
+        self.pending = Vec::new();
+        self.scratch = Vec::new();
+        self.tail = Vec::new();
+        self.head = Vec::new();
+        (self.done, self.end) = (0, 0);
+    }
+
+    /// Makes room for `len` more values after the frames held: moves those to the front
+    /// when they would not fit, and grows the buffer when they still do not.
+    fn make_room(&mut self, len: usize) {
+        if self.end + len > self.pending.len() {
+            self.pending.copy_within(self.done..self.end, 0);
+            (self.done, self.end) = (0, self.end - self.done);
+            if self.end + len > self.pending.len() {
+                self.pending.resize(self.end + len, 0.0);
+            }
         }
     }
 
-    /// Filters what is left as the end of the signal; appends it to `out`.
-    pub fn finish(&mut self, out: &mut Vec<f64>) {
+    /// Filters what is left as the end of the signal; gives the final frames from
+    /// `first` on (those this call handed out already, then the rest).
+    fn finish_here(&mut self, first: usize) -> &[f64] {
         let n = self.channels;
         if !self.started {
             // Too short to be sure of the padding until now: filter it whole.
             let head = std::mem::take(&mut self.head);
-            if head.is_empty() {
-                return;
-            }
-            let start = out.len();
-            out.resize(start + head.len(), 0.0);
+            self.pending.clear();
+            self.pending.resize(head.len(), 0.0);
+            (self.done, self.end) = (head.len(), head.len());
             // The sections were validated when the stream was made.
-            if let Ok(mut whole) = ZeroPhase::new(&self.sections, n) {
-                whole.apply(&head, &mut out[start..]);
+            if let (false, Ok(mut whole)) = (head.is_empty(), ZeroPhase::new(&self.sections, n)) {
+                whole.apply(&head, &mut self.pending);
             }
-            return;
+            return &self.pending;
         }
         // Back padding: 2·x[N−1] − x[N−2−i], i < padlen, run through the forward pass.
         let frames = self.tail.len() / n;
@@ -190,19 +233,15 @@ impl ZeroPhaseStream {
         }
         self.forward.process_in_place(&mut back);
         let end = match back.len() {
-            0 => &self.pending[self.pending.len() - n..],
+            0 => &self.pending[self.end - n..self.end],
             len => &back[len - n..],
         };
         self.backward.settle_on(end);
         self.backward.process_in_place_reversed(&mut back);
-        let rest = &mut self.pending[self.done..];
+        let rest = &mut self.pending[self.done..self.end];
         self.backward.process_in_place_reversed(rest);
-        out.extend_from_slice(rest);
-        // The signal is over: give the room back.
-        self.pending = Vec::new();
-        self.scratch = Vec::new();
-        self.tail = Vec::new();
-        self.done = 0;
+        self.done = self.end;
+        &self.pending[first..self.end]
     }
 
     /// Keeps the last `padlen + 1` frames of the input.
@@ -234,24 +273,24 @@ impl ZeroPhaseStream {
         self.forward.process_in_place(&mut front);
         self.pending = head;
         self.forward.process_in_place(&mut self.pending);
+        (self.done, self.end) = (0, self.pending.len());
         self.started = true;
     }
 
     /// Runs the backward pass over the first `block + overlap` pending frames and hands
-    /// out the first `block`.
-    fn hand_out(&mut self, out: &mut Vec<f64>) {
+    /// out the first `block`, written over their forward output.
+    fn hand_out(&mut self) {
         let n = self.channels;
         let (block, span) = (self.block * n, (self.block + self.overlap) * n);
         // Backward from the overlap's end through the overlap (its outputs are thrown
-        // away), then on through the stretch, straight into `out`.
-        let pending = &self.pending[self.done..];
+        // away), then on through the stretch, in place.
+        let pending = &mut self.pending[self.done..self.end];
         self.backward.settle_on(&pending[span - n..span]);
         self.scratch.clear();
         self.scratch.extend_from_slice(&pending[block..span]);
         self.backward.process_in_place_reversed(&mut self.scratch);
-        let start = out.len();
-        out.extend_from_slice(&pending[..block]);
-        self.backward.process_in_place_reversed(&mut out[start..]);
+        self.backward
+            .process_in_place_reversed(&mut pending[..block]);
         self.done += block;
     }
 }
@@ -304,7 +343,7 @@ mod tests {
                 let mut got = Vec::new();
                 for part in x.chunks(piece * channels) {
                     stream.push(part, &mut got);
-                    let held = stream.pending.len() - stream.done;
+                    let held = stream.end - stream.done;
                     assert!(held / channels <= stream.held_frames());
                 }
                 stream.finish(&mut got);

@@ -37,13 +37,10 @@ pub struct EmgGroup {
     envelope: RunFilter,
     /// The onset test signals' low-pass of |y| and of |ψ| (`None` when the plan has none).
     onset_lowpass: [Option<RunFilter>; 2],
-    /// Reused interleaved blocks: notched x, y, |y|, envelope, |ψ|, low-passed |y| and |ψ|.
+    /// Reused interleaved blocks: notched x, |y|, |ψ| (the filters hold their outputs).
     x: Vec<f64>,
-    y: Vec<f64>,
     rectified: Vec<f64>,
-    envelopes: Vec<f64>,
     psi: Vec<f64>,
-    lowpassed: [Vec<f64>; 2],
 }
 
 impl EmgGroup {
@@ -70,11 +67,8 @@ impl EmgGroup {
             envelope: RunFilter::new(plan, &plan.envelope, lanes)?,
             onset_lowpass: [onset_lowpass()?, onset_lowpass()?],
             x: Vec::new(),
-            y: Vec::new(),
             rectified: Vec::new(),
-            envelopes: Vec::new(),
             psi: Vec::new(),
-            lowpassed: Default::default(),
         })
     }
 
@@ -105,9 +99,7 @@ impl EmgGroup {
         for m in &mut self.members {
             m.ready.drain(..common);
         }
-        self.y.clear();
-        self.bandpass.feed(&self.x, last, &mut self.y);
-        let y = &self.y;
+        let y = self.bandpass.feed_final(&self.x, last);
         each(&mut self.members, wide, |lane, m| {
             m.y.clear();
             m.y.extend(frames::column(y, lane, lanes));
@@ -117,28 +109,25 @@ impl EmgGroup {
             &mut self.rectified,
             self.members.iter().map(|m| m.rectified.as_slice()),
         );
-        self.envelopes.clear();
-        self.envelope
-            .feed(&self.rectified, last, &mut self.envelopes);
+        let envelopes = self.envelope.feed_final(&self.rectified, last);
         for (lane, m) in self.members.iter_mut().enumerate() {
             let scale = envelope_scale(plan, m.channel);
-            let envelope = frames::column(&self.envelopes, lane, lanes);
+            let envelope = frames::column(envelopes, lane, lanes);
             m.envelope.extend(envelope.map(|v| v.max(0.0) * scale));
         }
         self.onset_tests(plan, last, wide);
         if last {
             each(&mut self.members, wide, |_, m| m.finish(plan));
-            let [abs, psi] = &mut self.lowpassed;
-            for buffer in [
-                &mut self.x,
-                &mut self.y,
-                &mut self.rectified,
-                &mut self.envelopes,
-                &mut self.psi,
-                abs,
-                psi,
-            ] {
+            for buffer in [&mut self.x, &mut self.rectified, &mut self.psi] {
                 *buffer = Vec::new();
+            }
+            let [abs, psi] = &mut self.onset_lowpass;
+            for filter in [&mut self.bandpass, &mut self.envelope]
+                .into_iter()
+                .chain(abs.as_mut())
+                .chain(psi.as_mut())
+            {
+                filter.release();
             }
         }
     }
@@ -150,11 +139,10 @@ impl EmgGroup {
     fn onset_tests(&mut self, plan: &Plan, last: bool, wide: bool) {
         let lanes = self.members.len();
         interleave(&mut self.psi, self.members.iter().map(|m| m.psi()));
-        let [abs, psi] = &mut self.lowpassed;
         let [abs_lowpass, psi_lowpass] = &mut self.onset_lowpass;
         let out = [
-            through(abs_lowpass, &self.rectified, last, abs),
-            through(psi_lowpass, &self.psi, last, psi),
+            through(abs_lowpass, &self.rectified, last),
+            through(psi_lowpass, &self.psi, last),
         ];
         each(&mut self.members, wide, |lane, m| {
             for (mine, out) in m.lowpassed.iter_mut().zip(out) {

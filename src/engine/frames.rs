@@ -17,9 +17,13 @@ pub(super) fn interleave<'a>(
     columns: impl ExactSizeIterator<Item = &'a [f64]>,
 ) {
     let lanes = columns.len();
-    out.clear();
+    if lanes == 0 {
+        out.clear();
+    }
     for (lane, column) in columns.enumerate() {
         if lane == 0 {
+            // Every value is written below: only room the buffer never had is zeroed.
+            out.truncate(column.len() * lanes);
             out.resize(column.len() * lanes, 0.0);
         }
         for (o, v) in out.iter_mut().skip(lane).step_by(lanes).zip(column) {
@@ -41,6 +45,9 @@ mod tests {
         assert_eq!(column(&frames, 1, 3).collect::<Vec<_>>(), b);
         let narrow: [f32; 4] = [1.0, 2.0, 3.0, 4.0];
         assert_eq!(column(&narrow, 0, 2).collect::<Vec<_>>(), [1.0, 3.0]);
+        // A buffer that held more frames is cut to the new ones.
+        interleave(&mut frames, [&a[..1], &c[..1]].into_iter());
+        assert_eq!(frames, [1.0, 5.0]);
         interleave(&mut frames, std::iter::empty());
         assert!(frames.is_empty());
     }

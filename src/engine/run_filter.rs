@@ -13,7 +13,12 @@ use super::plan::{Filtering, Plan};
 /// A filter over `lanes` interleaved channels.
 #[derive(Debug)]
 pub(super) enum RunFilter {
-    Causal { filter: SosFilter, started: bool },
+    /// `out` holds the frames of the last [`RunFilter::feed_final`].
+    Causal {
+        filter: SosFilter,
+        started: bool,
+        out: Vec<f64>,
+    },
     ZeroPhase(Box<ZeroPhaseStream>),
 }
 
@@ -29,6 +34,7 @@ impl RunFilter {
             Filtering::Causal => RunFilter::Causal {
                 filter: SosFilter::new(sections, lanes)?,
                 started: false,
+                out: Vec::new(),
             },
             Filtering::ZeroPhase => RunFilter::ZeroPhase(Box::new(ZeroPhaseStream::economical(
                 sections,
@@ -43,7 +49,10 @@ impl RunFilter {
     /// mid-scale, the resting force) causes no start-up transient. Zero-phase filtering
     /// pads its ends instead, so this does nothing there.
     pub(super) fn settle_once(&mut self, levels: impl FnOnce() -> Vec<f64>) {
-        if let RunFilter::Causal { filter, started } = self {
+        if let RunFilter::Causal {
+            filter, started, ..
+        } = self
+        {
             if !*started {
                 filter.settle_on(&levels());
                 *started = true;
@@ -65,27 +74,56 @@ impl RunFilter {
     /// that are final to `out`: all of them when causal, a stretch later when zero-phase.
     pub(super) fn feed(&mut self, x: &[f64], last: bool, out: &mut Vec<f64>) {
         match self {
-            RunFilter::Causal { filter, started } => {
-                *started |= !x.is_empty();
-                let start = out.len();
-                out.extend_from_slice(x);
-                filter.process_in_place(&mut out[start..]);
-            }
+            RunFilter::Causal {
+                filter, started, ..
+            } => causal(filter, started, x, out),
             RunFilter::ZeroPhase(stream) => stream.feed(x, last, out),
+        }
+    }
+
+    /// As [`RunFilter::feed`], giving the frames now final from the filter's own buffer
+    /// (zero-phase: where the backward pass wrote them, no copy), until the next call.
+    pub(super) fn feed_final(&mut self, x: &[f64], last: bool) -> &[f64] {
+        match self {
+            RunFilter::Causal {
+                filter,
+                started,
+                out,
+            } => {
+                out.clear();
+                causal(filter, started, x, out);
+                out
+            }
+            RunFilter::ZeroPhase(stream) => stream.feed_final(x, last),
+        }
+    }
+
+    /// Gives the buffers' room back, once the last frames have been taken.
+    pub(super) fn release(&mut self) {
+        match self {
+            RunFilter::Causal { out, .. } => *out = Vec::new(),
+            RunFilter::ZeroPhase(stream) => stream.release(),
         }
     }
 }
 
-/// `x` through `filter`, when there is one, into `buf` (the frames now final; every one
-/// left when `last`); else `x` itself.
+/// Appends `x` through the causal `filter` to `out`.
+fn causal(filter: &mut SosFilter, started: &mut bool, x: &[f64], out: &mut Vec<f64>) {
+    *started |= !x.is_empty();
+    let start = out.len();
+    out.extend_from_slice(x);
+    filter.process_in_place(&mut out[start..]);
+}
+
+/// `x` through `filter`, when there is one (the frames now final, every one left when
+/// `last`, from the filter's buffer); else `x` itself.
 pub(super) fn through<'a>(
-    filter: &mut Option<RunFilter>,
+    filter: &'a mut Option<RunFilter>,
     x: &'a [f64],
     last: bool,
-    buf: &'a mut Vec<f64>,
 ) -> &'a [f64] {
-    let Some(filter) = filter else { return x };
-    buf.clear();
-    filter.feed(x, last, buf);
-    buf
+    match filter {
+        Some(filter) => filter.feed_final(x, last),
+        None => x,
+    }
 }
