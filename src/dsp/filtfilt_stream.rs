@@ -339,17 +339,26 @@ mod tests {
                 ZeroPhase::new(sections, channels)
                     .unwrap()
                     .apply(&x, &mut want);
+                // Pushed, then finished; and with the last part fed as the last, its
+                // final frames taken where the stream keeps them.
                 let mut stream = ZeroPhaseStream::new(sections, channels, block).unwrap();
-                let mut got = Vec::new();
+                let mut pushed = Vec::new();
                 for part in x.chunks(piece * channels) {
-                    stream.push(part, &mut got);
+                    stream.push(part, &mut pushed);
                     let held = stream.end - stream.done;
                     assert!(held / channels <= stream.held_frames());
                 }
-                stream.finish(&mut got);
-                assert_eq!(got.len(), want.len());
+                stream.finish(&mut pushed);
+                let mut stream = ZeroPhaseStream::new(sections, channels, block).unwrap();
+                let mut fed = Vec::new();
+                let parts = x.len().div_ceil(piece * channels);
+                for (i, part) in x.chunks(piece * channels).enumerate() {
+                    fed.extend_from_slice(stream.feed_final(part, i + 1 == parts));
+                }
+                assert_eq!(fed, pushed, "{frames} frames, block {block}");
+                assert_eq!(pushed.len(), want.len());
                 let scale = want.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
-                let worst = got
+                let worst = pushed
                     .iter()
                     .zip(&want)
                     .fold(0.0_f64, |m, (g, w)| m.max((g - w).abs()));
