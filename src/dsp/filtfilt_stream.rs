@@ -72,8 +72,8 @@ pub struct ZeroPhaseStream {
     /// Forward output of the frames not yet handed out: `pending[done..end]`. The backward
     /// pass writes the frames it hands out over their forward output, so `pending[..done]`
     /// holds the final frames of the last call until the next one. The buffer only grows
-    /// (to the most frames held plus one input), and the frames held move to its front
-    /// when an input does not fit after them.
+    /// (to about twice the most frames held plus one input), and the frames held move to
+    /// its front when an input does not fit after them (see `make_room`).
     pending: Vec<f64>,
     done: usize,
     end: usize,
@@ -196,11 +196,15 @@ impl ZeroPhaseStream {
     }
 
     /// Makes room for `len` more values after the frames held: moves those to the front
-    /// when they would not fit, and grows the buffer when they still do not.
+    /// when they would not fit and are fewer than the frames handed out before them (a
+    /// move is never longer than the room it frees), and grows the buffer when they still
+    /// do not fit.
     fn make_room(&mut self, len: usize) {
         if self.end + len > self.pending.len() {
-            self.pending.copy_within(self.done..self.end, 0);
-            (self.done, self.end) = (0, self.end - self.done);
+            if self.done >= self.end - self.done {
+                self.pending.copy_within(self.done..self.end, 0);
+                (self.done, self.end) = (0, self.end - self.done);
+            }
             if self.end + len > self.pending.len() {
                 self.pending.resize(self.end + len, 0.0);
             }
@@ -347,6 +351,8 @@ mod tests {
                     stream.push(part, &mut pushed);
                     let held = stream.end - stream.done;
                     assert!(held / channels <= stream.held_frames());
+                    let room = stream.pending.len() / channels;
+                    assert!(room <= 2 * stream.held_frames() + piece, "{room} frames");
                 }
                 stream.finish(&mut pushed);
                 let mut stream = ZeroPhaseStream::new(sections, channels, block).unwrap();
