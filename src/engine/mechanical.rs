@@ -24,8 +24,6 @@ pub struct MechanicalStream {
 /// The force metrics of one channel as its samples arrive.
 struct ForceStream {
     lowpass: Option<RunFilter>,
-    /// The low-passed block (reused).
-    block: Vec<f64>,
     levels: LevelsPass,
     trace: Box<dyn ForceTrace>,
 }
@@ -33,19 +31,21 @@ struct ForceStream {
 impl ForceStream {
     /// Feeds raw samples (the last ones when `last`).
     fn push(&mut self, x: &[f64], last: bool) {
-        self.block.clear();
-        match &mut self.lowpass {
-            None => self.block.extend_from_slice(x),
+        let block = match &mut self.lowpass {
+            None => x,
             Some(lowpass) => {
                 // Causal: settled on the first sample, so the resting force (limb weight,
                 // sensor offset) is the baseline from the first sample on.
                 lowpass.settle_on_first_frame(x);
-                lowpass.feed(x, last, &mut self.block);
+                lowpass.feed_final(x, last)
             }
-        }
-        self.levels.push(&self.block);
+        };
+        self.levels.push(block);
         // A trace that fails says so when replayed: the metrics are then left undefined.
-        let _ = self.trace.append(&self.block);
+        let _ = self.trace.append(block);
+        if let (true, Some(lowpass)) = (last, &mut self.lowpass) {
+            lowpass.release();
+        }
     }
 }
 
@@ -64,7 +64,6 @@ impl MechanicalStream {
                     .transpose()?;
                 Ok::<_, DspError>(ForceStream {
                     lowpass,
-                    block: Vec::new(),
                     levels: LevelsPass::new(plan.force.window_samples()),
                     trace,
                 })
