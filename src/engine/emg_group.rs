@@ -16,9 +16,10 @@
 //! out of step: the group takes the frames every channel has. The channels' own work
 //! (features, onset chains) runs in parallel.
 
+use rayon::prelude::*;
+
 use crate::dsp::error::DspError;
 
-use super::each::each;
 use super::emg::{envelope_scale, EmgChannel};
 use super::frames::{self, interleave};
 use super::plan::Plan;
@@ -150,5 +151,20 @@ impl EmgGroup {
             }
             m.onset_tests(plan, last);
         });
+    }
+}
+
+/// Runs `work` on every channel with its lane; on the pool when `wide`.
+fn each(members: &mut [EmgChannel], wide: bool, work: impl Fn(usize, &mut EmgChannel) + Sync) {
+    if wide {
+        members
+            .par_iter_mut()
+            .enumerate()
+            .with_max_len(1)
+            .for_each(|(lane, m)| work(lane, m));
+    } else {
+        for (lane, m) in members.iter_mut().enumerate() {
+            work(lane, m);
+        }
     }
 }

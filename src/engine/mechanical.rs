@@ -2,11 +2,9 @@
 //! segment, so the force level does not matter) and, for force, the force metrics of the
 //! 150 Hz low-passed signal.
 //!
-//! The samples arrive in blocks. The low-pass runs in the channel's group
-//! ([`MechanicalGroup`](super::mechanical_group::MechanicalGroup)), beside the group's
-//! other force channels. The first pass of the force metrics (baseline, peak, MVC) runs as
-//! the low-passed samples become final (at once when causal, a stretch later when
-//! zero-phase) and they go to a [`ForceTrace`]; at the end the trace is replayed once
+//! The samples arrive in blocks. The first pass of the force metrics (baseline, peak,
+//! MVC) runs as the low-passed samples become final (at once when causal, a stretch later
+//! when zero-phase) and they go to a [`ForceTrace`]; at the end the trace is replayed once
 //! through the second pass (onsets, RFD, steadiness).
 
 use crate::dsp::error::DspError;
@@ -14,6 +12,7 @@ use crate::features::force::{ContractionPass, ForceMetrics, LevelsPass};
 
 use super::emg::TremorPart;
 use super::plan::Plan;
+use super::run_filter::RunFilter;
 use super::trace::ForceTrace;
 
 /// A force or accelerometer channel, block by block.
@@ -22,10 +21,32 @@ pub struct MechanicalStream {
     force: Option<ForceStream>,
 }
 
-/// The force metrics of one channel as its low-passed samples arrive.
+/// The force metrics of one channel as its samples arrive.
 struct ForceStream {
+    lowpass: Option<RunFilter>,
     levels: LevelsPass,
     trace: Box<dyn ForceTrace>,
+}
+
+impl ForceStream {
+    /// Feeds raw samples (the last ones when `last`).
+    fn push(&mut self, x: &[f64], last: bool) {
+        let block = match &mut self.lowpass {
+            None => x,
+            Some(lowpass) => {
+                // Causal: settled on the first sample, so the resting force (limb weight,
+                // sensor offset) is the baseline from the first sample on.
+                lowpass.settle_on_first_frame(x);
+                lowpass.feed_final(x, last)
+            }
+        };
+        self.levels.push(block);
+        // A trace that fails says so when replayed: the metrics are then left undefined.
+        let _ = self.trace.append(block);
+        if let (true, Some(lowpass)) = (last, &mut self.lowpass) {
+            lowpass.release();
+        }
+    }
 }
 
 impl MechanicalStream {
@@ -34,28 +55,37 @@ impl MechanicalStream {
         plan: &Plan,
         trace: Option<Box<dyn ForceTrace>>,
     ) -> Result<MechanicalStream, DspError> {
-        let force = trace.map(|trace| ForceStream {
-            levels: LevelsPass::new(plan.force.window_samples()),
-            trace,
-        });
+        let force = trace
+            .map(|trace| {
+                let lowpass = plan
+                    .force_lowpass
+                    .as_deref()
+                    .map(|s| RunFilter::new(plan, s, 1))
+                    .transpose()?;
+                Ok::<_, DspError>(ForceStream {
+                    lowpass,
+                    levels: LevelsPass::new(plan.force.window_samples()),
+                    trace,
+                })
+            })
+            .transpose()?;
         Ok(MechanicalStream {
             tremor: TremorPart::new(plan)?,
             force,
         })
     }
 
-    /// Whether the channel measures force.
-    pub fn is_force(&self) -> bool {
-        self.force.is_some()
+    pub fn push(&mut self, x: &[f64]) {
+        self.tremor.push(x);
+        if let Some(f) = &mut self.force {
+            f.push(x, false);
+        }
     }
 
-    /// Feeds the next low-passed samples of a force channel (nothing for others).
-    pub fn push_force(&mut self, lowpassed: &[f64]) {
+    /// Filters what a zero-phase low-pass still holds as the end of the signal.
+    pub fn finish(&mut self) {
         if let Some(f) = &mut self.force {
-            f.levels.push(lowpassed);
-            // A trace that fails says so when replayed: the metrics are then left
-            // undefined.
-            let _ = f.trace.append(lowpassed);
+            f.push(&[], true);
         }
     }
 

@@ -19,12 +19,10 @@
 //! ```
 
 pub mod assemble;
-mod each;
 pub mod emg;
 pub mod emg_group;
 mod frames;
 pub mod mechanical;
-pub mod mechanical_group;
 mod moving_mean;
 pub mod onset_causal;
 pub mod onset_detectors;

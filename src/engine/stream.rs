@@ -19,7 +19,8 @@ pub use super::assemble::RowCounts;
 use super::assemble::{assemble, feature_groups, Collected};
 use super::emg::{EmgChannel, TremorPart};
 use super::emg_group::EmgGroup;
-use super::mechanical_group::{MechanicalGroup, Member};
+use super::frames;
+use super::mechanical::MechanicalStream;
 use super::pairs::PairCci;
 use super::plan::{ChannelPair, Plan, Threads};
 use super::trace::{in_memory, Kept, TraceMaker};
@@ -32,11 +33,15 @@ use super::BLOCK_FRAMES;
 /// block sums, so no push carries enough work to pay for waking the pool.
 pub const PARALLEL_MIN_SAMPLES: usize = 16 * 1024;
 
-/// What runs as one task: a group of EMG channels filtered side by side, or of force
-/// channels, or accelerometer channels.
+/// What runs as one task: a group of EMG channels filtered side by side, or a force or
+/// accelerometer channel.
 enum Unit {
     Emg(Box<EmgGroup>),
-    Mechanical(Box<MechanicalGroup>),
+    Mechanical {
+        channel: usize,
+        stream: Box<MechanicalStream>,
+        column: Vec<f64>,
+    },
 }
 
 impl Unit {
@@ -45,7 +50,18 @@ impl Unit {
     fn run(&mut self, plan: &Plan, frames: Option<&[f32]>, width: usize, wide: bool) {
         match self {
             Unit::Emg(group) => group.run(plan, frames, width, wide),
-            Unit::Mechanical(group) => group.run(frames, width, wide),
+            Unit::Mechanical {
+                channel,
+                stream,
+                column,
+            } => match frames {
+                Some(frames) => {
+                    column.clear();
+                    column.extend(frames::column(frames, *channel, width));
+                    stream.push(column);
+                }
+                None => stream.finish(),
+            },
         }
     }
 }
@@ -54,7 +70,7 @@ impl Unit {
 #[derive(Debug, Clone, Copy)]
 enum Place {
     Emg { unit: usize, member: usize },
-    Mechanical { unit: usize, member: usize },
+    Mechanical(usize),
     Ignored,
 }
 
@@ -87,7 +103,7 @@ fn emg_at(units: &[Unit], place: Place) -> Option<&EmgChannel> {
     match place {
         Place::Emg { unit, member } => match &units[unit] {
             Unit::Emg(group) => group.members.get(member),
-            Unit::Mechanical(_) => None,
+            Unit::Mechanical { .. } => None,
         },
         _ => None,
     }
@@ -149,25 +165,18 @@ impl StreamEngine {
                 &plan, group, make_trace,
             )?)));
         }
-        let accel: Vec<usize> = (0..plan.montage.channels.len())
-            .filter(|&i| plan.montage.channels[i].kind == Kind::Accel)
-            .collect();
-        let groups =
-            (plan.force_channels.chunks(plan.lanes.max(1))).chain(accel.chunks(plan.lanes.max(1)));
-        for group in groups {
-            for (member, &c) in group.iter().enumerate() {
-                places[c] = Place::Mechanical {
-                    unit: units.len(),
-                    member,
-                };
-            }
-            let trace = |c: usize| {
-                (plan.montage.channels[c].kind == Kind::Force)
-                    .then(|| make_trace(c, Kept::ForceSignal))
+        for (i, c) in plan.montage.channels.iter().enumerate() {
+            let trace = match c.kind {
+                Kind::Force => Some(make_trace(i, Kept::ForceSignal)),
+                Kind::Accel => None,
+                Kind::Emg | Kind::Other => continue,
             };
-            units.push(Unit::Mechanical(Box::new(MechanicalGroup::new(
-                &plan, group, trace,
-            )?)));
+            places[i] = Place::Mechanical(units.len());
+            units.push(Unit::Mechanical {
+                channel: i,
+                stream: Box::new(MechanicalStream::new(&plan, trace)?),
+                column: Vec::new(),
+            });
         }
         let pairs = plan
             .pairs
@@ -254,15 +263,7 @@ impl StreamEngine {
     fn emg_channels(&self) -> impl Iterator<Item = &EmgChannel> {
         self.units.iter().flat_map(|u| match u {
             Unit::Emg(group) => group.members.as_slice(),
-            Unit::Mechanical(_) => &[],
-        })
-    }
-
-    /// Every force or accelerometer channel, in the order of the groups.
-    fn mechanical_channels(&self) -> impl Iterator<Item = &Member> {
-        self.units.iter().flat_map(|u| match u {
-            Unit::Mechanical(group) => group.members.as_slice(),
-            Unit::Emg(_) => &[],
+            Unit::Mechanical { .. } => &[],
         })
     }
 
@@ -270,8 +271,8 @@ impl StreamEngine {
     fn tremor_of(&self, c: usize) -> Option<&TremorPart> {
         match self.places[c] {
             place @ Place::Emg { .. } => emg_at(&self.units, place).map(|e| &e.output.tremor),
-            Place::Mechanical { unit, member } => match &self.units[unit] {
-                Unit::Mechanical(group) => group.members.get(member).map(|m| &m.stream.tremor),
+            Place::Mechanical(unit) => match &self.units[unit] {
+                Unit::Mechanical { stream, .. } => Some(&stream.tremor),
                 Unit::Emg(_) => None,
             },
             Place::Ignored => None,
@@ -349,7 +350,10 @@ impl StreamEngine {
     /// channels keep in step; zero-phase, a notched channel's rows come a stretch later.
     pub fn row_counts(&self) -> RowCounts {
         let emg = || self.emg_channels().map(|e| &e.output);
-        let mechanical = self.mechanical_channels().map(|m| &m.stream.tremor);
+        let mechanical = self.units.iter().filter_map(|u| match u {
+            Unit::Mechanical { stream, .. } => Some(&stream.tremor),
+            Unit::Emg(_) => None,
+        });
         let tremor = emg().map(|o| &o.tremor).chain(mechanical);
         RowCounts {
             activation: emg().map(|o| o.windows.rms_rows.len()).min().unwrap_or(0),
@@ -405,11 +409,7 @@ impl StreamEngine {
                         output.tremor.rows.forget_before(rows.tremor);
                     }
                 }
-                Unit::Mechanical(group) => {
-                    for m in &mut group.members {
-                        m.stream.tremor.rows.forget_before(rows.tremor);
-                    }
-                }
+                Unit::Mechanical { stream, .. } => stream.tremor.rows.forget_before(rows.tremor),
             }
         }
         for pair in &mut self.pairs {
@@ -439,15 +439,16 @@ impl StreamEngine {
             .map(|e| (e.channel, &e.output))
             .collect();
         // Each force channel's metrics replay its whole trace: on the pool, in order.
-        let members: Vec<&Member> = match with_force {
-            true => self.mechanical_channels().collect(),
-            false => Vec::new(),
+        let metrics = |u: &Unit| match u {
+            Unit::Mechanical {
+                channel, stream, ..
+            } if with_force => stream.metrics(&self.plan).map(|x| (*channel, x)),
+            _ => None,
         };
-        let metrics = |m: &&Member| m.stream.metrics(&self.plan).map(|x| (m.channel, x));
         let force = if self.threads == Threads::Pool {
-            members.par_iter().filter_map(metrics).collect()
+            self.units.par_iter().filter_map(metrics).collect()
         } else {
-            members.iter().filter_map(metrics).collect()
+            self.units.iter().filter_map(metrics).collect()
         };
         let tremor = self
             .plan
