@@ -455,9 +455,9 @@ fn with_labels(recording: &mut Recording, settings: &ProcessSettings) {
 }
 
 /// Analyses and writes an input whose samples are read a block at a time (the `recording`
-/// holds none; a myobalance HDF5 input's stored chunks are copied from `raw_chunks_from`): the output's raw samples are written first, then the
-/// feature rows as they complete, so neither is ever all in memory. Long inputs report
-/// their progress every tenth.
+/// holds none; a myobalance HDF5 input's stored chunks are copied from `raw_chunks_from`):
+/// the output's raw samples are written first, then the feature rows as they complete,
+/// so neither is ever all in memory. Long inputs report their progress every tenth.
 fn process_blocks(
     input: &Path,
     output: &Path,

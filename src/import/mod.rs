@@ -114,14 +114,7 @@ pub fn to_recording(
             source: path.to_string(),
             acquisition,
             truth: None,
-            metadata: Metadata {
-                recorded_utc,
-                subject,
-                session: None,
-                source_format: Some(format),
-                source_rates_hz: Some(rates),
-                annotations: events(annotations),
-            },
+            metadata: metadata(format, recorded_utc, subject, rates, annotations),
         },
         guess: guessed,
         warnings,
@@ -225,14 +218,7 @@ pub fn to_streamed(
         source: path.to_string(),
         acquisition: gaps::acquisition(&format, None, &[], Vec::new(), data_rows),
         truth: None,
-        metadata: Metadata {
-            recorded_utc,
-            subject,
-            session: None,
-            source_format: Some(format),
-            source_rates_hz: Some(rates),
-            annotations: events(annotations),
-        },
+        metadata: metadata(format, recorded_utc, subject, rates, annotations),
     };
     Ok(Some(Streamed {
         import: Import {
@@ -243,6 +229,25 @@ pub fn to_streamed(
         rows: data_rows,
         columns: chosen.indices.into_iter().zip(conversions).collect(),
     }))
+}
+
+/// What the file says of itself (its format, start, subject and annotations) and the
+/// rates its chosen signals had, as the recording's metadata.
+fn metadata(
+    format: String,
+    recorded_utc: Option<String>,
+    subject: Option<String>,
+    rates: Vec<f64>,
+    annotations: Vec<crate::formats::Annotation>,
+) -> Metadata {
+    Metadata {
+        recorded_utc,
+        subject,
+        session: None,
+        source_format: Some(format),
+        source_rates_hz: Some(rates),
+        annotations: events(annotations),
+    }
 }
 
 /// The signals the recording takes, as the file writes them, their rates and the
