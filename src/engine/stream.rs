@@ -346,6 +346,18 @@ impl StreamEngine {
         }
     }
 
+    /// Frames after which the next feature row completes, with `frames` pushed: the end
+    /// of the next window of any group. Causal, that is when the row comes out (a live
+    /// reader reads promptly then); zero-phase, a stretch later.
+    pub fn next_row_at(&self, frames: usize) -> usize {
+        let p = &self.plan;
+        [&p.rms, &p.fatigue, &p.cci, &p.tremor.windows]
+            .iter()
+            .map(|w| w.range(w.count(frames)).end)
+            .min()
+            .unwrap_or(usize::MAX)
+    }
+
     /// Rows per feature group so far: those every channel (every pair) has. Causal, the
     /// channels keep in step; zero-phase, a notched channel's rows come a stretch later.
     pub fn row_counts(&self) -> RowCounts {

@@ -11,14 +11,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use super::pace::Pace;
 use super::serial::transient;
 use super::{Decoded, Decoder, DecoderStats, Missing};
 use crate::recording::Gap;
 use crate::ring::{Block, SendError, Sender};
-
-/// Pause before the read after a short one, so that it takes what arrived meanwhile in one
-/// go.
-const COALESCE: Duration = Duration::from_millis(1);
 
 /// A sequence jump too long to fill: filling it would write rows for a stretch of time in
 /// which the device sent nothing we can place (a restarted or different device).
@@ -221,6 +218,8 @@ pub struct ReaderParts<'a> {
     pub clock: Instant,
     /// Called after each block is handed on (wakes the consumer).
     pub wake: &'a (dyn Fn() + Sync),
+    /// When to read next.
+    pub pace: &'a Pace,
 }
 
 /// Reads `port` until a stop is requested or the port fails, handing each read's frames on
@@ -235,19 +234,21 @@ pub fn read_port<P: Read + ?Sized>(port: &mut P, parts: ReaderParts) -> ReaderEn
         stats,
         clock,
         wake,
+        pace,
     } = parts;
     let mut buf = vec![0u8; 64 * 1024];
     let mut decoded = Decoded::default();
-    let mut short = false;
+    let mut pause = None;
+    let mut last_read = Instant::now();
     let end = loop {
         if stop.load(Ordering::Relaxed) {
             break ReaderEnd::Stopped;
         }
-        if short {
-            // Let bytes gather in the port: one read per millisecond at most, as a USB
-            // bus delivers them anyway, instead of one system call per frame. The pause
-            // comes before the read, so what a read returns is decoded and stamped at once.
-            std::thread::sleep(COALESCE);
+        if let Some(pause) = pause {
+            // Let bytes gather in the port instead of one system call per frame (see
+            // `pace`). The pause comes before the read, so what a read returns is decoded
+            // and stamped at once.
+            std::thread::sleep(pause);
         }
         let n = match port.read(&mut buf) {
             Ok(0) => break ReaderEnd::Unplugged("the port reached its end".into()),
@@ -255,7 +256,7 @@ pub fn read_port<P: Read + ?Sized>(port: &mut P, parts: ReaderParts) -> ReaderEn
             Err(e) if transient(&e) => continue,
             Err(e) => break ReaderEnd::Unplugged(e.to_string()),
         };
-        short = n < buf.len() / 2;
+        let since = std::mem::replace(&mut last_read, Instant::now()).elapsed();
         decoder.feed(&buf[..n], &mut decoded);
         let host_s = clock.elapsed().as_secs_f64();
         if let Some(end) = hand_on(&mut decoded, decoder, assembler, ring, host_s, false) {
@@ -264,6 +265,11 @@ pub fn read_port<P: Read + ?Sized>(port: &mut P, parts: ReaderParts) -> ReaderEn
         }
         stats.publish(decoder.stats());
         wake();
+        // A read that filled half the buffer has more waiting: read again at once.
+        pause = (n < buf.len() / 2).then(|| {
+            let bytes_per_s = n as f64 / since.as_secs_f64().max(1e-6);
+            pace.pause(assembler.rows(), bytes_per_s)
+        });
     };
     if end == ReaderEnd::ConsumerGone {
         return end;

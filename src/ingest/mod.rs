@@ -35,6 +35,7 @@ pub mod bitalino_link;
 pub mod cyton;
 pub mod device;
 pub mod frame;
+pub mod pace;
 pub mod ports;
 pub mod protocol;
 pub mod serial;

@@ -56,6 +56,7 @@ pub use update::{AlarmNotice, RawRows, Started, Status, Update};
 use crate::dsp::DspError;
 use crate::engine::{Filtering, Plan, StreamEngine};
 use crate::ingest::acquire::{ReaderEnd, SharedStats};
+use crate::ingest::pace::Pace;
 use crate::recording::{Acquisition, Metadata};
 use crate::ring::{ring, Block, Receiver};
 use crate::sim::Simulator;
@@ -135,6 +136,8 @@ struct Recording {
     rate_check: RateCheck,
     /// Force traces that could not be kept on disk.
     trace_problems: spill::Problems,
+    /// Told when the next feature row is due, so the reader reads promptly then.
+    pace: Arc<Pace>,
 }
 
 impl Recording {
@@ -194,8 +197,16 @@ impl Recording {
         let (tx, rx) = ring(RING_BLOCKS);
         let stop = Arc::new(AtomicBool::new(false));
         let stats = Arc::new(SharedStats::default());
-        let reader = spawn_reader(source, tx, Arc::clone(&stop), Arc::clone(&stats), clock)
-            .map_err(RecorderError::Threads)?;
+        let pace = Arc::new(Pace::new(fs));
+        let reader = spawn_reader(
+            source,
+            tx,
+            Arc::clone(&stop),
+            Arc::clone(&stats),
+            clock,
+            Arc::clone(&pace),
+        )
+        .map_err(RecorderError::Threads)?;
         let mut rate = Rate::default();
         rate.update(0.0, 0, 0.0);
         Ok(Recording {
@@ -214,6 +225,7 @@ impl Recording {
             rate,
             rate_check: RateCheck::new(fs),
             trace_problems: problems,
+            pace,
         })
     }
 
@@ -230,6 +242,7 @@ impl Recording {
         let mut last_status = Instant::now() - STATUS_EVERY;
         loop {
             let worked = self.take_blocks();
+            self.pace.row_due_at(self.session.next_row_due());
             if self.rx.finished() {
                 break;
             }
@@ -388,6 +401,7 @@ fn spawn_reader(
     stop: Arc<AtomicBool>,
     stats: Arc<SharedStats>,
     clock: Instant,
+    pace: Arc<Pace>,
 ) -> std::io::Result<std::thread::JoinHandle<(ReaderEnd, Box<dyn Source>)>> {
     let consumer = std::thread::current();
     std::thread::Builder::new()
@@ -400,6 +414,7 @@ fn spawn_reader(
                 stats: &stats,
                 clock,
                 wake: &wake,
+                pace: &pace,
             });
             (end, source)
         })

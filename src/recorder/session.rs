@@ -121,6 +121,11 @@ impl Session {
         self.engine.plan().sample_rate_hz
     }
 
+    /// Rows after which the next feature row completes.
+    pub fn next_row_due(&self) -> u64 {
+        self.engine.next_row_at(self.rows as usize) as u64
+    }
+
     /// Feature-row latencies so far.
     pub fn latencies(&self) -> &Latencies {
         &self.latencies

@@ -12,6 +12,7 @@ use serialport::TTYPort;
 
 use crate::ingest::acquire::{read_port, Assembler, ReaderEnd, ReaderParts, SharedStats};
 use crate::ingest::device::SimulatedDevice;
+use crate::ingest::pace::Pace;
 use crate::ingest::protocol::Protocol;
 use crate::ingest::serial::{self, PortError};
 use crate::ingest::Decoder;
@@ -50,6 +51,9 @@ pub struct Feed<'a> {
     pub clock: Instant,
     /// Called after each block is handed on (wakes the consumer).
     pub wake: &'a (dyn Fn() + Sync),
+    /// When a port's reader reads next: the consumer says when the next feature row is
+    /// due.
+    pub pace: &'a Pace,
 }
 
 /// A source of frames.
@@ -124,6 +128,7 @@ impl Source for SerialSource {
                 stats: feed.stats,
                 clock: feed.clock,
                 wake: feed.wake,
+                pace: feed.pace,
             },
         )
     }

@@ -341,3 +341,35 @@ fn emg_channels_side_by_side_equal_each_alone_bit_for_bit() {
         }
     }
 }
+
+/// What a live reader is told: the frame that completes the next row. Checked against the
+/// engine's own rows, pushed a frame at a time around each of the first row ends.
+#[test]
+fn next_row_at_names_the_frame_that_brings_the_next_row() {
+    let rec = recording(12.0, 1000.0, 3);
+    let plan = Plan::new(&rec.montage, Filtering::Causal).unwrap();
+    let mut engine = StreamEngine::new(plan).unwrap();
+    let width = rec.samples.ncols();
+    let data = rec.samples.as_slice().unwrap();
+    let frames = rec.samples.nrows();
+    let mut pushed = 0;
+    let mut ends = Vec::new();
+    while pushed < frames {
+        let next = engine.next_row_at(pushed);
+        assert!(next > pushed, "{next} after {pushed} frames");
+        if next > frames {
+            break;
+        }
+        // Every frame before the named one brings no row; the named one does.
+        let before = engine.row_counts();
+        engine.push(&data[pushed * width..(next - 1) * width]);
+        assert_eq!(engine.row_counts(), before, "rows before frame {next}");
+        engine.push(&data[(next - 1) * width..next * width]);
+        assert_ne!(engine.row_counts(), before, "no row at frame {next}");
+        ends.push(next);
+        pushed = next;
+    }
+    // 1 kHz defaults: activation rows every 50 ms from 250 ms on.
+    assert_eq!(&ends[..3], &[250, 300, 350]);
+    assert!(ends.len() > 200, "{} row ends in 12 s", ends.len());
+}
