@@ -35,8 +35,12 @@ pub const fn frame_len(channels: usize) -> usize {
     HEADER_LEN + 4 * channels + CRC_LEN
 }
 
-const CRC_TABLE: [u16; 256] = {
-    let mut table = [0u16; 256];
+/// Tables of the CRC eight bytes at a time: `CRC_TABLES[k][b]` is what byte `b` adds to the
+/// register when `k` more bytes follow it in the same step (`CRC_TABLES[0]` is the classic
+/// byte-at-a-time table). A frame's CRC covers 134 bytes at 32 channels; one table lookup
+/// chain per byte was the decoder's largest cost.
+const CRC_TABLES: [[u16; 256]; 8] = {
+    let mut tables = [[0u16; 256]; 8];
     let mut i = 0;
     while i < 256 {
         let mut crc = (i as u16) << 8;
@@ -49,10 +53,20 @@ const CRC_TABLE: [u16; 256] = {
             };
             bit += 1;
         }
-        table[i] = crc;
+        tables[0][i] = crc;
         i += 1;
     }
-    table
+    let mut k = 1;
+    while k < 8 {
+        let mut i = 0;
+        while i < 256 {
+            let prev = tables[k - 1][i];
+            tables[k][i] = (prev << 8) ^ tables[0][(prev >> 8) as usize];
+            i += 1;
+        }
+        k += 1;
+    }
+    tables
 };
 
 /// CRC-16/CCITT-FALSE: polynomial 0x1021, initial value 0xFFFF, no reflection, no final xor.
@@ -62,8 +76,23 @@ const CRC_TABLE: [u16; 256] = {
 /// assert_eq!(crc16_ccitt_false(b"123456789"), 0x29B1);
 /// ```
 pub fn crc16_ccitt_false(bytes: &[u8]) -> u16 {
-    bytes.iter().fold(0xFFFF, |crc, &b| {
-        (crc << 8) ^ CRC_TABLE[usize::from((crc >> 8) as u8 ^ b)]
+    let t = &CRC_TABLES;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut crc: u16 = 0xFFFF;
+    for c in &mut chunks {
+        // The register meets the first two bytes; the other six only pass through.
+        let [hi, lo] = crc.to_be_bytes();
+        crc = t[7][usize::from(c[0] ^ hi)]
+            ^ t[6][usize::from(c[1] ^ lo)]
+            ^ t[5][usize::from(c[2])]
+            ^ t[4][usize::from(c[3])]
+            ^ t[3][usize::from(c[4])]
+            ^ t[2][usize::from(c[5])]
+            ^ t[1][usize::from(c[6])]
+            ^ t[0][usize::from(c[7])];
+    }
+    chunks.remainder().iter().fold(crc, |crc, &b| {
+        (crc << 8) ^ t[0][usize::from((crc >> 8) as u8 ^ b)]
     })
 }
 
