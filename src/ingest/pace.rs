@@ -66,7 +66,7 @@ impl Pace {
     /// at `bytes_per_s` (0 when not known).
     pub fn pause(&self, received: u64, bytes_per_s: f64) -> Duration {
         let due = self.due.load(Ordering::Relaxed);
-        if due <= received || !(self.rate_hz > 0.0) {
+        if due <= received || self.rate_hz.is_nan() || self.rate_hz <= 0.0 {
             return COALESCE;
         }
         let until_row = (due - received) as f64 / self.rate_hz;
