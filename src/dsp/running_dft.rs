@@ -27,9 +27,21 @@
 //! the sums of x − x_0 that the blocks also keep. Sums relative to a block's first sample
 //! keep a force channel's level (hundreds of newtons against tremor of tenths) out of the
 //! spectrum's rounding. The density is `|Z_k|²` scaled as Welch scales it.
+//!
+//! The recursion costs a few operations per sample and bin: cheap for the 70 bins a tremor
+//! window reads, dear for the 227 bins of a 0.5 s fatigue epoch at 10 kHz (a transform of
+//! the epoch does the same work 6–10 times faster). So a table may give a block a *head*:
+//! its first g − t samples are only gathered, and once they are in, one real transform of
+//! n points (the head zero-padded) gives their part of `B_j` at every bin; the last t
+//! samples (the *tail*) go through the recursion, whose result is added. The transform
+//! then comes on the sample that completes the head, which the caller picks between two
+//! feature rows, and the sample that completes the block still costs microseconds.
 
 use std::f64::consts::PI;
 use std::sync::Arc;
+
+use num_complex::Complex64;
+use realfft::{RealFftPlanner, RealToComplex};
 
 use super::isa::Isa;
 use super::welch::Detrend;
@@ -65,14 +77,28 @@ pub struct SegmentTable {
     phases: Vec<(f64, f64)>,
     /// 1 / (fs · Σ w²).
     scale: f64,
+    /// Samples at the end of each block that go through the recursion: `grid`, or fewer
+    /// when the block's head is transformed at once (`head_fft`, of n points).
+    tail: usize,
+    head_fft: Option<HeadFft>,
     isa: Isa,
+}
+
+/// The real transform of n points that turns a block's head into its partial transform.
+#[derive(Clone)]
+struct HeadFft(Arc<dyn RealToComplex<f64>>);
+
+impl std::fmt::Debug for HeadFft {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HeadFft({})", self.0.len())
+    }
 }
 
 /// Tables are equal when made from the same settings (the values follow from them).
 impl PartialEq for SegmentTable {
     fn eq(&self, other: &SegmentTable) -> bool {
-        (self.n, self.grid, self.bins, self.detrend)
-            == (other.n, other.grid, other.bins, other.detrend)
+        (self.n, self.grid, self.bins, self.detrend, self.tail)
+            == (other.n, other.grid, other.bins, other.detrend, other.tail)
             && self.scale == other.scale
     }
 }
@@ -88,10 +114,30 @@ impl SegmentTable {
         detrend: Detrend,
         sample_rate_hz: f64,
     ) -> Option<Arc<SegmentTable>> {
+        SegmentTable::with_tail(n, grid, bins, detrend, sample_rate_hz, grid)
+    }
+
+    /// As [`SegmentTable::new`], with the first `grid − tail` samples of each block
+    /// transformed at once when they are in, and only the last `tail` (1 ≤ tail ≤ grid)
+    /// through the recursion (see the module's notes); `None` also for a tail outside
+    /// that range.
+    pub fn with_tail(
+        n: usize,
+        grid: usize,
+        bins: usize,
+        detrend: Detrend,
+        sample_rate_hz: f64,
+        tail: usize,
+    ) -> Option<Arc<SegmentTable>> {
         // Reinsch's form is the accurate one below a quarter of the rate (cos ω > 0).
         if n < 2 || grid == 0 || n % grid != 0 || bins == 0 || bins + 1 > n / 4 {
             return None;
         }
+        if !(1..=grid).contains(&tail) {
+            return None;
+        }
+        let head_fft =
+            (tail < grid).then(|| HeadFft(RealFftPlanner::<f64>::new().plan_fft_forward(n)));
         let kept = bins + 1;
         // e^{−2πiq/n} for every residue q: each angle below is one of these, taken by its
         // exact residue k·m mod n.
@@ -153,6 +199,8 @@ impl SegmentTable {
             ramp,
             phases,
             scale,
+            tail,
+            head_fft,
             isa: Isa::detect(),
         }))
     }
@@ -181,16 +229,25 @@ pub struct Block {
     sum: f64,
     moment: f64,
     filled: usize,
+    /// The head's part of B_j (re, im) once the head is in; empty without a head.
+    head: Vec<(f64, f64)>,
 }
 
 impl Block {
     fn clear(&mut self) {
         self.re.fill(0.0);
         self.im.fill(0.0);
+        self.head.fill((0.0, 0.0));
         (self.first, self.sum, self.moment, self.filled) = (0.0, 0.0, 0.0, 0);
     }
 
-    fn new(kept: usize) -> Block {
+    fn new(table: &SegmentTable) -> Block {
+        let kept = table.padded;
+        let head = if table.head_fft.is_some() {
+            table.bins + 1
+        } else {
+            0
+        };
         Block {
             re: vec![0.0; kept],
             im: vec![0.0; kept],
@@ -198,8 +255,18 @@ impl Block {
             sum: 0.0,
             moment: 0.0,
             filled: 0,
+            head: vec![(0.0, 0.0); head],
         }
     }
+}
+
+/// A block's head as it is gathered, and the transform's buffers.
+#[derive(Debug, Clone, Default)]
+struct Head {
+    /// x − r of the head so far, then zeros to n points for the transform.
+    input: Vec<f64>,
+    output: Vec<Complex64>,
+    scratch: Vec<Complex64>,
 }
 
 /// A channel's blocks as its samples arrive: the block being filled and the last n/g
@@ -218,20 +285,21 @@ pub struct RunningDft {
     /// The segment's transform (re, im), and its density, reused.
     scratch: (Vec<f64>, Vec<f64>),
     density: Vec<f64>,
+    head: Head,
 }
 
 impl RunningDft {
     /// A channel at sample 0.
     pub fn new(table: Arc<SegmentTable>) -> RunningDft {
-        let kept = table.padded;
         RunningDft {
-            current: Block::new(kept),
+            current: Block::new(&table),
             done: std::collections::VecDeque::new(),
             count: 0,
             spare: Vec::new(),
             staged: Vec::with_capacity(STAGE),
             scratch: (vec![0.0; table.bins + 1], vec![0.0; table.bins + 1]),
             density: vec![0.0; table.bins],
+            head: Head::default(),
             table,
         }
     }
@@ -246,7 +314,14 @@ impl RunningDft {
     pub fn push(&mut self, mut x: &[f64], mut each: impl FnMut(usize, &[f64])) {
         let g = self.table.grid;
         let per_segment = self.table.n / g;
+        let head_len = g - self.table.tail;
         while !x.is_empty() {
+            if self.current.filled < head_len {
+                let take = (head_len - self.current.filled).min(x.len());
+                gather_head(&self.table, &mut self.current, &mut self.head, &x[..take]);
+                x = &x[take..];
+                continue;
+            }
             let room = g - self.current.filled - self.staged.len();
             let take = room.min(x.len());
             self.staged.extend_from_slice(&x[..take]);
@@ -258,13 +333,12 @@ impl RunningDft {
             if self.current.filled < g {
                 continue;
             }
-            let kept = self.table.padded;
             let fresh = match self.spare.pop() {
                 Some(mut b) => {
                     b.clear();
                     b
                 }
-                None => Block::new(kept),
+                None => Block::new(&self.table),
             };
             let mut whole = std::mem::replace(&mut self.current, fresh);
             finish_block(&self.table, &mut whole);
@@ -335,7 +409,41 @@ fn accumulate_loop(table: &SegmentTable, block: &mut Block, x: &[f64]) {
     block.filled += x.len();
 }
 
-/// Turns a whole block's Goertzel states into its partial transform B_j.
+/// Gathers `x` into the block's head (its sums too); transforms the head once it is in.
+fn gather_head(table: &SegmentTable, block: &mut Block, head: &mut Head, x: &[f64]) {
+    if block.filled == 0 {
+        if let Some(&v) = x.first() {
+            block.first = v;
+        }
+        head.input.clear();
+    }
+    let (r, m0) = (block.first, block.filled);
+    for (t, &v) in x.iter().enumerate() {
+        let d = v - r;
+        head.input.push(d);
+        block.sum += d;
+        block.moment += (m0 + t) as f64 * d;
+    }
+    block.filled += x.len();
+    let Some(HeadFft(fft)) = &table.head_fft else {
+        return;
+    };
+    if block.filled < table.grid - table.tail {
+        return;
+    }
+    head.input.resize(table.n, 0.0);
+    head.output.resize(table.n / 2 + 1, Complex64::default());
+    head.scratch
+        .resize(fft.get_scratch_len(), Complex64::default());
+    fft.process_with_scratch(&mut head.input, &mut head.output, &mut head.scratch)
+        .expect("buffers sized for the transform");
+    for (h, c) in block.head.iter_mut().zip(&head.output) {
+        *h = (c.re, c.im);
+    }
+}
+
+/// Turns a whole block's Goertzel states into its partial transform B_j (the tail's, shifted
+/// to its place, plus the head's).
 fn finish_block(table: &SegmentTable, block: &mut Block) {
     for k in 0..table.bins + 1 {
         let (s1, u) = (block.re[k], block.im[k]);
@@ -344,8 +452,9 @@ fn finish_block(table: &SegmentTable, block: &mut Block) {
         let (br, bi) = table.back[k];
         let (yr, yi) = (0.5 * table.coef[k] * s1 + br * u, -bi * (s1 - u));
         let (tr, ti) = table.turn[k];
-        block.re[k] = yr * tr - yi * ti;
-        block.im[k] = yr * ti + yi * tr;
+        let (hr, hi) = block.head.get(k).copied().unwrap_or((0.0, 0.0));
+        block.re[k] = yr * tr - yi * ti + hr;
+        block.im[k] = yr * ti + yi * tr + hi;
     }
 }
 
@@ -434,8 +543,12 @@ mod tests {
         ] {
             let bins = (n / 4 - 1).min(20).max(n / 300);
             let x = signal(5 * n + 37, level);
-            for detrend in [Detrend::Linear, Detrend::Constant, Detrend::None] {
-                let table = SegmentTable::new(n, grid, bins, detrend, 1000.0).unwrap();
+            let tails = [grid, 1, grid / 3 + 1, grid - 1, grid / 20 + 1];
+            for (detrend, tail) in [Detrend::Linear, Detrend::Constant, Detrend::None]
+                .into_iter()
+                .flat_map(|d| tails.into_iter().filter(|&t| t >= 1).map(move |t| (d, t)))
+            {
+                let table = SegmentTable::with_tail(n, grid, bins, detrend, 1000.0, tail).unwrap();
                 let mut welch = Welch::new(n, 0, detrend, 1000.0).unwrap();
                 let mut running = RunningDft::new(table);
                 let mut seen = Vec::new();
@@ -452,13 +565,13 @@ mod tests {
                         worst = worst.max((g - w).abs() / top);
                     }
                 }
-                eprintln!("{n} {grid} {detrend:?}: worst {worst:.1e}");
+                eprintln!("{n} {grid} {detrend:?} tail {tail}: worst {worst:.1e}");
                 // A steep ramp (40 units over the segment against noise of 0.3 here) is
                 // removed from the transform, which magnifies its rounding: 7.3e-11 at
                 // worst, 4e-14 and less without one.
                 assert!(
                     worst <= 1e-9,
-                    "{n} {grid} {detrend:?}: {worst:.1e} of the largest bin"
+                    "{n} {grid} {detrend:?} tail {tail}: {worst:.1e} of the largest bin"
                 );
             }
         }
@@ -468,5 +581,7 @@ mod tests {
     fn grids_that_do_not_divide_the_segment_are_refused() {
         assert!(SegmentTable::new(400, 300, 10, Detrend::Linear, 1000.0).is_none());
         assert!(SegmentTable::new(400, 100, 100, Detrend::Linear, 1000.0).is_none());
+        assert!(SegmentTable::with_tail(400, 100, 10, Detrend::Linear, 1000.0, 0).is_none());
+        assert!(SegmentTable::with_tail(400, 100, 10, Detrend::Linear, 1000.0, 101).is_none());
     }
 }

@@ -48,12 +48,15 @@ pub const FORCE_LOWPASS_HZ: f64 = 150.0;
 
 /// The running spectra of fatigue epochs of `n` samples: the bins up to one past the
 /// band's last, so MDF and MNF read the same bins as from the whole periodogram; `None`
-/// when those reach a quarter of the rate (see [`SegmentTable::new`]).
-fn fatigue_table(n: usize, band_hz: [f64; 2], fs: f64) -> Option<Arc<SegmentTable>> {
+/// when those reach a quarter of the rate (see [`SegmentTable::new`]). An epoch's head is
+/// transformed at once and only its last `tail` samples go through the recursion (the
+/// band's bins are too many for it to pay over the whole epoch; see
+/// [`SegmentTable::with_tail`]).
+fn fatigue_table(n: usize, band_hz: [f64; 2], fs: f64, tail: usize) -> Option<Arc<SegmentTable>> {
     let bins = n / 2 + 1;
     let df = fs / n as f64;
     let end = band_bins(bins, df, band_hz[0], band_hz[1]).end;
-    SegmentTable::new(n, n, end + 1, Detrend::Constant, fs)
+    SegmentTable::with_tail(n, n, end + 1, Detrend::Constant, fs, tail.clamp(1, n))
 }
 
 /// Settings of the onset detectors in samples.
@@ -213,8 +216,11 @@ impl Plan {
             Filtering::ZeroPhase => tremor,
         };
         let fatigue = WindowSpec::from_seconds(a.fatigue_epoch_s, a.fatigue_epoch_s, fs, 2)?;
+        let rms = WindowSpec::from_seconds(a.rms_window_s, a.rms_hop_s, fs, 2)?;
+        // The head's transform comes half an activation hop before the epoch ends: between
+        // two activation rows when their windows end on the epochs' grid (the defaults).
         let fatigue_running = match filtering {
-            Filtering::Causal => fatigue_table(fatigue.window, band_hz, fs),
+            Filtering::Causal => fatigue_table(fatigue.window, band_hz, fs, rms.hop / 2),
             Filtering::ZeroPhase => None,
         };
         let baseline_samples = (a.alarm_baseline_s * fs).round() as usize;
@@ -240,7 +246,7 @@ impl Plan {
             notch,
             envelope_lowpass_hz: a.envelope_lowpass_hz,
             envelope,
-            rms: WindowSpec::from_seconds(a.rms_window_s, a.rms_hop_s, fs, 2)?,
+            rms,
             cci: WindowSpec::from_seconds(a.cci_window_s, a.cci_hop_s, fs, 2)?,
             fatigue,
             fatigue_running,
