@@ -216,9 +216,9 @@ pub struct ReaderParts<'a> {
     pub stats: &'a SharedStats,
     /// The recording's clock (host seconds are measured from it).
     pub clock: Instant,
-    /// Called after each block is handed on (wakes the consumer).
+    /// Wakes the consumer (after the blocks [`Pace::wake_now`] picks, and the last).
     pub wake: &'a (dyn Fn() + Sync),
-    /// When to read next.
+    /// When to read next, and to wake the consumer.
     pub pace: &'a Pace,
 }
 
@@ -240,6 +240,7 @@ pub fn read_port<P: Read + ?Sized>(port: &mut P, parts: ReaderParts) -> ReaderEn
     let mut decoded = Decoded::default();
     let mut pause = None;
     let mut last_read = Instant::now();
+    let mut last_wake = Instant::now();
     let end = loop {
         if stop.load(Ordering::Relaxed) {
             break ReaderEnd::Stopped;
@@ -264,7 +265,10 @@ pub fn read_port<P: Read + ?Sized>(port: &mut P, parts: ReaderParts) -> ReaderEn
             break end;
         }
         stats.publish(decoder.stats());
-        wake();
+        if pace.wake_now(assembler.rows(), last_wake.elapsed()) {
+            wake();
+            last_wake = Instant::now();
+        }
         // A read that filled half the buffer has more waiting: read again at once.
         pause = (n < buf.len() / 2).then(|| {
             let bytes_per_s = n as f64 / since.as_secs_f64().max(1e-6);

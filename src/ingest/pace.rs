@@ -10,6 +10,12 @@
 //! The consumer says which frame completes the next row ([`Pace::row_due_at`]); until it
 //! has, and whenever the reader has reached that frame, reads come every millisecond.
 //!
+//! The consumer, too, costs most per wake: its work on a few milliseconds of frames
+//! takes three times as long after a sleep as in a run (caches and clocks gone cold). So
+//! the reader wakes it ([`Pace::wake_now`]) with the read that completes a row, with the
+//! reads in the [`PREPARE`] before it (the consumer is then through the frames before
+//! the row when the row's read comes), and otherwise every [`WAKE_EVERY`].
+//!
 //! ```
 //! use std::time::Duration;
 //! use myobalance::ingest::pace::Pace;
@@ -40,6 +46,14 @@ pub const LAZY: Duration = Duration::from_millis(5);
 /// buffer, which is all one read returns.
 pub const LAZY_BYTES: f64 = 3072.0;
 
+/// Before a feature row is due, the reads that wake the consumer: it takes the frames
+/// that came so far, and is idle again when the row's frame comes.
+pub const PREPARE: Duration = Duration::from_millis(6);
+
+/// Longest time the consumer is left asleep while frames come: the live view's raw
+/// traces and the file's samples follow at least this often.
+pub const WAKE_EVERY: Duration = Duration::from_millis(20);
+
 /// The consumer's word on when the next feature row is due, and the reader's pauses.
 #[derive(Debug)]
 pub struct Pace {
@@ -60,6 +74,16 @@ impl Pace {
     /// The consumer: the next feature row completes once `frames` frames are in.
     pub fn row_due_at(&self, frames: u64) {
         self.due.store(frames, Ordering::Relaxed);
+    }
+
+    /// Whether a read that brought the frames in to `received` wakes the consumer, the
+    /// last wake `since_wake` ago.
+    pub fn wake_now(&self, received: u64, since_wake: Duration) -> bool {
+        let due = self.due.load(Ordering::Relaxed);
+        if due <= received || since_wake >= WAKE_EVERY || self.rate_hz.is_nan() {
+            return true;
+        }
+        (due - received) as f64 / self.rate_hz <= PREPARE.as_secs_f64()
     }
 
     /// The pause before the next read, with `received` frames in so far and bytes arriving
@@ -104,5 +128,22 @@ mod tests {
         let odd = Pace::new(0.0);
         odd.row_due_at(10);
         assert_eq!(odd.pause(0, 10_000.0), COALESCE);
+    }
+
+    #[test]
+    fn wakes_the_consumer_near_a_row_and_now_and_then() {
+        let pace = Pace::new(2000.0);
+        let soon = Duration::from_millis(1);
+        // Nothing known yet: every read.
+        assert!(pace.wake_now(0, soon));
+        pace.row_due_at(1000);
+        // 100 ms before the row: only once WAKE_EVERY has passed.
+        assert!(!pace.wake_now(800, soon));
+        assert!(pace.wake_now(800, WAKE_EVERY));
+        // Within PREPARE of the row (12 frames at 2 kHz), at the row and after it.
+        assert!(!pace.wake_now(987, soon));
+        assert!(pace.wake_now(988, soon));
+        assert!(pace.wake_now(1000, soon));
+        assert!(pace.wake_now(1003, soon));
     }
 }

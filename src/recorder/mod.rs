@@ -138,6 +138,8 @@ struct Recording {
     trace_problems: spill::Problems,
     /// Told when the next feature row is due, so the reader reads promptly then.
     pace: Arc<Pace>,
+    /// The reads merged into the block being handled (first row, host time), reused.
+    reads: Vec<(u64, f64)>,
 }
 
 impl Recording {
@@ -226,6 +228,7 @@ impl Recording {
             rate_check: RateCheck::new(fs),
             trace_problems: problems,
             pace,
+            reads: Vec::new(),
         })
     }
 
@@ -269,14 +272,15 @@ impl Recording {
     /// Stores and analyses every block waiting; whether there was any.
     fn take_blocks(&mut self) -> bool {
         let mut worked = false;
-        while let Some(mut block) = take_waiting(&mut self.rx) {
+        let mut reads = std::mem::take(&mut self.reads);
+        while let Some(mut block) = take_waiting(&mut self.rx, &mut reads) {
             worked = true;
             // After a fault the rest is drained unread; after a requested stop it is kept.
             if self.stop_reason.as_ref().is_some_and(|s| !s.requested()) {
                 self.rx.recycle(block);
                 continue;
             }
-            let handled = self.session.handle(&mut block, &mut self.sinks);
+            let handled = self.session.handle(&mut block, &reads, &mut self.sinks);
             self.rx.recycle(block);
             if let Err(e) = handled {
                 self.end(Stop::WriteFailed(e.to_string()));
@@ -285,6 +289,7 @@ impl Recording {
                 self.end(Stop::Duration);
             }
         }
+        self.reads = reads;
         worked
     }
 
@@ -421,13 +426,18 @@ fn spawn_reader(
 }
 
 /// Every block waiting in the ring, as one block (fewer, larger pushes cost less than one
-/// per port read). Its host time is the earliest one, so latencies are not understated.
-fn take_waiting(rx: &mut Receiver) -> Option<Block> {
+/// per port read), its host time the last read's; `reads` is set to each read's first row
+/// and host time, so a row's latency is taken from the read that completed it.
+fn take_waiting(rx: &mut Receiver, reads: &mut Vec<(u64, f64)>) -> Option<Block> {
     let mut block = rx.try_recv()?;
+    reads.clear();
+    reads.push((block.first_row, block.host_s));
     while block.frames.len() < MAX_MERGED_SAMPLES {
         let Some(next) = rx.try_recv() else { break };
+        reads.push((next.first_row, next.host_s));
         block.frames.extend_from_slice(&next.frames);
         block.gaps.extend_from_slice(&next.gaps);
+        block.host_s = next.host_s;
         block.source_s = next.source_s.or(block.source_s);
         rx.recycle(next);
     }

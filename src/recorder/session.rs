@@ -131,9 +131,19 @@ impl Session {
         &self.latencies
     }
 
-    /// Stores and analyses one block; its new feature rows and alarm changes go to `sinks`.
-    pub fn handle(&mut self, block: &mut Block, sinks: &mut Sinks) -> Result<(), StoreError> {
+    /// Stores and analyses one block, made of `reads` (each read's first row and host time,
+    /// in order); its new feature rows and alarm changes go to `sinks`.
+    pub fn handle(
+        &mut self,
+        block: &mut Block,
+        reads: &[(u64, f64)],
+        sinks: &mut Sinks,
+    ) -> Result<(), StoreError> {
         let n = self.engine.plan().montage.channels.len().max(1);
+        // The first row this block completes is completed by the read holding frame
+        // `due`; later rows in the block came with that read or later ones, so timing
+        // them from it never understates their latency.
+        let row_read_s = read_holding(reads, self.next_row_due()).unwrap_or(block.host_s);
         if let Some(limit) = self.limit {
             let keep = limit.saturating_sub(self.rows) as usize;
             block.frames.truncate(keep * n);
@@ -170,7 +180,7 @@ impl Session {
         }
         let now_ms = self.clock.elapsed().as_secs_f64() * 1e3;
         self.writer.append(&block.frames)?;
-        self.latencies.add(now_ms - block.host_s * 1e3, new_rows);
+        self.latencies.add(now_ms - row_read_s * 1e3, new_rows);
         self.hand_on_alarms(sinks);
         self.hand_on_transitions(sinks);
         Ok(())
@@ -267,5 +277,31 @@ impl Session {
         }
         writer.finish(acquisition, &results, truth)?;
         Ok(results)
+    }
+}
+
+/// The host time of the read in `reads` (first row, host time; in order) that brought the
+/// frame completing a row once `due` frames are in: the last read starting before it.
+fn read_holding(reads: &[(u64, f64)], due: u64) -> Option<f64> {
+    reads
+        .iter()
+        .take_while(|&&(first, _)| first < due)
+        .last()
+        .map(|&(_, host_s)| host_s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rows_latency_runs_from_the_read_that_completed_it() {
+        let reads = [(100, 1.0), (110, 2.0), (125, 3.0)];
+        // A row due once 110 frames are in: frame 109 came with the first read.
+        assert_eq!(read_holding(&reads, 110), Some(1.0));
+        assert_eq!(read_holding(&reads, 111), Some(2.0));
+        assert_eq!(read_holding(&reads, 125), Some(2.0));
+        assert_eq!(read_holding(&reads, 126), Some(3.0));
+        assert_eq!(read_holding(&reads, 100), None);
     }
 }
