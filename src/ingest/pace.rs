@@ -2,7 +2,7 @@
 //!
 //! Every read wakes the reader thread, and the consumer after it; on a virtual machine
 //! each wake costs tens of microseconds of kernel time, which at one read a millisecond
-//! was a third of a live recorder's CPU. Yet only the bytes that complete a feature row's
+//! was over a quarter of a live recorder's CPU. Yet only the bytes that complete a feature row's
 //! window are waited for: the rest can gather in the port. So the reader reads once a
 //! millisecond ([`COALESCE`]) from shortly before the frame that completes the next row
 //! is due, and seldom otherwise: every [`LAZY`] at most, and before a terminal's 4 KB
@@ -46,8 +46,8 @@ pub const LAZY: Duration = Duration::from_millis(5);
 /// buffer, which is all one read returns.
 pub const LAZY_BYTES: f64 = 3072.0;
 
-/// Before a feature row is due, the reads that wake the consumer: it takes the frames
-/// that came so far, and is idle again when the row's frame comes.
+/// How long before a feature row's frame is due every read wakes the consumer: it takes
+/// the frames that came so far, and is idle again when the row's frame comes.
 pub const PREPARE: Duration = Duration::from_millis(6);
 
 /// Longest time the consumer is left asleep while frames come: the live view's raw
