@@ -8,6 +8,7 @@
 pub mod butterworth;
 pub mod envelope;
 pub mod error;
+pub mod fft_plan;
 pub mod filtfilt;
 pub mod filtfilt_stream;
 mod isa;

@@ -41,7 +41,7 @@ use std::f64::consts::PI;
 use std::sync::Arc;
 
 use num_complex::Complex64;
-use realfft::{RealFftPlanner, RealToComplex};
+use realfft::RealToComplex;
 
 use super::isa::Isa;
 use super::welch::Detrend;
@@ -136,8 +136,7 @@ impl SegmentTable {
         if !(1..=grid).contains(&tail) {
             return None;
         }
-        let head_fft =
-            (tail < grid).then(|| HeadFft(RealFftPlanner::<f64>::new().plan_fft_forward(n)));
+        let head_fft = (tail < grid).then(|| HeadFft(super::fft_plan::forward(n)));
         let kept = bins + 1;
         // e^{−2πiq/n} for every residue q: each angle below is one of these, taken by its
         // exact residue k·m mod n.

@@ -9,7 +9,7 @@ use std::f64::consts::PI;
 use std::sync::Arc;
 
 use num_complex::Complex64;
-use realfft::{RealFftPlanner, RealToComplex};
+use realfft::RealToComplex;
 
 use super::error::{check_rate, DspError};
 use super::isa::Isa;
@@ -92,7 +92,7 @@ impl Welch {
         let overlap = overlap.min(segment - 1);
         let window = hann_periodic(segment);
         let scale = 1.0 / (sample_rate_hz * window.iter().map(|w| w * w).sum::<f64>());
-        let fft = RealFftPlanner::<f64>::new().plan_fft_forward(segment);
+        let fft = super::fft_plan::forward(segment);
         let buffer = fft.make_input_vec();
         let spectrum = fft.make_output_vec();
         let scratch = fft.make_scratch_vec();

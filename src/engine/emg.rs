@@ -343,15 +343,17 @@ impl EmgChannel {
         if self.first.is_none() {
             self.first = frames.and_then(|f| f.get(self.channel)).map(|&v| v.into());
         }
-        let column = frames
-            .into_iter()
-            .flat_map(|f| frames::column(f, self.channel, width));
+        let column = |f| frames::column(f, self.channel, width);
         if self.front.passes_through() {
-            self.ready.extend(column);
+            if let Some(f) = frames {
+                self.ready.extend(column(f));
+            }
             return;
         }
         self.column.clear();
-        self.column.extend(column);
+        if let Some(f) = frames {
+            self.column.extend(column(f));
+        }
         self.front
             .feed(plan, &self.column, frames.is_none(), &mut self.ready);
         self.output.notched = self.front.notch.is_some();

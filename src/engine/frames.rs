@@ -2,13 +2,14 @@
 //! engine takes apart into channels and the channel groups put together again for their
 //! multi-channel filters.
 
-/// Column `index` of interleaved `frames` of `width` channels, as f64.
+/// Column `index` of interleaved `frames` of `width` channels, as f64. The iterator knows
+/// its exact length, so `Vec::extend` writes it without a capacity check per value.
 pub(super) fn column<T: Copy + Into<f64>>(
     frames: &[T],
     index: usize,
     width: usize,
-) -> impl Iterator<Item = f64> + '_ {
-    frames.iter().skip(index).step_by(width).map(|&v| v.into())
+) -> impl ExactSizeIterator<Item = f64> + '_ {
+    frames.chunks_exact(width).map(move |f| f[index].into())
 }
 
 /// Writes `columns` (of equal length) side by side into `out` as interleaved frames.
@@ -26,8 +27,8 @@ pub(super) fn interleave<'a>(
             out.truncate(column.len() * lanes);
             out.resize(column.len() * lanes, 0.0);
         }
-        for (o, v) in out.iter_mut().skip(lane).step_by(lanes).zip(column) {
-            *o = *v;
+        for (frame, v) in out.chunks_exact_mut(lanes).zip(column) {
+            frame[lane] = *v;
         }
     }
 }

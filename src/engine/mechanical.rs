@@ -5,7 +5,8 @@
 //! The samples arrive in blocks. The first pass of the force metrics (baseline, peak,
 //! MVC) runs as the low-passed samples become final (at once when causal, a stretch later
 //! when zero-phase) and they go to a [`ForceTrace`]; at the end the trace is replayed once
-//! through the second pass (onsets, RFD, steadiness).
+//! through the second pass (onsets, RFD, steadiness), on the thread that ends the channel,
+//! beside the other channels' ends.
 
 use crate::dsp::error::DspError;
 use crate::features::force::{ContractionPass, ForceMetrics, LevelsPass};
@@ -26,6 +27,8 @@ struct ForceStream {
     lowpass: Option<RunFilter>,
     levels: LevelsPass,
     trace: Box<dyn ForceTrace>,
+    /// The metrics of the whole signal, once it has ended.
+    metrics: Option<ForceMetrics>,
 }
 
 impl ForceStream {
@@ -47,6 +50,18 @@ impl ForceStream {
             lowpass.release();
         }
     }
+
+    /// The second pass over the trace: the metrics of everything pushed.
+    fn metrics(&self, plan: &Plan) -> ForceMetrics {
+        let Some(levels) = self.levels.finish() else {
+            return ForceMetrics::undefined();
+        };
+        let mut contractions = ContractionPass::new(&plan.force, &levels);
+        match self.trace.replay(&mut |x| contractions.push(x)) {
+            Ok(()) => ForceMetrics::of(&levels, contractions.finish()),
+            Err(_) => ForceMetrics::undefined(),
+        }
+    }
 }
 
 impl MechanicalStream {
@@ -66,6 +81,7 @@ impl MechanicalStream {
                     lowpass,
                     levels: LevelsPass::new(plan.force.window_samples()),
                     trace,
+                    metrics: None,
                 })
             })
             .transpose()?;
@@ -82,24 +98,20 @@ impl MechanicalStream {
         }
     }
 
-    /// Filters what a zero-phase low-pass still holds as the end of the signal.
-    pub fn finish(&mut self) {
+    /// Ends the signal: filters what a zero-phase low-pass still holds and, for force,
+    /// replays the trace once for the metrics.
+    pub fn finish(&mut self, plan: &Plan) {
         if let Some(f) = &mut self.force {
             f.push(&[], true);
+            f.metrics = Some(f.metrics(plan));
         }
     }
 
     /// Force metrics of everything pushed (force channels only; every metric NaN when the
-    /// trace could not keep the signal).
+    /// trace could not keep the signal): those found at [`MechanicalStream::finish`], or
+    /// before it, those of the samples so far.
     pub fn metrics(&self, plan: &Plan) -> Option<ForceMetrics> {
         let f = self.force.as_ref()?;
-        let Some(levels) = f.levels.finish() else {
-            return Some(ForceMetrics::undefined());
-        };
-        let mut contractions = ContractionPass::new(&plan.force, &levels);
-        match f.trace.replay(&mut |x| contractions.push(x)) {
-            Ok(()) => Some(ForceMetrics::of(&levels, contractions.finish())),
-            Err(_) => Some(ForceMetrics::undefined()),
-        }
+        Some(f.metrics.clone().unwrap_or_else(|| f.metrics(plan)))
     }
 }

@@ -107,6 +107,6 @@ impl MethodDetector {
         };
         let from = skip.saturating_sub(*index).min(x.len());
         *index += x.len();
-        out.extend(tested[from..].iter().filter_map(|v| detector.push(*v)));
+        detector.push_block(&tested[from..], out);
     }
 }

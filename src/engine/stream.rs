@@ -60,7 +60,7 @@ impl Unit {
                     column.extend(frames::column(frames, *channel, width));
                     stream.push(column);
                 }
-                None => stream.finish(),
+                None => stream.finish(plan),
             },
         }
     }
@@ -450,7 +450,8 @@ impl StreamEngine {
             .emg_channels()
             .map(|e| (e.channel, &e.output))
             .collect();
-        // Each force channel's metrics replay its whole trace: on the pool, in order.
+        // Each force channel's metrics replay its whole trace (already done when the
+        // channel has ended): on the pool, in order.
         let metrics = |u: &Unit| match u {
             Unit::Mechanical {
                 channel, stream, ..

@@ -101,17 +101,39 @@ impl BonatoTest {
     /// If the lengths differ.
     pub fn process(&mut self, y: &[f64], out: &mut [f64]) {
         assert_eq!(y.len(), out.len(), "input and output lengths differ");
-        for (v, o) in y.iter().zip(out.iter_mut()) {
-            let sq = v * v;
-            match self.half.take() {
-                None => self.half = Some(sq),
-                Some(first) => {
-                    let above = u64::from(first + sq > self.level);
-                    self.history = ((self.history << 1) | above) & self.mask;
-                }
+        // A pair begun in the last block ends with this block's first sample.
+        let begun = match (self.half, y.first()) {
+            (Some(first), Some(v)) => {
+                self.add(first + v * v);
+                out[0] = self.count();
+                self.half = None;
+                1
             }
-            *o = f64::from(self.history.count_ones());
+            _ => 0,
+        };
+        let (y, out) = (&y[begun..], &mut out[begun..]);
+        let mut pairs = y.chunks_exact(2);
+        let mut outs = out.chunks_exact_mut(2);
+        for (pair, o) in (&mut pairs).zip(&mut outs) {
+            o[0] = self.count();
+            self.add(pair[0] * pair[0] + pair[1] * pair[1]);
+            o[1] = self.count();
         }
+        if let ([v], [o]) = (pairs.remainder(), outs.into_remainder()) {
+            self.half = Some(v * v);
+            *o = self.count();
+        }
+    }
+
+    /// Takes one pair's `y₁² + y₂²`.
+    fn add(&mut self, power: f64) {
+        let above = u64::from(power > self.level);
+        self.history = ((self.history << 1) | above) & self.mask;
+    }
+
+    /// The test signal now: complete pairs above the level among the last m.
+    fn count(&self) -> f64 {
+        f64::from(self.history.count_ones())
     }
 }
 

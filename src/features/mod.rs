@@ -9,6 +9,7 @@ pub mod line_fit;
 pub mod mvc;
 pub mod onset_baseline;
 pub mod onsets;
+pub mod runs;
 pub mod stats;
 pub mod strength;
 pub mod symmetry;

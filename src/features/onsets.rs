@@ -8,8 +8,12 @@
 //! ends it. Shorter stretches are dropped.
 //!
 //! The detector is a per-sample state machine, so the same code runs over a recording and
-//! over a live stream. The threshold comes from a baseline over rest windows
+//! over a live stream. Over a block it takes each run of samples on one side of the
+//! threshold at once ([`OnsetDetector::push_block`], [`super::runs`]): the state can change
+//! only where a run starts or where its duration passes a minimum. The threshold comes from a baseline over rest windows
 //! (`onset_baseline`).
+
+use super::runs::leading;
 
 /// Detector thresholds in samples.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -104,6 +108,37 @@ impl OnsetDetector {
         None
     }
 
+    /// Feeds the next samples; appends the transitions they complete. The same as
+    /// [`OnsetDetector::push`] sample by sample, a run at a time.
+    pub fn push_block(&mut self, x: &[f64], out: &mut Vec<Transition>) {
+        let threshold = self.rule.threshold;
+        let mut j = 0;
+        while j < x.len() {
+            let i = self.index + j;
+            let above = x[j] >= threshold;
+            let end = j + leading(&x[j..], |v| (v >= threshold) == above);
+            let last = self.index + end - 1;
+            if above {
+                let start = *self.candidate.get_or_insert(i);
+                // The stretch spans `min_on` samples by the end of this run.
+                if !self.active && start + self.rule.min_on - 1 <= last {
+                    self.active = true;
+                    out.push(Transition::Onset(start));
+                }
+                self.last_above = last;
+            } else if self.candidate.is_some() && self.last_above + self.rule.min_off <= last {
+                // The pause reaches `min_off` samples inside this run.
+                self.candidate = None;
+                if self.active {
+                    self.active = false;
+                    out.push(Transition::Offset(self.last_above + 1));
+                }
+            }
+            j = end;
+        }
+        self.index += x.len();
+    }
+
     /// Whether the muscle is currently judged active.
     pub fn active(&self) -> bool {
         self.active
@@ -123,7 +158,9 @@ impl OnsetDetector {
 /// ```
 pub fn detect(processed: &[f64], rule: OnsetRule) -> Vec<Transition> {
     let mut d = OnsetDetector::new(rule);
-    processed.iter().filter_map(|v| d.push(*v)).collect()
+    let mut out = Vec::new();
+    d.push_block(processed, &mut out);
+    out
 }
 
 /// The activations of a transition list as `(onset, end)` sample ranges; an activation
@@ -208,6 +245,51 @@ mod tests {
                 naive(&above, min_on, min_off),
                 "case {case}"
             );
+        }
+    }
+
+    #[test]
+    fn blocks_of_runs_equal_sample_by_sample() {
+        let mut seed = 11u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for case in 0..300 {
+            let n = 20 + case * 5;
+            // Runs of random length on either side of 1.0, exact ties and NaN among them.
+            let mut x = Vec::with_capacity(n);
+            while x.len() < n {
+                let value = match next() % 9 {
+                    0 => f64::NAN,
+                    1 => 1.0,
+                    2..=4 => 2.0,
+                    _ => 0.5,
+                };
+                let run = 1 + (next() % 40) as usize;
+                x.extend(std::iter::repeat_n(value, run.min(n - x.len())));
+            }
+            let rule = OnsetRule::new(1.0, 0.0, 0.0, 1 + case % 23, 1 + case % 17);
+            let start = case % 5;
+            let mut one = OnsetDetector::starting_at(rule, start);
+            let want: Vec<Transition> = x.iter().filter_map(|v| one.push(*v)).collect();
+            let mut blocks = OnsetDetector::starting_at(rule, start);
+            let mut got = Vec::new();
+            let mut rest = &x[..];
+            while !rest.is_empty() {
+                let k = (1 + next() % 50) as usize;
+                let (now, later) = rest.split_at(k.min(rest.len()));
+                blocks.push_block(now, &mut got);
+                rest = later;
+            }
+            assert_eq!(got, want, "case {case}");
+            assert_eq!(blocks.active(), one.active(), "case {case}");
+            let above: Vec<bool> = x.iter().map(|v| *v >= 1.0).collect();
+            if start == 0 {
+                assert_eq!(detect(&x, rule), naive(&above, rule.min_on, rule.min_off));
+            }
         }
     }
 }

@@ -34,6 +34,11 @@ impl AtomicPath {
         &self.temporary
     }
 
+    /// Whether committing will replace a file already at the destination.
+    pub fn replaces(&self) -> bool {
+        self.destination.exists()
+    }
+
     /// Renames the temporary file to the destination.
     pub fn commit(mut self) -> Result<(), StoreError> {
         std::fs::rename(&self.temporary, &self.destination).map_err(|cause| StoreError::Io {
@@ -52,3 +57,25 @@ impl Drop for AtomicPath {
         }
     }
 }
+
+/// Starts writing what the file at `path` holds so far to disk, without waiting for it.
+/// For a temporary file that is to replace another: ext4 writes a file's data out before a
+/// rename over another file may complete (`auto_da_alloc`), so a 50 MB output would make
+/// the rename wait ~40 ms at the end of a run; begun as soon as the bulk of the file is
+/// written, that writing overlaps the work still to do. Nothing off Linux; a failure only
+/// forgoes the gain.
+#[cfg(target_os = "linux")]
+pub fn start_write_back(path: &Path) {
+    use std::os::fd::AsRawFd;
+    if let Ok(file) = std::fs::File::open(path) {
+        // SAFETY: the descriptor is open for the duration of the call; the call only
+        // schedules the file's dirty pages for writing.
+        unsafe {
+            libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
+        }
+    }
+}
+
+/// See the Linux version: nothing to do elsewhere.
+#[cfg(not(target_os = "linux"))]
+pub fn start_write_back(_: &Path) {}

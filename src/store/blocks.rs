@@ -132,7 +132,8 @@ impl SampleBlocks {
         let end = end.min(self.rows);
         let start = start.min(end);
         let rows = end - start;
-        out.clear();
+        // Every value is written below: only room the buffer never had is zeroed.
+        out.truncate(rows * self.channels);
         out.resize(rows * self.channels, 0.0);
         if rows == 0 {
             return Ok(0);

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use hdf5::{Dataset, File};
 use ndarray::s;
 
-use super::atomic::AtomicPath;
+use super::atomic::{start_write_back, AtomicPath};
 use super::attrs::{put_texts, put_value};
 use super::blocks::RowBlocks;
 use super::error::{Context, StoreError};
@@ -36,12 +36,16 @@ struct Group {
 pub struct RawSamples {
     raw: hdf5::Group,
     path: PathBuf,
+    /// The temporary file, when it is to replace another: its writing to disk starts
+    /// once the samples are in.
+    write_back: Option<PathBuf>,
 }
 
 impl RawSamples {
     /// Writes the samples of `samples`, described by `recording` (which holds none): the
     /// input's chunks copied when `options` names it and they can be, else compressed
-    /// anew block by block.
+    /// anew block by block. The samples are most of the file: when it is to replace
+    /// another, they start on their way to disk now ([`start_write_back`]).
     pub fn write(
         &self,
         recording: &Recording,
@@ -54,7 +58,11 @@ impl RawSamples {
             recording,
             Source::Blocks(samples),
             options,
-        )
+        )?;
+        if let Some(temporary) = &self.write_back {
+            start_write_back(temporary);
+        }
+        Ok(())
     }
 }
 
@@ -95,6 +103,10 @@ impl StreamedFile {
         Ok(RawSamples {
             raw: self.file.group(RAW).at(&self.path, "/raw")?,
             path: self.path.clone(),
+            write_back: self
+                .target
+                .replaces()
+                .then(|| self.target.temporary().to_path_buf()),
         })
     }
 

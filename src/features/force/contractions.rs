@@ -5,7 +5,12 @@
 //! Memory stays bounded by what one contraction needs: the samples from the current
 //! onset candidate up to the longest RFD window, and the samples of the current hold
 //! (its steadiness is taken over the middle 60 %, known only once it ends).
+//!
+//! Most samples change nothing but the sample count: at rest, along a hold above the
+//! gate, on the way down to the re-arm level. Such runs are taken at once
+//! ([`super::super::runs`]); the sample that ends one goes through the state machine.
 
+use super::super::runs::leading;
 use super::levels::ForceLevels;
 use super::{steadiness_cv, ForceOnset, ForceSettings, HoldFinite};
 
@@ -106,10 +111,50 @@ impl ContractionPass {
 
     pub fn push(&mut self, x: &[f64]) {
         let Some(rule) = self.rule.take() else { return };
-        for &v in x {
-            self.push_one(&rule, v);
+        let mut j = 0;
+        while j < x.len() {
+            let run = self.quiet_run(&rule, &x[j..]);
+            if run > 0 {
+                j += run;
+                continue;
+            }
+            self.push_one(&rule, x[j]);
+            j += 1;
         }
         self.rule = Some(rule);
+    }
+
+    /// Takes the leading samples of `x` that change nothing but what a sample at a time
+    /// would (finite samples at rest, above the gate in a hold, above the re-arm level on
+    /// the way down, while every open contraction has the samples it needs); returns how
+    /// many.
+    fn quiet_run(&mut self, rule: &Rule, x: &[f64]) -> usize {
+        if self.open.iter().any(|o| o.from_onset.len() < rule.need) {
+            return 0;
+        }
+        let run = match self.phase {
+            // At or below rest (and the gate): the onset candidate moves along.
+            Phase::Seeking => {
+                let level = rule.rest.min(rule.gate);
+                let run = leading(x, |v| v.is_finite() && v <= level);
+                if run > 0 {
+                    self.candidate = self.next + run;
+                    self.from_candidate.clear();
+                }
+                run
+            }
+            Phase::Above { .. } => {
+                let run = leading(x, |v| v.is_finite() && v > rule.gate);
+                self.hold.extend_from_slice(&x[..run]);
+                run
+            }
+            Phase::Rearming => leading(x, |v| v.is_finite() && v > rule.rearm),
+        };
+        if let Some(&last) = x[..run].last() {
+            self.glitches.apply(last);
+        }
+        self.next += run;
+        run
     }
 
     fn push_one(&mut self, rule: &Rule, v: f64) {
@@ -230,4 +275,85 @@ fn close(rule: &Rule, o: Open) -> (ForceOnset, Option<f64>) {
         rfd_peak,
     };
     (onset, o.hold_cv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rest with noise, contractions of random height and length (some too short to be
+    /// holds, some with a dip back under the gate), a glitch now and then.
+    fn force(seed: &mut u64, n: usize) -> Vec<f64> {
+        let mut next = || {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            (*seed % 10_000) as f64 / 10_000.0
+        };
+        let mut x = Vec::with_capacity(n);
+        while x.len() < n {
+            let rest = 50 + (next() * 400.0) as usize;
+            let height = 2.0 + 20.0 * next();
+            let hold = 5 + (next() * 2500.0) as usize;
+            let dips = next() < 0.3;
+            let glitch = next() < 0.5;
+            for _ in 0..rest {
+                x.push(0.1 * next());
+            }
+            for k in 0..hold {
+                let rise = (k as f64 / 30.0).min(1.0);
+                let dip = if dips && k % 211 == 100 { 0.1 } else { 1.0 };
+                x.push(height * rise * dip + 0.1 * next());
+                if glitch && k == hold / 2 {
+                    x.push(f64::NAN);
+                }
+            }
+            if next() < 0.2 {
+                x.push(if next() < 0.5 {
+                    f64::NAN
+                } else {
+                    f64::INFINITY
+                });
+            }
+        }
+        x.truncate(n);
+        x
+    }
+
+    #[test]
+    fn runs_taken_at_once_equal_one_sample_at_a_time() {
+        // Holds of half a second count, so most contractions have a steadiness.
+        let settings = ForceSettings {
+            min_hold_s: 0.5,
+            ..ForceSettings::new(1000.0)
+        };
+        let mut seed = 17u64;
+        for case in 0..60 {
+            let x = force(&mut seed, 6000 + 100 * case);
+            let levels = ForceLevels {
+                baseline_mean: 0.05,
+                baseline_sd: 0.03,
+                peak: 10.0 + case as f64 / 10.0,
+                mvc: 10.0,
+                highest_mean: 10.0,
+                lowest_mean: 0.0,
+            };
+            let mut one = ContractionPass::new(&settings, &levels);
+            let rule = one.rule.take().expect("usable levels");
+            for &v in &x {
+                one.push_one(&rule, v);
+            }
+            one.rule = Some(rule);
+            let want = one.finish();
+            let holds = want.iter().filter(|(_, cv)| cv.is_some()).count();
+            assert!(want.len() >= 3 && holds >= 1, "case {case}: {want:?}");
+            let mut runs = ContractionPass::new(&settings, &levels);
+            for block in x.chunks(1 + (case * 37) % 500) {
+                runs.push(block);
+            }
+            let got = runs.finish();
+            // Bit for bit, NaN RFDs included.
+            assert_eq!(format!("{got:?}"), format!("{want:?}"), "case {case}");
+        }
+    }
 }
