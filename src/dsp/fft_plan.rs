@@ -1,4 +1,4 @@
-//! Real-input FFT plans shared by every kernel of the process. Planning a transform
+//! FFT plans shared by every kernel of the process. Planning a transform
 //! (choosing its factors, computing its twiddles) costs far more than running it once,
 //! and every channel's Welch estimators want the same few lengths: each length is planned
 //! once, and the plan (immutable, thread-safe) is shared.
@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use realfft::{RealFftPlanner, RealToComplex};
+use rustfft::{Fft, FftPlanner};
 
 /// The forward real FFT of `n` points, planned on first use.
 pub fn forward(n: usize) -> Arc<dyn RealToComplex<f64>> {
@@ -23,10 +24,37 @@ pub fn forward(n: usize) -> Arc<dyn RealToComplex<f64>> {
     )
 }
 
+/// The forward complex FFT of `n` points, planned on first use.
+pub fn complex_forward(n: usize) -> Arc<dyn Fft<f64>> {
+    static PLANS: OnceLock<Mutex<ComplexPlans>> = OnceLock::new();
+    let plans = PLANS.get_or_init(|| Mutex::new(ComplexPlans::default()));
+    let mut plans = plans.lock().unwrap_or_else(|p| p.into_inner());
+    let ComplexPlans { planner, forward } = &mut *plans;
+    Arc::clone(
+        forward
+            .entry(n)
+            .or_insert_with(|| planner.plan_fft_forward(n)),
+    )
+}
+
 #[derive(Default)]
 struct Plans {
     planner: RealFftPlanner<f64>,
     forward: HashMap<usize, Arc<dyn RealToComplex<f64>>>,
+}
+
+struct ComplexPlans {
+    planner: FftPlanner<f64>,
+    forward: HashMap<usize, Arc<dyn Fft<f64>>>,
+}
+
+impl Default for ComplexPlans {
+    fn default() -> ComplexPlans {
+        ComplexPlans {
+            planner: FftPlanner::new(),
+            forward: HashMap::new(),
+        }
+    }
 }
 
 #[cfg(test)]

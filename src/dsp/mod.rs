@@ -14,6 +14,7 @@ pub mod filtfilt_stream;
 mod isa;
 mod lanes;
 pub mod notch;
+pub mod real_fft;
 pub mod rms;
 pub mod running_dft;
 pub mod sos;

@@ -6,14 +6,13 @@
 //! it on every window; the calls never allocate.
 
 use std::f64::consts::PI;
-use std::sync::Arc;
 
 use num_complex::Complex64;
-use realfft::RealToComplex;
 
 use super::error::{check_rate, DspError};
 use super::isa::Isa;
 use super::lanes::{combine, LANES};
+use super::real_fft::RealPrefixFft;
 
 /// What is removed from each segment before the window is applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,10 +32,9 @@ pub struct Welch {
     sample_rate_hz: f64,
     window: Vec<f64>,
     scale: f64,
-    fft: Arc<dyn RealToComplex<f64>>,
-    buffer: Vec<f64>,
+    /// The transform, which unpacks only the bins asked for.
+    fft: RealPrefixFft,
     spectrum: Vec<Complex64>,
-    scratch: Vec<Complex64>,
     segment_psd: Vec<f64>,
     isa: Isa,
 }
@@ -92,10 +90,8 @@ impl Welch {
         let overlap = overlap.min(segment - 1);
         let window = hann_periodic(segment);
         let scale = 1.0 / (sample_rate_hz * window.iter().map(|w| w * w).sum::<f64>());
-        let fft = super::fft_plan::forward(segment);
-        let buffer = fft.make_input_vec();
-        let spectrum = fft.make_output_vec();
-        let scratch = fft.make_scratch_vec();
+        let fft = RealPrefixFft::new(segment);
+        let spectrum = vec![Complex64::default(); fft.bins()];
         Ok(Welch {
             segment,
             step: segment - overlap,
@@ -105,9 +101,7 @@ impl Welch {
             scale,
             segment_psd: vec![0.0; spectrum.len()],
             fft,
-            buffer,
             spectrum,
-            scratch,
             isa: Isa::detect(),
         })
     }
@@ -190,14 +184,13 @@ impl Welch {
             segment,
             &self.window,
             self.detrend,
-            &mut self.buffer,
+            self.fft.input(),
         );
-        self.fft
-            .process_with_scratch(&mut self.buffer, &mut self.spectrum, &mut self.scratch)
-            .expect("buffers come from the plan");
         // The Nyquist bin (even lengths) counts once, like DC, when it is among the outputs.
         let nyquist = self.segment % 2 == 0 && out.len() == self.spectrum.len();
-        one_sided_density(self.isa, &self.spectrum, self.scale, nyquist, out);
+        let spectrum = &mut self.spectrum[..out.len()];
+        self.fft.transform(spectrum);
+        one_sided_density(self.isa, spectrum, self.scale, nyquist, out);
     }
 
     /// Welch PSD of `x`: the mean of the densities of its whole segments, into `out`.
