@@ -484,10 +484,23 @@ fn process_blocks(
     let kept = KeptRows::NotHandedOut;
     let feed = |engine: &mut StreamEngine| -> anyhow::Result<()> {
         at_end = engine.rows_at_end(rows);
-        let (mut told, mut block) = (0, Vec::new());
+        let (mut told, mut block, mut next) = (0, Vec::new(), Vec::new());
+        let mut read = samples.read_into(0, step, &mut next);
         for start in (0..rows).step_by(step) {
-            let read = samples.read_into(start, start + step, &mut block)?;
-            engine.push(&block);
+            std::mem::swap(&mut block, &mut next);
+            let got = read?;
+            // The next block is read as a task of the pool the engine runs on, so its
+            // decoding fills the moments a core would wait for the engine's other tasks.
+            let ahead = start + step < rows;
+            read = rayon::join(
+                || engine.push(&block),
+                || match ahead {
+                    true => samples.read_into(start + step, start + 2 * step, &mut next),
+                    false => Ok(0),
+                },
+            )
+            .1;
+            let read = got;
             file.append(&engine.new_rows(), &total(at_end))
                 .with_context(cannot_write)?;
             let tenths = (start + read) * 10 / rows.max(1);
