@@ -17,16 +17,20 @@ pub(super) fn interleave<'a>(
     out: &mut Vec<f64>,
     columns: impl ExactSizeIterator<Item = &'a [f64]>,
 ) {
+    let columns: Vec<&[f64]> = columns.collect();
     let lanes = columns.len();
-    if lanes == 0 {
-        out.clear();
-    }
-    for (lane, column) in columns.enumerate() {
-        if lane == 0 {
-            // Every value is written below: only room the buffer never had is zeroed.
-            out.truncate(column.len() * lanes);
-            out.resize(column.len() * lanes, 0.0);
+    let frames = columns.first().map_or(0, |c| c.len());
+    // Every value is written below: only room the buffer never had is zeroed.
+    out.truncate(frames * lanes);
+    out.resize(frames * lanes, 0.0);
+    if let [a, b, c, d] = columns[..] {
+        // A group's four lanes in one pass, a frame at a time.
+        for ((((frame, a), b), c), d) in out.chunks_exact_mut(4).zip(a).zip(b).zip(c).zip(d) {
+            frame.copy_from_slice(&[*a, *b, *c, *d]);
         }
+        return;
+    }
+    for (lane, column) in columns.into_iter().enumerate() {
         for (frame, v) in out.chunks_exact_mut(lanes).zip(column) {
             frame[lane] = *v;
         }
@@ -51,5 +55,9 @@ mod tests {
         assert_eq!(frames, [1.0, 5.0]);
         interleave(&mut frames, std::iter::empty());
         assert!(frames.is_empty());
+        // Four lanes, as a group has.
+        let d = [7.0, 8.0];
+        interleave(&mut frames, [&a[..], &b, &c, &d].into_iter());
+        assert_eq!(frames, [1.0, 3.0, 5.0, 7.0, 2.0, 4.0, 6.0, 8.0]);
     }
 }
