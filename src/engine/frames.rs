@@ -13,28 +13,39 @@ pub(super) fn column<T: Copy + Into<f64>>(
 }
 
 /// Writes `columns` (of equal length) side by side into `out` as interleaved frames.
+/// Allocates nothing once `out` has the room (a live recorder calls it every block).
 pub(super) fn interleave<'a>(
     out: &mut Vec<f64>,
-    columns: impl ExactSizeIterator<Item = &'a [f64]>,
+    mut columns: impl ExactSizeIterator<Item = &'a [f64]>,
 ) {
-    let columns: Vec<&[f64]> = columns.collect();
     let lanes = columns.len();
-    let frames = columns.first().map_or(0, |c| c.len());
-    // Every value is written below: only room the buffer never had is zeroed.
-    out.truncate(frames * lanes);
-    out.resize(frames * lanes, 0.0);
-    if let [a, b, c, d] = columns[..] {
+    if lanes == 4 {
         // A group's four lanes in one pass, a frame at a time.
+        let [a, b, c, d]: [&[f64]; 4] = std::array::from_fn(|_| columns.next().unwrap_or(&[]));
+        fit(out, a.len() * 4);
         for ((((frame, a), b), c), d) in out.chunks_exact_mut(4).zip(a).zip(b).zip(c).zip(d) {
             frame.copy_from_slice(&[*a, *b, *c, *d]);
         }
         return;
     }
-    for (lane, column) in columns.into_iter().enumerate() {
+    if lanes == 0 {
+        out.clear();
+    }
+    for (lane, column) in columns.enumerate() {
+        if lane == 0 {
+            fit(out, column.len() * lanes);
+        }
         for (frame, v) in out.chunks_exact_mut(lanes).zip(column) {
             frame[lane] = *v;
         }
     }
+}
+
+/// Makes `out` `len` long. Every value is written after: only room the buffer never had
+/// is zeroed.
+fn fit(out: &mut Vec<f64>, len: usize) {
+    out.truncate(len);
+    out.resize(len, 0.0);
 }
 
 #[cfg(test)]
