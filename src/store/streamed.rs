@@ -45,7 +45,7 @@ impl RawSamples {
     /// Writes the samples of `samples`, described by `recording` (which holds none): the
     /// input's chunks copied when `options` names it and they can be, else compressed
     /// anew block by block. The samples are most of the file: when it is to replace
-    /// another, they start on their way to disk now ([`start_write_back`]).
+    /// another, they start on their way to disk now (see `store::atomic`).
     pub fn write(
         &self,
         recording: &Recording,
