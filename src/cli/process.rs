@@ -485,22 +485,18 @@ fn process_blocks(
     let feed = |engine: &mut StreamEngine| -> anyhow::Result<()> {
         at_end = engine.rows_at_end(rows);
         let (mut told, mut block, mut next) = (0, Vec::new(), Vec::new());
-        let mut read = samples.read_into(0, step, &mut next);
+        let mut next_read = samples.read_into(0, step, &mut next);
         for start in (0..rows).step_by(step) {
             std::mem::swap(&mut block, &mut next);
-            let got = read?;
+            let read = next_read?;
             // The next block is read as a task of the pool the engine runs on, so its
-            // decoding fills the moments a core would wait for the engine's other tasks.
-            let ahead = start + step < rows;
-            read = rayon::join(
+            // decoding fills the moments a core would wait for the engine's other tasks
+            // (past the end, `read_into` reads nothing).
+            next_read = rayon::join(
                 || engine.push(&block),
-                || match ahead {
-                    true => samples.read_into(start + step, start + 2 * step, &mut next),
-                    false => Ok(0),
-                },
+                || samples.read_into(start + step, start + 2 * step, &mut next),
             )
             .1;
-            let read = got;
             file.append(&engine.new_rows(), &total(at_end))
                 .with_context(cannot_write)?;
             let tenths = (start + read) * 10 / rows.max(1);

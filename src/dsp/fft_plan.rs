@@ -11,50 +11,32 @@ use rustfft::{Fft, FftPlanner};
 
 /// The forward real FFT of `n` points, planned on first use.
 pub fn forward(n: usize) -> Arc<dyn RealToComplex<f64>> {
-    static PLANS: OnceLock<Mutex<Plans>> = OnceLock::new();
-    let plans = PLANS.get_or_init(|| Mutex::new(Plans::default()));
-    // A poisoned lock only means another thread panicked while planning: the map it
-    // guards holds finished plans only.
-    let mut plans = plans.lock().unwrap_or_else(|p| p.into_inner());
-    let Plans { planner, forward } = &mut *plans;
-    Arc::clone(
-        forward
-            .entry(n)
-            .or_insert_with(|| planner.plan_fft_forward(n)),
-    )
+    static PLANS: Plans<RealFftPlanner<f64>, dyn RealToComplex<f64>> = OnceLock::new();
+    planned(&PLANS, RealFftPlanner::new, n, |p, n| p.plan_fft_forward(n))
 }
 
 /// The forward complex FFT of `n` points, planned on first use.
 pub fn complex_forward(n: usize) -> Arc<dyn Fft<f64>> {
-    static PLANS: OnceLock<Mutex<ComplexPlans>> = OnceLock::new();
-    let plans = PLANS.get_or_init(|| Mutex::new(ComplexPlans::default()));
+    static PLANS: Plans<FftPlanner<f64>, dyn Fft<f64>> = OnceLock::new();
+    planned(&PLANS, FftPlanner::new, n, |p, n| p.plan_fft_forward(n))
+}
+
+/// A planner and the plans it made, by length.
+type Plans<P, T> = OnceLock<Mutex<(P, HashMap<usize, Arc<T>>)>>;
+
+/// The plan of length `n` in `plans`, made by `plan` with the planner on first use.
+fn planned<P, T: ?Sized>(
+    plans: &Plans<P, T>,
+    planner: fn() -> P,
+    n: usize,
+    plan: fn(&mut P, usize) -> Arc<T>,
+) -> Arc<T> {
+    let plans = plans.get_or_init(|| Mutex::new((planner(), HashMap::new())));
+    // A poisoned lock only means another thread panicked while planning: the map it
+    // guards holds finished plans only.
     let mut plans = plans.lock().unwrap_or_else(|p| p.into_inner());
-    let ComplexPlans { planner, forward } = &mut *plans;
-    Arc::clone(
-        forward
-            .entry(n)
-            .or_insert_with(|| planner.plan_fft_forward(n)),
-    )
-}
-
-#[derive(Default)]
-struct Plans {
-    planner: RealFftPlanner<f64>,
-    forward: HashMap<usize, Arc<dyn RealToComplex<f64>>>,
-}
-
-struct ComplexPlans {
-    planner: FftPlanner<f64>,
-    forward: HashMap<usize, Arc<dyn Fft<f64>>>,
-}
-
-impl Default for ComplexPlans {
-    fn default() -> ComplexPlans {
-        ComplexPlans {
-            planner: FftPlanner::new(),
-            forward: HashMap::new(),
-        }
-    }
+    let (planner, made) = &mut *plans;
+    Arc::clone(made.entry(n).or_insert_with(|| plan(planner, n)))
 }
 
 #[cfg(test)]
@@ -66,6 +48,8 @@ mod tests {
         let (a, b) = (forward(12), forward(12));
         assert!(Arc::ptr_eq(&a, &b));
         assert_eq!(forward(10).len(), 10);
+        assert!(Arc::ptr_eq(&complex_forward(6), &complex_forward(6)));
+        assert_eq!(complex_forward(6).len(), 6);
         // The DFT of a unit impulse at 1 is e^{−2πik/12}.
         let mut x = vec![0.0; 12];
         x[1] = 1.0;

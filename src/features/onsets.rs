@@ -10,8 +10,8 @@
 //! The detector is a per-sample state machine, so the same code runs over a recording and
 //! over a live stream. Over a block it takes each run of samples on one side of the
 //! threshold at once ([`OnsetDetector::push_block`], [`super::runs`]): the state can change
-//! only where a run starts or where its duration passes a minimum. The threshold comes from a baseline over rest windows
-//! (`onset_baseline`).
+//! only where a run starts or where its duration passes a minimum. The threshold comes
+//! from a baseline over rest windows (`onset_baseline`).
 
 use super::runs::leading;
 
@@ -250,12 +250,11 @@ mod tests {
 
     #[test]
     fn blocks_of_runs_equal_sample_by_sample() {
-        let mut seed = 11u64;
+        // Uniform draws keyed by a counter (the simulator's noise), as whole numbers.
+        let mut key = 11u64;
         let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
+            key += 1;
+            (crate::sim::noise::uniform(key) * 1e6) as u64
         };
         for case in 0..300 {
             let n = 20 + case * 5;

@@ -283,12 +283,11 @@ mod tests {
 
     /// Rest with noise, contractions of random height and length (some too short to be
     /// holds, some with a dip back under the gate), a glitch now and then.
-    fn force(seed: &mut u64, n: usize) -> Vec<f64> {
+    fn force(key: &mut u64, n: usize) -> Vec<f64> {
+        // Uniform draws keyed by a counter (the simulator's noise).
         let mut next = || {
-            *seed ^= *seed << 13;
-            *seed ^= *seed >> 7;
-            *seed ^= *seed << 17;
-            (*seed % 10_000) as f64 / 10_000.0
+            *key += 1;
+            crate::sim::noise::uniform(*key)
         };
         let mut x = Vec::with_capacity(n);
         while x.len() < n {
@@ -327,9 +326,9 @@ mod tests {
             min_hold_s: 0.5,
             ..ForceSettings::new(1000.0)
         };
-        let mut seed = 17u64;
+        let mut key = 17u64;
         for case in 0..60 {
-            let x = force(&mut seed, 6000 + 100 * case);
+            let x = force(&mut key, 6000 + 100 * case);
             let levels = ForceLevels {
                 baseline_mean: 0.05,
                 baseline_sd: 0.03,
