@@ -5,12 +5,14 @@
 //! core with the system zlib, which would make writing raw samples the slowest step of
 //! `process`.
 
+use std::cell::RefCell;
 use std::io::Write as _;
 use std::path::Path;
 
 use flate2::write::ZlibEncoder;
 use flate2::Compression;
 use hdf5::Dataset;
+use libdeflater::Decompressor;
 use ndarray::ArrayView2;
 use rayon::prelude::*;
 
@@ -223,7 +225,6 @@ pub fn decode_chunks(
     first: usize,
     out: &mut [f32],
 ) -> Option<()> {
-    use std::io::Read as _;
     let cols = src.shape().get(1).copied()?;
     // Reading stored bytes is quick and serial (the library is locked); decoding is the
     // work, and it runs on every core, a batch of chunks at a time to bound memory.
@@ -241,31 +242,40 @@ pub fn decode_chunks(
             stored.push((buffer, piece));
         }
         let ok = stored.into_par_iter().all(|(bytes, piece)| {
-            let mut shuffled = Vec::with_capacity(chunk_len * 4);
-            if flate2::read::ZlibDecoder::new(bytes.as_slice())
-                .read_to_end(&mut shuffled)
-                .is_err()
-                || shuffled.len() != chunk_len * 4
-            {
-                return false;
-            }
-            // Unshuffle: byte k of element i sits at k·n + i. Only the rows inside the
-            // data are kept (the last chunk is stored whole).
-            for (i, v) in piece.iter_mut().enumerate() {
-                *v = f32::from_le_bytes([
-                    shuffled[i],
-                    shuffled[chunk_len + i],
-                    shuffled[2 * chunk_len + i],
-                    shuffled[3 * chunk_len + i],
-                ]);
-            }
-            true
+            INFLATER.with_borrow_mut(|(inflater, shuffled)| {
+                shuffled.resize(chunk_len * 4, 0);
+                let whole = inflater.zlib_decompress(&bytes, shuffled);
+                let whole = whole.is_ok_and(|n| n == shuffled.len());
+                if whole {
+                    unshuffle(shuffled, piece);
+                }
+                whole
+            })
         });
         if !ok {
             return None;
         }
     }
     Some(())
+}
+
+thread_local! {
+    /// Each thread's decompressor and its buffer for one chunk's shuffled bytes, reused
+    /// from chunk to chunk.
+    static INFLATER: RefCell<(Decompressor, Vec<u8>)> =
+        RefCell::new((Decompressor::new(), Vec::new()));
+}
+
+/// Fills `piece` from the shuffled bytes of a whole chunk: byte k of element i sits at
+/// k·n + i. Only the rows inside the data are kept (the last chunk is stored whole).
+fn unshuffle(shuffled: &[u8], piece: &mut [f32]) {
+    let n = shuffled.len() / 4;
+    let (b0, rest) = shuffled.split_at(n);
+    let (b1, rest) = rest.split_at(n);
+    let (b2, b3) = rest.split_at(n);
+    for ((((v, a), b), c), d) in piece.iter_mut().zip(b0).zip(b1).zip(b2).zip(b3) {
+        *v = f32::from_le_bytes([*a, *b, *c, *d]);
+    }
 }
 
 #[cfg(test)]
