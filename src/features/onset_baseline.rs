@@ -292,7 +292,7 @@ mod tests {
                 if i == 1234 {
                     f64::NAN
                 } else {
-                    (u - 0.5) * 10f64.powi((i % 7) as i32 - 3)
+                    (u - 0.5) * 10f64.powi((i % 7) - 3)
                 }
             })
             .collect();
