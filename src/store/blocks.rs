@@ -4,6 +4,7 @@
 //! rows itself.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use hdf5::{Dataset, File};
 use ndarray::{s, Array2};
@@ -22,6 +23,8 @@ pub struct SampleBlocks {
     rows: usize,
     channels: usize,
     layout: Option<CopyableChunks>,
+    /// The stored bytes of a batch of chunks being decoded, reused from block to block.
+    stored: Mutex<Vec<u8>>,
 }
 
 /// Samples read a block of rows at a time: a stored file's ([`SampleBlocks`]) or an
@@ -88,6 +91,7 @@ impl SampleBlocks {
             rows,
             channels,
             layout,
+            stored: Mutex::default(),
         })
     }
 
@@ -141,8 +145,9 @@ impl SampleBlocks {
         if let Some(layout) = &self.layout {
             let aligned = start % layout.chunk_rows == 0
                 && (end % layout.chunk_rows == 0 || end == self.rows);
-            if aligned && decode_chunks(&self.ds, layout, start / layout.chunk_rows, out).is_some()
-            {
+            let mut stored = self.stored.lock().unwrap_or_else(|p| p.into_inner());
+            let first = start / layout.chunk_rows;
+            if aligned && decode_chunks(&self.ds, layout, first, out, &mut stored).is_some() {
                 return Ok(rows);
             }
         }

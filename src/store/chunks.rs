@@ -163,23 +163,29 @@ pub fn copyable(src: &Dataset, rows: usize, cols: usize) -> Option<CopyableChunk
     })
 }
 
-/// The stored (still filtered) bytes of one chunk and its filter mask.
-fn read_stored(src: &Dataset, info: &hdf5::dataset::ChunkInfo) -> Option<(Vec<u8>, u32)> {
-    let mut buffer = vec![0u8; info.size as usize];
+/// Reads the stored (still filtered) bytes of one chunk onto the end of `buffer` (whose
+/// room is reused: only room it never had is zeroed); its filter mask.
+fn read_stored(
+    src: &Dataset,
+    info: &hdf5::dataset::ChunkInfo,
+    buffer: &mut Vec<u8>,
+) -> Option<u32> {
+    let from = buffer.len();
+    buffer.resize(from + info.size as usize, 0);
     let mut mask: u32 = 0;
     // SAFETY: `src` is open; `info.offset` has one entry per dimension; the buffer holds the
-    // chunk's stored size as the library reported it; the library lock is held as for
-    // every call the hdf5 crate makes.
+    // chunk's stored size from `from` on, as the library reported it; the library lock is
+    // held as for every call the hdf5 crate makes.
     let read = hdf5::sync::sync(|| unsafe {
         hdf5_sys::h5d::H5Dread_chunk(
             src.id(),
             hdf5_sys::h5p::H5P_DEFAULT,
             info.offset.as_ptr(),
             &mut mask,
-            buffer.as_mut_ptr().cast(),
+            buffer[from..].as_mut_ptr().cast(),
         )
     });
-    (read >= 0).then_some((buffer, mask))
+    (read >= 0).then_some(mask)
 }
 
 /// Copies the stored chunks of `src` into `dst` (created with the same chunk shape and
@@ -195,8 +201,10 @@ pub fn copy_chunks(
         object: "/raw/samples".to_string(),
         problem: format!("copying the input's chunks failed ({what})"),
     };
+    let mut buffer = Vec::new();
     for info in &layout.chunks {
-        let (buffer, mask) = read_stored(src, info).ok_or_else(|| failed("read"))?;
+        buffer.clear();
+        let mask = read_stored(src, info, &mut buffer).ok_or_else(|| failed("read"))?;
         // SAFETY: `dst` is open; `info.offset` has one entry per dimension; `buffer` lives
         // across the call; the library lock is held as for every call the hdf5 crate makes.
         let written = hdf5::sync::sync(|| unsafe {
@@ -218,33 +226,38 @@ pub fn copy_chunks(
 
 /// Decodes the chunks of `src` (stored as `layout` says) from chunk `first` on into `out`,
 /// which holds their rows, full width, in row order (the last may be cut at the end of the
-/// data); `None` when a chunk is missing, stored otherwise, or does not decode.
+/// data); `None` when a chunk is missing, stored otherwise, or does not decode. `stored`
+/// holds a batch of stored chunks at a time (its room reused from call to call).
 pub fn decode_chunks(
     src: &Dataset,
     layout: &CopyableChunks,
     first: usize,
     out: &mut [f32],
+    stored: &mut Vec<u8>,
 ) -> Option<()> {
     let cols = src.shape().get(1).copied()?;
     // Reading stored bytes is quick and serial (the library is locked); decoding is the
     // work, and it runs on every core, a batch of chunks at a time to bound memory.
     let chunk_len = layout.chunk_rows * cols;
     for (b, batch) in out.chunks_mut(chunk_len * BATCH).enumerate() {
-        let mut stored: Vec<(Vec<u8>, &mut [f32])> = Vec::with_capacity(BATCH);
+        stored.clear();
+        let mut pieces: Vec<(std::ops::Range<usize>, &mut [f32])> = Vec::with_capacity(BATCH);
         for (j, piece) in batch.chunks_mut(chunk_len).enumerate() {
             let index = first + b * BATCH + j;
             let info = layout.chunks.get(index)?;
-            let (buffer, mask) = read_stored(src, info)?;
+            let start = stored.len();
+            let mask = read_stored(src, info, stored)?;
             // Chunks are listed in row order; anything else is read the ordinary way.
             if mask != 0 || info.offset[0] as usize != index * layout.chunk_rows {
                 return None;
             }
-            stored.push((buffer, piece));
+            pieces.push((start..stored.len(), piece));
         }
-        let ok = stored.into_par_iter().all(|(bytes, piece)| {
+        let stored = &stored[..];
+        let ok = pieces.into_par_iter().all(|(range, piece)| {
             INFLATER.with_borrow_mut(|(inflater, shuffled)| {
                 shuffled.resize(chunk_len * 4, 0);
-                let whole = inflater.zlib_decompress(&bytes, shuffled);
+                let whole = inflater.zlib_decompress(&stored[range], shuffled);
                 let whole = whole.is_ok_and(|n| n == shuffled.len());
                 if whole {
                     unshuffle(shuffled, piece);
