@@ -6,13 +6,10 @@
 //! `process`.
 
 use std::cell::RefCell;
-use std::io::Write as _;
 use std::path::Path;
 
-use flate2::write::ZlibEncoder;
-use flate2::Compression;
 use hdf5::Dataset;
-use libdeflater::Decompressor;
+use libdeflater::{CompressionLvl, Compressor, Decompressor};
 use ndarray::ArrayView2;
 use rayon::prelude::*;
 
@@ -57,13 +54,32 @@ pub(crate) fn compress_chunk(
     }
     let mut shuffled = Vec::new();
     shuffle(&values, &mut shuffled);
-    let mut encoder = ZlibEncoder::new(
-        Vec::with_capacity(shuffled.len() / 2),
-        Compression::new(u32::from(level)),
-    );
-    // Writing to a Vec cannot fail.
-    let _ = encoder.write_all(&shuffled);
-    encoder.finish().unwrap_or_default()
+    deflate(&shuffled, level)
+}
+
+thread_local! {
+    /// Each thread's compressor, kept for its level.
+    static DEFLATER: RefCell<Option<(u8, Compressor)>> = const { RefCell::new(None) };
+}
+
+/// `bytes` deflated at `level` (0–9, as zlib counts) in the zlib format.
+fn deflate(bytes: &[u8], level: u8) -> Vec<u8> {
+    DEFLATER.with_borrow_mut(|kept| {
+        let compressor = match kept {
+            Some((l, c)) if *l == level => c,
+            _ => {
+                let lvl = CompressionLvl::new(i32::from(level.min(9)))
+                    .unwrap_or_else(|_| CompressionLvl::fastest());
+                &mut kept.insert((level, Compressor::new(lvl))).1
+            }
+        };
+        let mut out = vec![0u8; compressor.zlib_compress_bound(bytes.len())];
+        let n = compressor
+            .zlib_compress(bytes, &mut out)
+            .expect("room for the compressor's bound");
+        out.truncate(n);
+        out
+    })
 }
 
 /// Writes `data` into `ds` from row `first_row` (a multiple of `chunk_rows`) on; `ds` was
