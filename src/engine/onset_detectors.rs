@@ -98,7 +98,7 @@ impl MethodDetector {
         } = self;
         let tested: &[f64] = match bonato {
             Some(test) => {
-                scratch.clear();
+                // Every value is written by the test: only new room is zeroed.
                 scratch.resize(x.len(), 0.0);
                 test.process(x, scratch);
                 scratch
