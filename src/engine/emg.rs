@@ -17,7 +17,7 @@ use crate::features::alarm::{AlarmChange, AlarmTracker};
 use crate::features::stats::FiniteMean;
 use crate::features::tremor::{TremorRow, TremorTracker};
 
-use super::frames;
+use super::frames::Columns;
 use super::onset_causal::OnsetCausal;
 use super::onset_detectors::Onsets;
 use super::onset_zero_phase::OnsetZeroPhase;
@@ -336,26 +336,28 @@ impl EmgChannel {
         })
     }
 
-    /// Takes this channel's column of the interleaved `frames` (`width` channels) through
-    /// the notch into [`EmgChannel::ready`]; with `None`, what the notch still holds, as
-    /// the end of the signal.
-    pub(super) fn take(&mut self, plan: &Plan, frames: Option<&[f32]>, width: usize) {
+    /// Takes this channel's samples of a block (`columns`) through the notch into
+    /// [`EmgChannel::ready`]; with `None`, what the notch still holds, as the end of the
+    /// signal.
+    pub(super) fn take(&mut self, plan: &Plan, columns: Option<&Columns>) {
+        let channel = self.channel;
         if self.first.is_none() {
-            self.first = frames.and_then(|f| f.get(self.channel)).map(|&v| v.into());
+            self.first = columns
+                .and_then(|c| c.of(channel).first())
+                .map(|&v| v.into());
         }
-        let column = |f| frames::column(f, self.channel, width);
         if self.front.passes_through() {
-            if let Some(f) = frames {
-                self.ready.extend(column(f));
+            if let Some(c) = columns {
+                self.ready.extend(c.widened(channel));
             }
             return;
         }
         self.column.clear();
-        if let Some(f) = frames {
-            self.column.extend(column(f));
+        if let Some(c) = columns {
+            self.column.extend(c.widened(channel));
         }
         self.front
-            .feed(plan, &self.column, frames.is_none(), &mut self.ready);
+            .feed(plan, &self.column, columns.is_none(), &mut self.ready);
         self.output.notched = self.front.notch.is_some();
     }
 

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use crate::dsp::error::DspError;
 
 use super::emg::{envelope_scale, EmgChannel};
-use super::frames::{self, interleave};
+use super::frames::{self, interleave, Columns};
 use super::plan::Plan;
 use super::run_filter::{through, RunFilter};
 use super::trace::TraceMaker;
@@ -72,15 +72,15 @@ impl EmgGroup {
         })
     }
 
-    /// Feeds each channel its column of the interleaved `frames` (`width` channels), or,
-    /// with `None`, ends the signal. Each channel's [`EmgChannel::envelope`] then holds the
+    /// Feeds each channel its samples of a block (`columns`), or, with `None`, ends the
+    /// signal. Each channel's [`EmgChannel::envelope`] then holds the
     /// envelope of the samples made final. The channels' own work runs on the pool when
     /// `wide`.
-    pub fn run(&mut self, plan: &Plan, frames: Option<&[f32]>, width: usize, wide: bool) {
-        let last = frames.is_none();
+    pub(super) fn run(&mut self, plan: &Plan, columns: Option<&Columns>, wide: bool) {
+        let last = columns.is_none();
         each(&mut self.members, wide, |_, m| {
             m.envelope.clear();
-            m.take(plan, frames, width);
+            m.take(plan, columns);
         });
         let lanes = self.members.len();
         let common = self

@@ -12,6 +12,54 @@ pub(super) fn column<T: Copy + Into<f64>>(
     frames.chunks_exact(width).map(move |f| f[index].into())
 }
 
+/// The channels of a block of interleaved frames, one after another: each unit then reads
+/// its channel as one contiguous run, instead of every unit striding through every frame
+/// of the block for its own.
+#[derive(Debug, Default)]
+pub(super) struct Columns {
+    values: Vec<f32>,
+    frames: usize,
+}
+
+/// Frames taken apart at a time: their values stay in the L1 cache while each channel's
+/// run is written.
+const TILE_FRAMES: usize = 256;
+
+impl Columns {
+    /// Takes interleaved `frames` of `width` channels apart (a whole number of frames).
+    /// Allocates nothing once the room is there.
+    pub(super) fn fill(&mut self, frames: &[f32], width: usize) {
+        let width = width.max(1);
+        let n = frames.len() / width;
+        self.frames = n;
+        // Every value is written below: only room the buffer never had is zeroed.
+        self.values.truncate(n * width);
+        self.values.resize(n * width, 0.0);
+        for (t, tile) in frames.chunks(TILE_FRAMES * width).enumerate() {
+            let from = t * TILE_FRAMES;
+            let rows = tile.len() / width;
+            for (c, run) in self.values.chunks_exact_mut(n).enumerate() {
+                for (v, frame) in run[from..from + rows]
+                    .iter_mut()
+                    .zip(tile.chunks_exact(width))
+                {
+                    *v = frame[c];
+                }
+            }
+        }
+    }
+
+    /// Channel `channel`'s samples.
+    pub(super) fn of(&self, channel: usize) -> &[f32] {
+        &self.values[channel * self.frames..(channel + 1) * self.frames]
+    }
+
+    /// Channel `channel`'s samples as f64.
+    pub(super) fn widened(&self, channel: usize) -> impl ExactSizeIterator<Item = f64> + '_ {
+        self.of(channel).iter().map(|&v| f64::from(v))
+    }
+}
+
 /// Writes `columns` (of equal length) side by side into `out` as interleaved frames.
 /// Allocates nothing once `out` has the room (a live recorder calls it every block).
 pub(super) fn interleave<'a>(
@@ -51,6 +99,21 @@ fn fit(out: &mut Vec<f64>, len: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blocks_taken_apart_give_each_channel_its_samples() {
+        for (width, frames) in [(1, 5), (3, 0), (3, 1), (24, 700), (5, 256), (2, 513)] {
+            let block: Vec<f32> = (0..width * frames).map(|i| i as f32 * 0.5 - 3.0).collect();
+            let mut columns = Columns::default();
+            // A larger block first, so that reused room is overwritten.
+            columns.fill(&vec![9.0; width * (frames + 3)], width);
+            columns.fill(&block, width);
+            for c in 0..width {
+                let want: Vec<f32> = (0..frames).map(|i| block[i * width + c]).collect();
+                assert_eq!(columns.of(c), &want[..], "width {width}, frames {frames}");
+            }
+        }
+    }
 
     #[test]
     fn columns_interleaved_come_apart_again() {

@@ -19,7 +19,7 @@ pub use super::assemble::RowCounts;
 use super::assemble::{assemble, feature_groups, Collected};
 use super::emg::{EmgChannel, TremorPart};
 use super::emg_group::EmgGroup;
-use super::frames;
+use super::frames::Columns;
 use super::mechanical::MechanicalStream;
 use super::pairs::PairCci;
 use super::plan::{ChannelPair, Plan, Threads};
@@ -45,19 +45,19 @@ enum Unit {
 }
 
 impl Unit {
-    /// Feeds the unit its channels' columns of `frames` (`width` channels), or ends them
-    /// (`None`); an EMG group's channels run on the pool when `wide`.
-    fn run(&mut self, plan: &Plan, frames: Option<&[f32]>, width: usize, wide: bool) {
+    /// Feeds the unit its channels of a block (`columns`), or ends them (`None`); an EMG
+    /// group's channels run on the pool when `wide`.
+    fn run(&mut self, plan: &Plan, columns: Option<&Columns>, wide: bool) {
         match self {
-            Unit::Emg(group) => group.run(plan, frames, width, wide),
+            Unit::Emg(group) => group.run(plan, columns, wide),
             Unit::Mechanical {
                 channel,
                 stream,
                 column,
-            } => match frames {
-                Some(frames) => {
+            } => match columns {
+                Some(columns) => {
                     column.clear();
-                    column.extend(frames::column(frames, *channel, width));
+                    column.extend(columns.widened(*channel));
                     stream.push(column);
                 }
                 None => stream.finish(plan),
@@ -126,6 +126,8 @@ pub struct StreamEngine {
     /// Where channels run (results are the same either way).
     threads: Threads,
     kept: KeptRows,
+    /// The block being pushed, channel after channel (reused from block to block).
+    columns: Columns,
 }
 
 /// Which feature rows an engine keeps.
@@ -201,6 +203,7 @@ impl StreamEngine {
             emitted: RowCounts::default(),
             threads: Threads::Pool,
             kept: KeptRows::All,
+            columns: Columns::default(),
         })
     }
 
@@ -234,11 +237,14 @@ impl StreamEngine {
         let n = self.places.len().max(1);
         assert_eq!(frames.len() % n, 0, "not a whole number of frames");
         // A long push goes in blocks: the channels' columns stay a block long.
+        let mut columns = std::mem::take(&mut self.columns);
         for block in frames.chunks(BLOCK_FRAMES * n) {
             self.frames += block.len() / n;
             let wide = self.threads == Threads::Pool && block.len() >= PARALLEL_MIN_SAMPLES;
-            self.run_units(wide, Some(block));
+            columns.fill(block, n);
+            self.run_units(wide, Some(&columns));
         }
+        self.columns = columns;
     }
 
     /// Feeds a recording's samples (a frame per row, channels in montage order).
@@ -246,11 +252,11 @@ impl StreamEngine {
         self.push(samples.as_standard_layout().as_slice().unwrap_or(&[]));
     }
 
-    /// Feeds every unit its channels' columns of `frames`, or ends every channel
+    /// Feeds every unit its channels of a block (`columns`), or ends every channel
     /// (`None`), then the pairs their envelopes; on the pool when `wide`.
-    fn run_units(&mut self, wide: bool, frames: Option<&[f32]>) {
-        let (plan, width) = (&self.plan, self.places.len());
-        let work = |unit: &mut Unit| unit.run(plan, frames, width, wide);
+    fn run_units(&mut self, wide: bool, columns: Option<&Columns>) {
+        let plan = &self.plan;
+        let work = |unit: &mut Unit| unit.run(plan, columns, wide);
         if wide {
             self.units.par_iter_mut().with_max_len(1).for_each(work);
         } else {
