@@ -2,14 +2,14 @@
 //! engine takes apart into channels and the channel groups put together again for their
 //! multi-channel filters.
 
-/// Column `index` of interleaved `frames` of `width` channels, as f64. The iterator knows
-/// its exact length, so `Vec::extend` writes it without a capacity check per value.
-pub(super) fn column<T: Copy + Into<f64>>(
-    frames: &[T],
+/// Column `index` of interleaved `frames` of `width` channels. The iterator knows its exact
+/// length, so `Vec::extend` writes it without a capacity check per value.
+pub(super) fn column(
+    frames: &[f64],
     index: usize,
     width: usize,
 ) -> impl ExactSizeIterator<Item = f64> + '_ {
-    frames.chunks_exact(width).map(move |f| f[index].into())
+    frames.chunks_exact(width).map(move |f| f[index])
 }
 
 /// The channels of a block of interleaved frames, one after another: each unit then reads
@@ -122,8 +122,9 @@ mod tests {
         interleave(&mut frames, [&a[..], &b, &c].into_iter());
         assert_eq!(frames, [1.0, 3.0, 5.0, 2.0, 4.0, 6.0]);
         assert_eq!(column(&frames, 1, 3).collect::<Vec<_>>(), b);
-        let narrow: [f32; 4] = [1.0, 2.0, 3.0, 4.0];
-        assert_eq!(column(&narrow, 0, 2).collect::<Vec<_>>(), [1.0, 3.0]);
+        let mut narrow = Columns::default();
+        narrow.fill(&[1.0f32, 2.0, 3.0, 4.0], 2);
+        assert_eq!(narrow.widened(0).collect::<Vec<_>>(), [1.0, 3.0]);
         // A buffer that held more frames is cut to the new ones.
         interleave(&mut frames, [&a[..1], &c[..1]].into_iter());
         assert_eq!(frames, [1.0, 5.0]);

@@ -145,10 +145,12 @@ impl SampleBlocks {
         if let Some(layout) = &self.layout {
             let aligned = start % layout.chunk_rows == 0
                 && (end % layout.chunk_rows == 0 || end == self.rows);
-            let mut stored = self.stored.lock().unwrap_or_else(|p| p.into_inner());
-            let first = start / layout.chunk_rows;
-            if aligned && decode_chunks(&self.ds, layout, first, out, &mut stored).is_some() {
-                return Ok(rows);
+            if aligned {
+                let mut stored = self.stored.lock().unwrap_or_else(|p| p.into_inner());
+                let first = start / layout.chunk_rows;
+                if decode_chunks(&self.ds, layout, first, out, &mut stored).is_some() {
+                    return Ok(rows);
+                }
             }
         }
         let read: Array2<f32> = if self.ds.ndim() == 1 {
