@@ -366,8 +366,9 @@ fn accumulate(table: &SegmentTable, block: &mut Block, x: &[f64]) {
     match table.isa {
         Isa::Portable => accumulate_loop(table, block, x),
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: an `Isa::Avx2` exists only where AVX2 was detected (see `Isa`).
-        Isa::Avx2 => unsafe { accumulate_avx2(table, block, x) },
+        // SAFETY: an `Isa::Avx2` or `Isa::Avx512` exists only where AVX2 was detected
+        // (see `Isa`).
+        Isa::Avx2 | Isa::Avx512 => unsafe { accumulate_avx2(table, block, x) },
     }
 }
 

@@ -10,12 +10,14 @@
 //! Every channel sees exactly the same sequence of IEEE operations (no fused multiply–add,
 //! no reassociation) whatever the channel count, group width, tile, block size or
 //! instruction set, so results are bit-identical across all of them. On x86-64 the same
-//! code is compiled a second time with AVX2 enabled and chosen at run time.
+//! code is compiled a second time with AVX2 enabled, a third with AVX-512, and chosen at run
+//! time.
 
 use super::isa::Isa;
 use super::sos::Section;
 
-/// Widest channel group, in channels (two AVX2 registers per state variable).
+/// Widest channel group, in channels (two AVX2 registers, or one AVX-512 register, per
+/// state variable).
 pub(crate) const GROUP: usize = 8;
 /// Samples (all channels) per tile: 32 KiB of f64, inside any L1 data cache in use.
 const TILE_SAMPLES: usize = 4096;
@@ -51,12 +53,29 @@ pub(crate) fn filter(
         #[cfg(target_arch = "x86_64")]
         // SAFETY: an `Isa::Avx2` exists only where AVX2 was detected (see `Isa`).
         Isa::Avx2 => unsafe { filter_avx2(sections, state, n_ch, input, data, reverse) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: an `Isa::Avx512` exists only where AVX2, AVX-512F and AVX-512VL were
+        // detected (see `Isa`).
+        Isa::Avx512 => unsafe { filter_avx512(sections, state, n_ch, input, data, reverse) },
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn filter_avx2(
+    sections: &[Section],
+    state: &mut [f64],
+    n_ch: usize,
+    input: Option<&[f64]>,
+    data: &mut [f64],
+    reverse: bool,
+) {
+    filter_tiles(sections, state, n_ch, input, data, reverse);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,avx512f,avx512vl")]
+unsafe fn filter_avx512(
     sections: &[Section],
     state: &mut [f64],
     n_ch: usize,
@@ -306,11 +325,7 @@ mod tests {
     }
 
     fn isas() -> Vec<Isa> {
-        let mut isas = vec![Isa::Portable];
-        if Isa::detect() != Isa::Portable {
-            isas.push(Isa::detect());
-        }
-        isas
+        Isa::available()
     }
 
     #[test]

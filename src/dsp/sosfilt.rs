@@ -9,13 +9,20 @@
 //! State is laid out section by section with the channels side by side, so the inner loop
 //! runs the same biquad over neighbouring channels at once: one biquad chain is bound by
 //! the latency of its recursion, but independent channels fill the SIMD lanes. The loop
-//! itself lives in `sos_lanes` (AVX2 when the CPU has it, the baseline otherwise, with
-//! bit-identical results).
+//! itself lives in `sos_lanes` (AVX-512 or AVX2 when the CPU has them, the baseline
+//! otherwise, with bit-identical results).
 
 use super::error::DspError;
 use super::isa::Isa;
 use super::sos::{self, Section};
 use super::sos_lanes;
+
+/// How many channels one filter should run side by side on this CPU: four (AVX2, or
+/// no vector extension), eight with AVX-512, whose 32 registers hold eight channels'
+/// state. Channels filtered in groups of this size keep the vector units busiest.
+pub fn lanes_for_this_cpu() -> usize {
+    Isa::detect().filter_lanes()
+}
 
 /// A multi-channel transposed direct-form II cascade (scipy's `sosfilt`, applied to each
 /// channel).

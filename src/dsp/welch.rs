@@ -283,8 +283,9 @@ fn detrend_window(isa: Isa, x: &[f64], w: &[f64], detrend: Detrend, out: &mut [f
     match isa {
         Isa::Portable => detrend_window_loop(x, w, detrend, out),
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: an `Isa::Avx2` exists only where AVX2 was detected (see `Isa`).
-        Isa::Avx2 => unsafe { detrend_window_avx2(x, w, detrend, out) },
+        // SAFETY: an `Isa::Avx2` or `Isa::Avx512` exists only where AVX2 was detected
+        // (see `Isa`).
+        Isa::Avx2 | Isa::Avx512 => unsafe { detrend_window_avx2(x, w, detrend, out) },
     }
 }
 
@@ -321,8 +322,9 @@ fn one_sided_density(isa: Isa, spectrum: &[Complex64], scale: f64, nyquist: bool
     match isa {
         Isa::Portable => one_sided_density_loop(spectrum, scale, nyquist, out),
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: an `Isa::Avx2` exists only where AVX2 was detected (see `Isa`).
-        Isa::Avx2 => unsafe { one_sided_density_avx2(spectrum, scale, nyquist, out) },
+        // SAFETY: an `Isa::Avx2` or `Isa::Avx512` exists only where AVX2 was detected
+        // (see `Isa`).
+        Isa::Avx2 | Isa::Avx512 => unsafe { one_sided_density_avx2(spectrum, scale, nyquist, out) },
     }
 }
 

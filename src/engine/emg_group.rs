@@ -16,21 +16,16 @@
 //! out of step: the group takes the frames every channel has. The channels' own work
 //! (features, onset chains) runs in parallel.
 
-use rayon::prelude::*;
-
 use crate::dsp::error::DspError;
 
+use super::each::each;
 use super::emg::{envelope_scale, EmgChannel};
 use super::frames::{self, interleave, Columns};
 use super::plan::Plan;
 use super::run_filter::{through, RunFilter};
 use super::trace::TraceMaker;
 
-/// Channels per group: four f64 lanes fill an AVX2 register; measured on this project's
-/// machine, eight (two registers) run slower, as the state no longer stays in registers.
-pub const LANES: usize = 4;
-
-/// Up to [`LANES`] EMG channels and their shared filters.
+/// Up to [`Plan::lanes`](super::plan::Plan::lanes) EMG channels and their shared filters.
 pub struct EmgGroup {
     pub members: Vec<EmgChannel>,
     bandpass: RunFilter,
@@ -151,20 +146,5 @@ impl EmgGroup {
             }
             m.onset_tests(plan, last);
         });
-    }
-}
-
-/// Runs `work` on every channel with its lane; on the pool when `wide`.
-fn each(members: &mut [EmgChannel], wide: bool, work: impl Fn(usize, &mut EmgChannel) + Sync) {
-    if wide {
-        members
-            .par_iter_mut()
-            .enumerate()
-            .with_max_len(1)
-            .for_each(|(lane, m)| work(lane, m));
-    } else {
-        for (lane, m) in members.iter_mut().enumerate() {
-            work(lane, m);
-        }
     }
 }

@@ -67,14 +67,10 @@ pub(super) fn interleave<'a>(
     mut columns: impl ExactSizeIterator<Item = &'a [f64]>,
 ) {
     let lanes = columns.len();
-    if lanes == 4 {
-        // A group's four lanes in one pass, a frame at a time.
-        let [a, b, c, d]: [&[f64]; 4] = std::array::from_fn(|_| columns.next().unwrap_or(&[]));
-        fit(out, a.len() * 4);
-        for ((((frame, a), b), c), d) in out.chunks_exact_mut(4).zip(a).zip(b).zip(c).zip(d) {
-            frame.copy_from_slice(&[*a, *b, *c, *d]);
-        }
-        return;
+    match lanes {
+        4 => return interleave_group::<4>(out, std::array::from_fn(|_| columns.next())),
+        8 => return interleave_group::<8>(out, std::array::from_fn(|_| columns.next())),
+        _ => {}
     }
     if lanes == 0 {
         out.clear();
@@ -85,6 +81,18 @@ pub(super) fn interleave<'a>(
         }
         for (frame, v) in out.chunks_exact_mut(lanes).zip(column) {
             frame[lane] = *v;
+        }
+    }
+}
+
+/// A group's `W` lanes in one pass, a frame at a time (the widths a filter group has).
+fn interleave_group<const W: usize>(out: &mut Vec<f64>, columns: [Option<&[f64]>; W]) {
+    let columns = columns.map(|c| c.unwrap_or(&[]));
+    let frames = columns.iter().map(|c| c.len()).min().unwrap_or(0);
+    fit(out, frames * W);
+    for (i, frame) in out.chunks_exact_mut(W).enumerate() {
+        for (v, column) in frame.iter_mut().zip(&columns) {
+            *v = column[i];
         }
     }
 }
@@ -134,5 +142,14 @@ mod tests {
         let d = [7.0, 8.0];
         interleave(&mut frames, [&a[..], &b, &c, &d].into_iter());
         assert_eq!(frames, [1.0, 3.0, 5.0, 7.0, 2.0, 4.0, 6.0, 8.0]);
+        // Eight, as a group has with AVX-512: each lane comes apart again.
+        let eight: Vec<Vec<f64>> = (0..8)
+            .map(|l| (0..5).map(|i| (10 * l + i) as f64).collect())
+            .collect();
+        interleave(&mut frames, eight.iter().map(Vec::as_slice));
+        assert_eq!(frames.len(), 40);
+        for (lane, want) in eight.iter().enumerate() {
+            assert_eq!(column(&frames, lane, 8).collect::<Vec<_>>(), *want);
+        }
     }
 }

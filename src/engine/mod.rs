@@ -2,10 +2,10 @@
 //! offline default: each filter runs forward and backward over overlapping stretches, so
 //! memory is bounded by the blocks, not the recording) or causal (as a live recording
 //! does), with the same window rule and the same feature code, so `process --causal` over
-//! a recording equals feeding it live. EMG channels run four at a time through the same
-//! filters, side by side in the SIMD lanes ([`emg_group`]); groups, channels and force
-//! channels run in parallel (rayon). A single-threaded run, any block size and any group
-//! width give the same results.
+//! a recording equals feeding it live. EMG channels, and force channels, run four at a
+//! time (eight with AVX-512) through the same filters, side by side in the SIMD lanes
+//! ([`emg_group`], [`mechanical`]); groups and channels run in parallel (rayon). A
+//! single-threaded run, any block size and any group width give the same results.
 //!
 //! ```text
 //! samples ─► per channel: notch? → band-pass → y ─┬─► RMS windows ........ activation
@@ -19,6 +19,7 @@
 //! ```
 
 pub mod assemble;
+mod each;
 pub mod emg;
 pub mod emg_group;
 mod frames;

@@ -7,6 +7,7 @@ use crate::dsp::error::DspError;
 use crate::dsp::notch::notch;
 use crate::dsp::running_dft::SegmentTable;
 use crate::dsp::sos::Section;
+use crate::dsp::sosfilt::lanes_for_this_cpu;
 use crate::dsp::spectral::band_bins;
 use crate::dsp::welch::Detrend;
 use crate::dsp::windows::WindowSpec;
@@ -17,8 +18,6 @@ use crate::features::onset_baseline::REST_WINDOW_S;
 use crate::features::tremor::TremorSettings;
 use crate::montage::{Kind, Montage, NotchMode, OnsetMethod};
 use std::sync::Arc;
-
-use super::emg_group::LANES;
 
 /// EMG band-pass order per edge (DESIGN.md: Butterworth order 2 per edge).
 pub const BANDPASS_ORDER: usize = 2;
@@ -141,8 +140,9 @@ pub struct Plan {
     /// A stretch longer than the recording filters it whole.
     pub stretch_frames: usize,
     /// EMG channels filtered side by side in one group (see
-    /// [`EmgGroup`](super::emg_group::EmgGroup)); 1 filters each alone. The results are
-    /// the same bit for bit.
+    /// [`EmgGroup`](super::emg_group::EmgGroup)): as many as the CPU runs at full speed
+    /// ([`lanes_for_this_cpu`]); 1 filters each
+    /// alone. The results are the same bit for bit.
     pub lanes: usize,
     /// Channel indices by role, in montage order.
     pub emg: Vec<usize>,
@@ -268,7 +268,7 @@ impl Plan {
             force: ForceSettings::new(fs),
             force_lowpass: lowpass_below_limit(FORCE_LOWPASS_HZ, fs)?,
             stretch_frames: STRETCH_FRAMES,
-            lanes: LANES,
+            lanes: lanes_for_this_cpu(),
             emg: of_kind(&[Kind::Emg]),
             force_channels: of_kind(&[Kind::Force]),
             tremor_channels: of_kind(&[Kind::Force, Kind::Accel, Kind::Emg]),

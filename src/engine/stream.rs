@@ -3,8 +3,9 @@
 //! recording the same way, so both produce the same rows. Zero-phase (`process`), each
 //! filter's output comes a stretch after its input (see
 //! [`ZeroPhaseStream`](crate::dsp::filtfilt_stream::ZeroPhaseStream)), so memory stays
-//! bounded by the blocks however long the recording. EMG channels run in groups whose
-//! filters fill the SIMD lanes ([`EmgGroup`]); groups and force channels run in parallel.
+//! bounded by the blocks however long the recording. EMG channels, and force channels, run
+//! in groups whose filters fill the SIMD lanes ([`EmgGroup`], [`MechanicalGroup`]); groups
+//! run in parallel.
 
 use rayon::prelude::*;
 
@@ -20,7 +21,7 @@ use super::assemble::{assemble, feature_groups, Collected};
 use super::emg::{EmgChannel, TremorPart};
 use super::emg_group::EmgGroup;
 use super::frames::Columns;
-use super::mechanical::MechanicalStream;
+use super::mechanical::{MechanicalChannel, MechanicalGroup};
 use super::pairs::PairCci;
 use super::plan::{ChannelPair, Plan, Threads};
 use super::trace::{in_memory, Kept, TraceMaker};
@@ -37,11 +38,7 @@ pub const PARALLEL_MIN_SAMPLES: usize = 16 * 1024;
 /// accelerometer channel.
 enum Unit {
     Emg(Box<EmgGroup>),
-    Mechanical {
-        channel: usize,
-        stream: Box<MechanicalStream>,
-        column: Vec<f64>,
-    },
+    Mechanical(Box<MechanicalGroup>),
 }
 
 impl Unit {
@@ -50,18 +47,7 @@ impl Unit {
     fn run(&mut self, plan: &Plan, columns: Option<&Columns>, wide: bool) {
         match self {
             Unit::Emg(group) => group.run(plan, columns, wide),
-            Unit::Mechanical {
-                channel,
-                stream,
-                column,
-            } => match columns {
-                Some(columns) => {
-                    column.clear();
-                    column.extend(columns.widened(*channel));
-                    stream.push(column);
-                }
-                None => stream.finish(plan),
-            },
+            Unit::Mechanical(group) => group.run(plan, columns, wide),
         }
     }
 }
@@ -70,7 +56,7 @@ impl Unit {
 #[derive(Debug, Clone, Copy)]
 enum Place {
     Emg { unit: usize, member: usize },
-    Mechanical(usize),
+    Mechanical { unit: usize, member: usize },
     Ignored,
 }
 
@@ -103,7 +89,7 @@ fn emg_at(units: &[Unit], place: Place) -> Option<&EmgChannel> {
     match place {
         Place::Emg { unit, member } => match &units[unit] {
             Unit::Emg(group) => group.members.get(member),
-            Unit::Mechanical { .. } => None,
+            Unit::Mechanical(_) => None,
         },
         _ => None,
     }
@@ -167,18 +153,21 @@ impl StreamEngine {
                 &plan, group, make_trace,
             )?)));
         }
-        for (i, c) in plan.montage.channels.iter().enumerate() {
-            let trace = match c.kind {
-                Kind::Force => Some(make_trace(i, Kept::ForceSignal)),
-                Kind::Accel => None,
-                Kind::Emg | Kind::Other => continue,
-            };
-            places[i] = Place::Mechanical(units.len());
-            units.push(Unit::Mechanical {
-                channel: i,
-                stream: Box::new(MechanicalStream::new(&plan, trace)?),
-                column: Vec::new(),
-            });
+        let mut trace = |c: usize| make_trace(c, Kept::ForceSignal);
+        let force = plan.force_channels.chunks(plan.lanes.max(1));
+        let force = force.map(|group| MechanicalGroup::force(&plan, group, &mut trace));
+        let accel = plan.montage.channels.iter().enumerate();
+        let accel = accel.filter(|(_, c)| c.kind == Kind::Accel);
+        let accel = accel.map(|(i, _)| MechanicalGroup::accel(&plan, i));
+        for group in force.chain(accel) {
+            let group = group?;
+            for (member, m) in group.members.iter().enumerate() {
+                places[m.channel] = Place::Mechanical {
+                    unit: units.len(),
+                    member,
+                };
+            }
+            units.push(Unit::Mechanical(Box::new(group)));
         }
         let pairs = plan
             .pairs
@@ -265,11 +254,20 @@ impl StreamEngine {
         self.feed_pairs(wide);
     }
 
+    /// Every force and accelerometer channel, force channels first, each kind in montage
+    /// order.
+    fn mechanical_channels(&self) -> impl Iterator<Item = &MechanicalChannel> {
+        self.units.iter().flat_map(|u| match u {
+            Unit::Mechanical(group) => group.members.as_slice(),
+            Unit::Emg(_) => &[],
+        })
+    }
+
     /// Every EMG channel, in montage order.
     fn emg_channels(&self) -> impl Iterator<Item = &EmgChannel> {
         self.units.iter().flat_map(|u| match u {
             Unit::Emg(group) => group.members.as_slice(),
-            Unit::Mechanical { .. } => &[],
+            Unit::Mechanical(_) => &[],
         })
     }
 
@@ -277,8 +275,8 @@ impl StreamEngine {
     fn tremor_of(&self, c: usize) -> Option<&TremorPart> {
         match self.places[c] {
             place @ Place::Emg { .. } => emg_at(&self.units, place).map(|e| &e.output.tremor),
-            Place::Mechanical(unit) => match &self.units[unit] {
-                Unit::Mechanical { stream, .. } => Some(&stream.tremor),
+            Place::Mechanical { unit, member } => match &self.units[unit] {
+                Unit::Mechanical(group) => group.members.get(member).map(|m| &m.tremor),
                 Unit::Emg(_) => None,
             },
             Place::Ignored => None,
@@ -368,10 +366,7 @@ impl StreamEngine {
     /// channels keep in step; zero-phase, a notched channel's rows come a stretch later.
     pub fn row_counts(&self) -> RowCounts {
         let emg = || self.emg_channels().map(|e| &e.output);
-        let mechanical = self.units.iter().filter_map(|u| match u {
-            Unit::Mechanical { stream, .. } => Some(&stream.tremor),
-            Unit::Emg(_) => None,
-        });
+        let mechanical = self.mechanical_channels().map(|m| &m.tremor);
         let tremor = emg().map(|o| &o.tremor).chain(mechanical);
         RowCounts {
             activation: emg().map(|o| o.windows.rms_rows.len()).min().unwrap_or(0),
@@ -427,7 +422,11 @@ impl StreamEngine {
                         output.tremor.rows.forget_before(rows.tremor);
                     }
                 }
-                Unit::Mechanical { stream, .. } => stream.tremor.rows.forget_before(rows.tremor),
+                Unit::Mechanical(group) => {
+                    for m in &mut group.members {
+                        m.tremor.rows.forget_before(rows.tremor);
+                    }
+                }
             }
         }
         for pair in &mut self.pairs {
@@ -458,16 +457,12 @@ impl StreamEngine {
             .collect();
         // Each force channel's metrics replay its whole trace (already done when the
         // channel has ended): on the pool, in order.
-        let metrics = |u: &Unit| match u {
-            Unit::Mechanical {
-                channel, stream, ..
-            } if with_force => stream.metrics(&self.plan).map(|x| (*channel, x)),
-            _ => None,
-        };
-        let force = if self.threads == Threads::Pool {
-            self.units.par_iter().filter_map(metrics).collect()
-        } else {
-            self.units.iter().filter_map(metrics).collect()
+        let metrics = |m: &&MechanicalChannel| m.metrics(&self.plan).map(|x| (m.channel, x));
+        let channels: Vec<_> = self.mechanical_channels().collect();
+        let force = match (with_force, self.threads) {
+            (false, _) => Vec::new(),
+            (true, Threads::Pool) => channels.par_iter().filter_map(metrics).collect(),
+            (true, _) => channels.iter().filter_map(metrics).collect(),
         };
         let tremor = self
             .plan

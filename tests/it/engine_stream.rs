@@ -305,14 +305,19 @@ fn zero_phase_rows_handed_out_with_channels_out_of_step_equal_all_rows() {
 #[test]
 fn emg_channels_side_by_side_equal_each_alone_bit_for_bit() {
     // Notched and un-notched channels share groups (zero-phase, out of step), stretches
-    // are short so that each filter hands out many, and pushes are of uneven sizes.
+    // are short so that each filter hands out many, and pushes are of uneven sizes. Force
+    // channels go in groups of the same width.
     let rec = notched_but_biceps_l(60.0, 3);
-    let emg = rec
-        .montage
-        .channels
-        .iter()
-        .filter(|c| c.kind == myobalance::montage::Kind::Emg);
-    assert!(emg.count() >= 4, "the montage fills a group of four");
+    let count = |kind| {
+        rec.montage
+            .channels
+            .iter()
+            .filter(|c| c.kind == kind)
+            .count()
+    };
+    use myobalance::montage::Kind;
+    assert!(count(Kind::Emg) >= 4, "the montage fills a group of four");
+    assert!(count(Kind::Force) >= 2, "force channels share a group");
     let width = rec.samples.ncols();
     let data = rec.samples.as_slice().unwrap();
     for filtering in [Filtering::Causal, Filtering::ZeroPhase] {
@@ -333,7 +338,7 @@ fn emg_channels_side_by_side_equal_each_alone_bit_for_bit() {
             text(&engine.finish())
         };
         let alone = run(1);
-        for lanes in [2, 3, 4] {
+        for lanes in [2, 3, 4, 8] {
             assert!(
                 run(lanes) == alone,
                 "{filtering:?}: {lanes} channels side by side differ from each alone"
