@@ -48,6 +48,13 @@ pub(crate) fn filter(
         "input and output lengths differ"
     );
     assert_eq!(state.len(), sections.len() * 2 * n_ch, "state length");
+    if sections.is_empty() {
+        // No section to read the input: the output is the input.
+        if let Some(x) = input {
+            data.copy_from_slice(x);
+        }
+        return;
+    }
     match isa {
         Isa::Portable => filter_tiles(sections, state, n_ch, input, data, reverse),
         #[cfg(target_arch = "x86_64")]
@@ -99,35 +106,36 @@ fn filter_tiles(
     match (input, reverse) {
         (None, false) => {
             for t in data.chunks_mut(tile) {
-                filter_tile(sections, state, n_ch, t, false);
+                filter_tile(sections, state, n_ch, None, t, false);
             }
         }
         (None, true) => {
             for t in data.rchunks_mut(tile) {
-                filter_tile(sections, state, n_ch, t, true);
+                filter_tile(sections, state, n_ch, None, t, true);
             }
         }
         (Some(x), false) => {
             for (t, x) in data.chunks_mut(tile).zip(x.chunks(tile)) {
-                t.copy_from_slice(x);
-                filter_tile(sections, state, n_ch, t, false);
+                filter_tile(sections, state, n_ch, Some(x), t, false);
             }
         }
         (Some(x), true) => {
             for (t, x) in data.rchunks_mut(tile).zip(x.rchunks(tile)) {
-                t.copy_from_slice(x);
-                filter_tile(sections, state, n_ch, t, true);
+                filter_tile(sections, state, n_ch, Some(x), t, true);
             }
         }
     }
 }
 
-/// Runs every channel group of one tile through every section.
+/// Runs every channel group of one tile through every section: the tile's input from
+/// `src` when given (the first sections read it there and write `tile`, so the input is
+/// never copied), else from `tile` itself.
 #[inline(always)]
 fn filter_tile(
     sections: &[Section],
     state: &mut [f64],
     n_ch: usize,
+    src: Option<&[f64]>,
     tile: &mut [f64],
     reverse: bool,
 ) {
@@ -140,22 +148,24 @@ fn filter_tile(
             _ => 1,
         };
         match width {
-            GROUP => group::<GROUP>(sections, state, n_ch, c0, tile, reverse),
-            4 => group::<4>(sections, state, n_ch, c0, tile, reverse),
-            2 => group::<2>(sections, state, n_ch, c0, tile, reverse),
-            _ => group::<1>(sections, state, n_ch, c0, tile, reverse),
+            GROUP => group::<GROUP>(sections, state, n_ch, c0, src, tile, reverse),
+            4 => group::<4>(sections, state, n_ch, c0, src, tile, reverse),
+            2 => group::<2>(sections, state, n_ch, c0, src, tile, reverse),
+            _ => group::<1>(sections, state, n_ch, c0, src, tile, reverse),
         }
         c0 += width;
     }
 }
 
-/// Channels `c0..c0 + W` through the sections, two at a time.
+/// Channels `c0..c0 + W` through the sections, two at a time, the first two reading
+/// `src` when given.
 #[inline(always)]
 fn group<const W: usize>(
     sections: &[Section],
     state: &mut [f64],
     n_ch: usize,
     c0: usize,
+    src: Option<&[f64]>,
     tile: &mut [f64],
     reverse: bool,
 ) {
@@ -163,10 +173,12 @@ fn group<const W: usize>(
     while s < sections.len() {
         let pair = s + 1 < sections.len();
         let mut lanes = Lanes::<W>::load(state, n_ch, c0, s, pair);
+        let src = if s == 0 { src } else { None };
+        let (a, b) = (&sections[s], &sections[(s + 1).min(sections.len() - 1)]);
         if pair {
-            lanes.run::<true>(&sections[s], &sections[s + 1], tile, n_ch, c0, reverse);
+            lanes.run::<true>(a, b, src, tile, n_ch, c0, reverse);
         } else {
-            lanes.run::<false>(&sections[s], &sections[s], tile, n_ch, c0, reverse);
+            lanes.run::<false>(a, b, src, tile, n_ch, c0, reverse);
         }
         lanes.store(state, n_ch, c0, s, pair);
         s += 2;
@@ -213,37 +225,62 @@ impl<const W: usize> Lanes<W> {
     }
 
     /// Every frame of `tile`, in order or in reverse, through section a and, with `PAIR`,
-    /// section b.
+    /// section b; the input read from `src` (of the tile's length) when given, else from
+    /// `tile`.
     #[inline(always)]
+    // The tile's geometry and the two sections travel together from `group`.
+    #[allow(clippy::too_many_arguments)]
     fn run<const PAIR: bool>(
         &mut self,
         a: &Section,
         b: &Section,
+        src: Option<&[f64]>,
         tile: &mut [f64],
         n_ch: usize,
         c0: usize,
         reverse: bool,
     ) {
-        if reverse {
-            for frame in tile.chunks_exact_mut(n_ch).rev() {
-                self.step::<PAIR>(a, b, frame, c0);
+        let lanes = |frame: &[f64]| frame.get(c0..).and_then(|f| f.first_chunk::<W>()).copied();
+        match (src, reverse) {
+            (None, false) => {
+                for frame in tile.chunks_exact_mut(n_ch) {
+                    if let Some(x) = frame[c0..].first_chunk_mut::<W>() {
+                        *x = self.step::<PAIR>(a, b, *x);
+                    }
+                }
             }
-        } else {
-            for frame in tile.chunks_exact_mut(n_ch) {
-                self.step::<PAIR>(a, b, frame, c0);
+            (None, true) => {
+                for frame in tile.chunks_exact_mut(n_ch).rev() {
+                    if let Some(x) = frame[c0..].first_chunk_mut::<W>() {
+                        *x = self.step::<PAIR>(a, b, *x);
+                    }
+                }
+            }
+            (Some(src), false) => {
+                for (frame, from) in tile.chunks_exact_mut(n_ch).zip(src.chunks_exact(n_ch)) {
+                    if let (Some(y), Some(x)) = (frame[c0..].first_chunk_mut::<W>(), lanes(from)) {
+                        *y = self.step::<PAIR>(a, b, x);
+                    }
+                }
+            }
+            (Some(src), true) => {
+                let frames = tile.chunks_exact_mut(n_ch).zip(src.chunks_exact(n_ch));
+                for (frame, from) in frames.rev() {
+                    if let (Some(y), Some(x)) = (frame[c0..].first_chunk_mut::<W>(), lanes(from)) {
+                        *y = self.step::<PAIR>(a, b, x);
+                    }
+                }
             }
         }
     }
 
-    /// One frame of the group. The operation order is the reference transposed direct
-    /// form II: `y = b0·x + z1; z1 = b1·x − a1·y + z2; z2 = b2·x − a2·y`.
+    /// One frame of the group: its input `x`, its output returned. The operation order is
+    /// the reference transposed direct form II:
+    /// `y = b0·x + z1; z1 = b1·x − a1·y + z2; z2 = b2·x − a2·y`.
     #[inline(always)]
     // One index runs over the frame and six state arrays in step; zips would hide that.
     #[allow(clippy::needless_range_loop)]
-    fn step<const PAIR: bool>(&mut self, a: &Section, b: &Section, frame: &mut [f64], c0: usize) {
-        let Some(x) = frame[c0..].first_chunk_mut::<W>() else {
-            return;
-        };
+    fn step<const PAIR: bool>(&mut self, a: &Section, b: &Section, mut x: [f64; W]) -> [f64; W] {
         let [b0, b1, b2] = a.b;
         let [_, a1, a2] = a.a;
         let [d0, d1, d2] = b.b;
@@ -262,6 +299,7 @@ impl<const W: usize> Lanes<W> {
                 x[j] = y;
             }
         }
+        x
     }
 }
 
@@ -330,7 +368,7 @@ mod tests {
 
     #[test]
     fn every_width_isa_and_direction_equals_the_naive_loop_bit_for_bit() {
-        for n_sections in 1..=3 {
+        for n_sections in 0..=3 {
             let sos = sections(n_sections);
             for n_ch in 1..=19 {
                 // Long enough to cross several tiles at every channel count.

@@ -90,27 +90,26 @@ impl EmgGroup {
         let members = &self.members;
         self.bandpass
             .settle_once(|| members.iter().map(|m| m.first().unwrap_or(0.0)).collect());
-        interleave(&mut self.x, self.members.iter().map(|m| &m.ready[..common]));
+        let x = interleave(&mut self.x, self.members.iter().map(|m| &m.ready[..common]));
+        let y = self.bandpass.feed_final(x, last);
         for m in &mut self.members {
             m.ready.drain(..common);
         }
-        let y = self.bandpass.feed_final(&self.x, last);
         each(&mut self.members, wide, |lane, m| {
             m.y.clear();
             m.y.extend(frames::column(y, lane, lanes));
             m.features(last);
         });
-        interleave(
-            &mut self.rectified,
-            self.members.iter().map(|m| m.rectified.as_slice()),
-        );
-        let envelopes = self.envelope.feed_final(&self.rectified, last);
+        let rectified = self.members.iter().map(|m| m.rectified.as_slice());
+        let rectified = interleave(&mut self.rectified, rectified);
+        let envelopes = self.envelope.feed_final(rectified, last);
         for (lane, m) in self.members.iter_mut().enumerate() {
             let scale = envelope_scale(plan, m.channel);
             let envelope = frames::column(envelopes, lane, lanes);
             m.envelope.extend(envelope.map(|v| v.max(0.0) * scale));
         }
-        self.onset_tests(plan, last, wide);
+        let rectified = common_frames(&self.members, |m| &m.rectified) * lanes;
+        self.onset_tests(plan, rectified, last, wide);
         if last {
             each(&mut self.members, wide, |_, m| m.finish(plan));
             for buffer in [&mut self.x, &mut self.rectified, &mut self.psi] {
@@ -129,15 +128,16 @@ impl EmgGroup {
 }
 
 impl EmgGroup {
-    /// Low-passes the block's |y| and |ψ| of every channel side by side and feeds each
-    /// channel's onset chain its test signals.
-    fn onset_tests(&mut self, plan: &Plan, last: bool, wide: bool) {
+    /// Low-passes the block's |y| (the first `rectified` values of `self.rectified`) and
+    /// |ψ| of every channel side by side and feeds each channel's onset chain its test
+    /// signals.
+    fn onset_tests(&mut self, plan: &Plan, rectified: usize, last: bool, wide: bool) {
         let lanes = self.members.len();
-        interleave(&mut self.psi, self.members.iter().map(|m| m.psi()));
+        let psi = interleave(&mut self.psi, self.members.iter().map(|m| m.psi()));
         let [abs_lowpass, psi_lowpass] = &mut self.onset_lowpass;
         let out = [
-            through(abs_lowpass, &self.rectified, last),
-            through(psi_lowpass, &self.psi, last),
+            through(abs_lowpass, &self.rectified[..rectified], last),
+            through(psi_lowpass, psi, last),
         ];
         each(&mut self.members, wide, |lane, m| {
             for (mine, out) in m.lowpassed.iter_mut().zip(out) {
@@ -147,4 +147,9 @@ impl EmgGroup {
             m.onset_tests(plan, last);
         });
     }
+}
+
+/// Values every member has in the buffer `of` gives (the frames interleaved from them).
+fn common_frames(members: &[EmgChannel], of: impl Fn(&EmgChannel) -> &Vec<f64>) -> usize {
+    members.iter().map(|m| of(m).len()).min().unwrap_or(0)
 }

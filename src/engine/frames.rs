@@ -60,48 +60,56 @@ impl Columns {
     }
 }
 
-/// Writes `columns` (of equal length) side by side into `out` as interleaved frames.
-/// Allocates nothing once `out` has the room (a live recorder calls it every block).
-pub(super) fn interleave<'a>(
-    out: &mut Vec<f64>,
+/// Writes `columns` (of equal length) side by side into the front of `out` as interleaved
+/// frames, and gives them. `out` only grows: a live recorder calls this every block, and
+/// a zero-phase filter's outputs alternate between none and a stretch, so the room is
+/// made (and zeroed) once, not every other block.
+pub(super) fn interleave<'o, 'a>(
+    out: &'o mut Vec<f64>,
     mut columns: impl ExactSizeIterator<Item = &'a [f64]>,
-) {
+) -> &'o [f64] {
     let lanes = columns.len();
     match lanes {
         4 => return interleave_group::<4>(out, std::array::from_fn(|_| columns.next())),
         8 => return interleave_group::<8>(out, std::array::from_fn(|_| columns.next())),
         _ => {}
     }
-    if lanes == 0 {
-        out.clear();
-    }
+    let mut len = 0;
     for (lane, column) in columns.enumerate() {
         if lane == 0 {
-            fit(out, column.len() * lanes);
+            len = column.len() * lanes;
         }
-        for (frame, v) in out.chunks_exact_mut(lanes).zip(column) {
+        for (frame, v) in room(out, len).chunks_exact_mut(lanes).zip(column) {
             frame[lane] = *v;
         }
     }
+    &out[..len]
 }
 
 /// A group's `W` lanes in one pass, a frame at a time (the widths a filter group has).
-fn interleave_group<const W: usize>(out: &mut Vec<f64>, columns: [Option<&[f64]>; W]) {
+fn interleave_group<'o, const W: usize>(
+    out: &'o mut Vec<f64>,
+    columns: [Option<&[f64]>; W],
+) -> &'o [f64] {
     let columns = columns.map(|c| c.unwrap_or(&[]));
     let frames = columns.iter().map(|c| c.len()).min().unwrap_or(0);
-    fit(out, frames * W);
+    let columns = columns.map(|c| &c[..frames]);
+    let out = room(out, frames * W);
     for (i, frame) in out.chunks_exact_mut(W).enumerate() {
         for (v, column) in frame.iter_mut().zip(&columns) {
             *v = column[i];
         }
     }
+    out
 }
 
-/// Makes `out` `len` long. Every value is written after: only room the buffer never had
-/// is zeroed.
-fn fit(out: &mut Vec<f64>, len: usize) {
-    out.truncate(len);
-    out.resize(len, 0.0);
+/// The first `len` values of `out`, which grows to hold them. Every value is written
+/// after: only room the buffer never had is zeroed.
+fn room(out: &mut Vec<f64>, len: usize) -> &mut [f64] {
+    if out.len() < len {
+        out.resize(len, 0.0);
+    }
+    &mut out[..len]
 }
 
 #[cfg(test)]
@@ -126,30 +134,28 @@ mod tests {
     #[test]
     fn columns_interleaved_come_apart_again() {
         let (a, b, c) = ([1.0, 2.0], [3.0, 4.0], [5.0, 6.0]);
-        let mut frames = Vec::new();
-        interleave(&mut frames, [&a[..], &b, &c].into_iter());
+        let mut room = Vec::new();
+        let frames = interleave(&mut room, [&a[..], &b, &c].into_iter()).to_vec();
         assert_eq!(frames, [1.0, 3.0, 5.0, 2.0, 4.0, 6.0]);
         assert_eq!(column(&frames, 1, 3).collect::<Vec<_>>(), b);
         let mut narrow = Columns::default();
         narrow.fill(&[1.0f32, 2.0, 3.0, 4.0], 2);
         assert_eq!(narrow.widened(0).collect::<Vec<_>>(), [1.0, 3.0]);
-        // A buffer that held more frames is cut to the new ones.
-        interleave(&mut frames, [&a[..1], &c[..1]].into_iter());
-        assert_eq!(frames, [1.0, 5.0]);
-        interleave(&mut frames, std::iter::empty());
-        assert!(frames.is_empty());
+        // Room that held more frames gives only the new ones, its values overwritten.
+        assert_eq!(interleave(&mut room, [&a[..1], &c[..1]].into_iter()), [1.0, 5.0]);
+        assert!(interleave(&mut room, std::iter::empty()).is_empty());
         // Four lanes, as a group has.
         let d = [7.0, 8.0];
-        interleave(&mut frames, [&a[..], &b, &c, &d].into_iter());
-        assert_eq!(frames, [1.0, 3.0, 5.0, 7.0, 2.0, 4.0, 6.0, 8.0]);
+        let four = interleave(&mut room, [&a[..], &b, &c, &d].into_iter());
+        assert_eq!(four, [1.0, 3.0, 5.0, 7.0, 2.0, 4.0, 6.0, 8.0]);
         // Eight, as a group has with AVX-512: each lane comes apart again.
         let eight: Vec<Vec<f64>> = (0..8)
             .map(|l| (0..5).map(|i| (10 * l + i) as f64).collect())
             .collect();
-        interleave(&mut frames, eight.iter().map(Vec::as_slice));
+        let frames = interleave(&mut room, eight.iter().map(Vec::as_slice));
         assert_eq!(frames.len(), 40);
         for (lane, want) in eight.iter().enumerate() {
-            assert_eq!(column(&frames, lane, 8).collect::<Vec<_>>(), *want);
+            assert_eq!(column(frames, lane, 8).collect::<Vec<_>>(), *want);
         }
     }
 }

@@ -149,16 +149,17 @@ impl MechanicalGroup {
         match &mut self.lowpass {
             Some(lowpass) => {
                 let lanes = self.members.len();
-                if last {
-                    self.x.clear();
-                } else {
-                    let columns = self.members.iter().map(|m| m.column.as_slice());
-                    interleave(&mut self.x, columns);
-                }
+                let x = match last {
+                    true => &[][..],
+                    false => {
+                        let columns = self.members.iter().map(|m| m.column.as_slice());
+                        interleave(&mut self.x, columns)
+                    }
+                };
                 // Causal: each lane settled on its first sample, so the resting force
                 // (limb weight, sensor offset) is the baseline from the first sample on.
-                lowpass.settle_on_first_frame(&self.x);
-                let y = lowpass.feed_final(&self.x, last);
+                lowpass.settle_on_first_frame(x);
+                let y = lowpass.feed_final(x, last);
                 each(&mut self.members, wide, |lane, m| {
                     if let Some(force) = &mut m.force {
                         m.column.clear();
