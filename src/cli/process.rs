@@ -76,7 +76,7 @@ pub fn reads_whole(bytes: u64, decoded_here: bool) -> bool {
 }
 
 /// Rows read at a time in blocks (a whole number of the writer's chunks).
-const READ_ROWS: usize = 16 * BLOCK_FRAMES;
+const READ_ROWS: usize = 4 * BLOCK_FRAMES;
 
 /// Options of `myobalance process`.
 #[derive(Debug, Args)]

@@ -142,7 +142,10 @@ mod tests {
         narrow.fill(&[1.0f32, 2.0, 3.0, 4.0], 2);
         assert_eq!(narrow.widened(0).collect::<Vec<_>>(), [1.0, 3.0]);
         // Room that held more frames gives only the new ones, its values overwritten.
-        assert_eq!(interleave(&mut room, [&a[..1], &c[..1]].into_iter()), [1.0, 5.0]);
+        assert_eq!(
+            interleave(&mut room, [&a[..1], &c[..1]].into_iter()),
+            [1.0, 5.0]
+        );
         assert!(interleave(&mut room, std::iter::empty()).is_empty());
         // Four lanes, as a group has.
         let d = [7.0, 8.0];

@@ -70,6 +70,10 @@ impl CentredMean {
 
     /// Feeds samples; appends to `out` the means whose window is complete.
     pub fn push(&mut self, x: &[f64], out: &mut Vec<f64>) {
+        if self.sliding() && !x.is_empty() {
+            self.slide_over(x, out);
+            return;
+        }
         let dropped = self.lo - self.base;
         if dropped > self.kept.len() / 2 {
             self.kept.drain(..dropped);
@@ -106,6 +110,52 @@ impl CentredMean {
         self.sum = sum;
         self.hi += n;
         self.lo += n;
+        self.next += n;
+    }
+
+    /// Whether the window slides one sample at a time and ends at the last sample
+    /// received, `kept` holding exactly it: then each new sample completes one mean.
+    fn sliding(&self) -> bool {
+        self.hi == self.received
+            && self.hi - self.lo == self.w
+            && self.lo == self.base
+            && self.kept.len() == self.w
+            && self.next + self.w - self.half == self.received + 1
+    }
+
+    /// [`CentredMean::slide`] reading the new samples where they are: the window adds
+    /// `x` and drops the samples `w` before, from `kept` first, then from `x` itself; only
+    /// the last `w` samples are kept for the next push. The same additions in the same
+    /// order, without copying every sample into `kept` and back out.
+    fn slide_over(&mut self, x: &[f64], out: &mut Vec<f64>) {
+        let (n, w) = (x.len(), self.w);
+        let count = w as f64;
+        let mut sum = self.sum;
+        let mut mean = |(add, drop): (&f64, &f64)| {
+            sum += add - drop;
+            sum / count
+        };
+        let first = n.min(w);
+        out.extend(x[..first].iter().zip(&self.kept[..first]).map(&mut mean));
+        if n > w {
+            out.extend(x[w..].iter().zip(&x[..n - w]).map(&mut mean));
+        }
+        self.sum = sum;
+        if n >= w {
+            self.kept.clear();
+            self.kept.extend_from_slice(&x[n - w..]);
+        } else {
+            self.kept.drain(..n);
+            self.kept.extend_from_slice(x);
+        }
+        // Room grown before the window started sliding is not needed again.
+        if self.kept.capacity() > 4 * w {
+            self.kept.shrink_to(w);
+        }
+        self.received += n;
+        self.hi += n;
+        self.lo += n;
+        self.base = self.lo;
         self.next += n;
     }
 
@@ -176,6 +226,21 @@ mod tests {
             for block in [1, 3, 64, 499] {
                 assert_eq!(centred(&x, w, block), whole, "w {w}, block {block}");
             }
+            // Uneven blocks: the window starts sliding inside one, then takes blocks
+            // shorter and longer than itself, and empty ones.
+            let mut mean = CentredMean::new(w);
+            let mut out = Vec::new();
+            let mut rest = &x[..];
+            for size in [7, 0, 120, 2, 0, 61, 1, 300].into_iter().cycle() {
+                let (now, later) = rest.split_at(size.min(rest.len()));
+                mean.push(now, &mut out);
+                rest = later;
+                if rest.is_empty() {
+                    break;
+                }
+            }
+            mean.finish(&mut out);
+            assert_eq!(out, whole, "w {w}, uneven blocks");
         }
     }
 }
