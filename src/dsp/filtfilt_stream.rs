@@ -56,6 +56,10 @@ pub fn decay_frames(sections: &[Section]) -> usize {
     last.max(estimate) + 64
 }
 
+/// Frames a call hands out, in order: the second part follows the first (it is empty
+/// unless the frames wrap around the end of the stream's ring).
+pub type Parts<'a> = [&'a [f64]; 2];
+
 /// Block-wise zero-phase filtering of interleaved channels.
 #[derive(Debug, Clone)]
 pub struct ZeroPhaseStream {
@@ -69,11 +73,11 @@ pub struct ZeroPhaseStream {
     /// Frames held until the front padding can be built (more than `padlen` of them).
     head: Vec<f64>,
     started: bool,
-    /// Forward output of the frames not yet handed out: `pending[done..end]`. The backward
-    /// pass writes the frames it hands out over their forward output, so `pending[..done]`
-    /// holds the final frames of the last call until the next one. The buffer only grows
-    /// (to about twice the most frames held plus one input), and the frames held move to
-    /// its front when an input does not fit after them (see `make_room`).
+    /// The forward output, in a ring of whole stretches: frame `f` of the signal (counted
+    /// from its first) is at `f mod` the ring's frames, so every stretch lies in one piece
+    /// and nothing held ever moves. The frames not yet handed out are `done..end`. The
+    /// backward pass writes the frames it hands out over their forward output, where they
+    /// stay until the next call.
     pending: Vec<f64>,
     done: usize,
     end: usize,
@@ -137,12 +141,16 @@ impl ZeroPhaseStream {
     /// # Panics
     /// If `input` is not a whole number of frames.
     pub fn push(&mut self, input: &[f64], out: &mut Vec<f64>) {
-        out.extend_from_slice(self.feed_final(input, false));
+        for part in self.feed_final(input, false) {
+            out.extend_from_slice(part);
+        }
     }
 
     /// [`push`](Self::push), then, when `last`, [`finish`](Self::finish).
     pub fn feed(&mut self, input: &[f64], last: bool, out: &mut Vec<f64>) {
-        out.extend_from_slice(self.feed_final(input, last));
+        for part in self.feed_final(input, last) {
+            out.extend_from_slice(part);
+        }
         if last {
             // The signal is over: give the room back.
             self.release();
@@ -160,16 +168,17 @@ impl ZeroPhaseStream {
     ///
     /// # Panics
     /// If `input` is not a whole number of frames.
-    pub fn feed_final(&mut self, input: &[f64], last: bool) -> &[f64] {
+    pub fn feed_final(&mut self, input: &[f64], last: bool) -> Parts<'_> {
         let n = self.channels;
         assert_eq!(input.len() % n, 0, "not a whole number of frames");
         self.keep_tail(input);
         if self.started {
-            self.make_room(input.len());
-            let end = self.end + input.len();
-            self.forward
-                .process(input, &mut self.pending[self.end..end]);
-            self.end = end;
+            self.make_room(input.len() / n);
+            let [a, b] = self.ring_range(self.end, self.end + input.len() / n);
+            let (first, second) = input.split_at(a.len());
+            self.forward.process(first, &mut self.pending[a]);
+            self.forward.process(second, &mut self.pending[b]);
+            self.end += input.len() / n;
         } else {
             self.head.extend_from_slice(input);
             if self.head.len() / n > self.padlen {
@@ -177,13 +186,13 @@ impl ZeroPhaseStream {
             }
         }
         let first = self.done;
-        while (self.end - self.done) / n >= self.block + self.overlap {
+        while self.end - self.done >= self.block + self.overlap {
             self.hand_out();
         }
         if last {
             return self.finish_here(first);
         }
-        &self.pending[first..self.done]
+        self.parts(first, self.done)
     }
 
     /// Gives the buffers' room back, once the last frames have been taken.
@@ -195,37 +204,72 @@ impl ZeroPhaseStream {
         (self.done, self.end) = (0, 0);
     }
 
-    /// Makes room for `len` more values after the frames held: moves those to the front
-    /// when they would not fit and are fewer than the frames handed out before them (a
-    /// move is never longer than the room it frees), and grows the buffer when they still
-    /// do not fit.
-    fn make_room(&mut self, len: usize) {
-        if self.end + len > self.pending.len() {
-            if self.done >= self.end - self.done {
-                self.pending.copy_within(self.done..self.end, 0);
-                (self.done, self.end) = (0, self.end - self.done);
-            }
-            if self.end + len > self.pending.len() {
-                self.pending.resize(self.end + len, 0.0);
-            }
+    /// Frames in the ring.
+    fn ring_frames(&self) -> usize {
+        self.pending.len() / self.channels
+    }
+
+    /// Where frames `from..to` of the signal lie in the ring: one range, or two when they
+    /// wrap around its end (at most one ring's worth).
+    fn ring_range(&self, from: usize, to: usize) -> [std::ops::Range<usize>; 2] {
+        let (n, ring) = (self.channels, self.ring_frames());
+        if from == to || ring == 0 {
+            return [0..0, 0..0];
         }
+        let at = from % ring;
+        let len = to - from;
+        if at + len <= ring {
+            [at * n..(at + len) * n, 0..0]
+        } else {
+            [at * n..ring * n, 0..(at + len - ring) * n]
+        }
+    }
+
+    /// Frames `from..to` of the signal, as they lie in the ring.
+    fn parts(&self, from: usize, to: usize) -> Parts<'_> {
+        let [a, b] = self.ring_range(from, to);
+        [&self.pending[a], &self.pending[b]]
+    }
+
+    /// Makes the ring hold `len` more frames after those not handed out: a bigger ring
+    /// (a whole number of stretches, so that none is ever cut by its end) when they would
+    /// reach frames still held. Only the first inputs, and inputs longer than any before,
+    /// grow it.
+    fn make_room(&mut self, len: usize) {
+        let held = self.end - self.done;
+        if held + len <= self.ring_frames() {
+            return;
+        }
+        let n = self.channels;
+        let frames = (held + len)
+            .max(2 * self.block)
+            .next_multiple_of(self.block);
+        let mut kept = Vec::with_capacity(held * n);
+        for part in self.parts(self.done, self.end) {
+            kept.extend_from_slice(part);
+        }
+        self.pending = vec![0.0; frames * n];
+        let [a, b] = self.ring_range(self.done, self.end);
+        let (first, second) = kept.split_at(a.len());
+        self.pending[a].copy_from_slice(first);
+        self.pending[b].copy_from_slice(second);
     }
 
     /// Filters what is left as the end of the signal; gives the final frames from
     /// `first` on (those this call handed out already, then the rest).
-    fn finish_here(&mut self, first: usize) -> &[f64] {
+    fn finish_here(&mut self, first: usize) -> Parts<'_> {
         let n = self.channels;
         if !self.started {
             // Too short to be sure of the padding until now: filter it whole.
             let head = std::mem::take(&mut self.head);
             self.pending.clear();
             self.pending.resize(head.len(), 0.0);
-            (self.done, self.end) = (head.len(), head.len());
+            (self.done, self.end) = (head.len() / n, head.len() / n);
             // The sections were validated when the stream was made.
             if let (false, Ok(mut whole)) = (head.is_empty(), ZeroPhase::new(&self.sections, n)) {
                 whole.apply(&head, &mut self.pending);
             }
-            return &self.pending;
+            return [&self.pending, &[]];
         }
         // Back padding: 2·x[N−1] − x[N−2−i], i < padlen, run through the forward pass.
         let frames = self.tail.len() / n;
@@ -236,16 +280,26 @@ impl ZeroPhaseStream {
             back.extend(last.iter().zip(mirror).map(|(l, m)| 2.0 * l - m));
         }
         self.forward.process_in_place(&mut back);
-        let end = match back.len() {
-            0 => &self.pending[self.end - n..self.end],
-            len => &back[len - n..],
+        let [a, b] = self.ring_range(self.done, self.end);
+        let end = match (back.len(), a.is_empty(), b.is_empty()) {
+            (0, true, _) => {
+                // No padding and every frame handed out: nothing is left to filter.
+                self.done = self.end;
+                return self.parts(first, self.end);
+            }
+            (0, false, true) => &self.pending[a.end - n..a.end],
+            (0, false, false) => &self.pending[b.end - n..b.end],
+            (len, _, _) => &back[len - n..],
         };
         self.backward.settle_on(end);
         self.backward.process_in_place_reversed(&mut back);
-        let rest = &mut self.pending[self.done..self.end];
-        self.backward.process_in_place_reversed(rest);
+        // The rest of the signal, last frame first: the part past the ring's end first.
+        self.backward
+            .process_in_place_reversed(&mut self.pending[b]);
+        self.backward
+            .process_in_place_reversed(&mut self.pending[a]);
         self.done = self.end;
-        &self.pending[first..self.end]
+        self.parts(first, self.end)
     }
 
     /// Keeps the last `padlen + 1` frames of the input.
@@ -261,7 +315,7 @@ impl ZeroPhaseStream {
         }
     }
 
-    /// Front padding and the forward pass over the held frames.
+    /// Front padding and the forward pass over the held frames, which start the ring.
     fn start(&mut self) {
         let n = self.channels;
         let head = std::mem::take(&mut self.head);
@@ -275,9 +329,12 @@ impl ZeroPhaseStream {
         let edge = edge.to_vec();
         self.forward.settle_on(&edge);
         self.forward.process_in_place(&mut front);
+        let held = head.len() / n;
+        let frames = held.max(2 * self.block).next_multiple_of(self.block);
         self.pending = head;
-        self.forward.process_in_place(&mut self.pending);
-        (self.done, self.end) = (0, self.pending.len());
+        self.pending.resize(frames * n, 0.0);
+        self.forward.process_in_place(&mut self.pending[..held * n]);
+        (self.done, self.end) = (0, held);
         self.started = true;
     }
 
@@ -285,16 +342,28 @@ impl ZeroPhaseStream {
     /// out the first `block`, written over their forward output.
     fn hand_out(&mut self) {
         let n = self.channels;
-        let (block, span) = (self.block * n, (self.block + self.overlap) * n);
+        let (done, block, overlap) = (self.done, self.block, self.overlap);
         // Backward from the overlap's end through the overlap (its outputs are thrown
-        // away), then on through the stretch, in place.
-        let pending = &mut self.pending[self.done..self.end];
-        self.backward.settle_on(&pending[span - n..span]);
+        // away), then on through the stretch, in place: the stretch starts a whole number
+        // of stretches into the signal, so it lies in one piece of the ring.
+        let [a, b] = self.ring_range(done + block, done + block + overlap);
+        let [stretch, past_end] = self.ring_range(done, done + block);
+        debug_assert!(
+            past_end.is_empty(),
+            "a stretch lies in one piece of the ring"
+        );
+        let settle = match (a.is_empty(), b.is_empty()) {
+            (true, _) => stretch.end - n..stretch.end,
+            (false, true) => a.end - n..a.end,
+            (false, false) => b.end - n..b.end,
+        };
+        self.backward.settle_on(&self.pending[settle]);
         self.scratch.clear();
-        self.scratch.extend_from_slice(&pending[block..span]);
+        self.scratch.extend_from_slice(&self.pending[a]);
+        self.scratch.extend_from_slice(&self.pending[b]);
         self.backward.process_in_place_reversed(&mut self.scratch);
         self.backward
-            .process_in_place_reversed(&mut pending[..block]);
+            .process_in_place_reversed(&mut self.pending[stretch]);
         self.done += block;
     }
 }
@@ -350,7 +419,7 @@ mod tests {
                 for part in x.chunks(piece * channels) {
                     stream.push(part, &mut pushed);
                     let held = stream.end - stream.done;
-                    assert!(held / channels <= stream.held_frames());
+                    assert!(held <= stream.held_frames());
                     let room = stream.pending.len() / channels;
                     assert!(room <= 2 * stream.held_frames() + piece, "{room} frames");
                 }
@@ -359,7 +428,9 @@ mod tests {
                 let mut fed = Vec::new();
                 let parts = x.len().div_ceil(piece * channels);
                 for (i, part) in x.chunks(piece * channels).enumerate() {
-                    fed.extend_from_slice(stream.feed_final(part, i + 1 == parts));
+                    for final_part in stream.feed_final(part, i + 1 == parts) {
+                        fed.extend_from_slice(final_part);
+                    }
                 }
                 assert_eq!(fed, pushed, "{frames} frames, block {block}");
                 assert_eq!(pushed.len(), want.len());

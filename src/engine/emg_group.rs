@@ -97,7 +97,7 @@ impl EmgGroup {
         }
         each(&mut self.members, wide, |lane, m| {
             m.y.clear();
-            m.y.extend(frames::column(y, lane, lanes));
+            m.y.extend(frames::column_of(y, lane, lanes));
             m.features(last);
         });
         let rectified = self.members.iter().map(|m| m.rectified.as_slice());
@@ -105,7 +105,7 @@ impl EmgGroup {
         let envelopes = self.envelope.feed_final(rectified, last);
         for (lane, m) in self.members.iter_mut().enumerate() {
             let scale = envelope_scale(plan, m.channel);
-            let envelope = frames::column(envelopes, lane, lanes);
+            let envelope = frames::column_of(envelopes, lane, lanes);
             m.envelope.extend(envelope.map(|v| v.max(0.0) * scale));
         }
         let rectified = common_frames(&self.members, |m| &m.rectified) * lanes;
@@ -142,7 +142,7 @@ impl EmgGroup {
         each(&mut self.members, wide, |lane, m| {
             for (mine, out) in m.lowpassed.iter_mut().zip(out) {
                 mine.clear();
-                mine.extend(frames::column(out, lane, lanes));
+                mine.extend(frames::column_of(out, lane, lanes));
             }
             m.onset_tests(plan, last);
         });

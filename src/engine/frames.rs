@@ -12,6 +12,17 @@ pub(super) fn column(
     frames.chunks_exact(width).map(move |f| f[index])
 }
 
+/// Channel `index` of interleaved frames of `width` channels given in parts (a filter's
+/// output that wraps around the end of its ring), the parts in order.
+pub(super) fn column_of<'a>(
+    parts: [&'a [f64]; 2],
+    index: usize,
+    width: usize,
+) -> impl Iterator<Item = f64> + 'a {
+    let [a, b] = parts;
+    column(a, index, width).chain(column(b, index, width))
+}
+
 /// The channels of a block of interleaved frames, one after another: each unit then reads
 /// its channel as one contiguous run, instead of every unit striding through every frame
 /// of the block for its own.

@@ -163,7 +163,7 @@ impl MechanicalGroup {
                 each(&mut self.members, wide, |lane, m| {
                     if let Some(force) = &mut m.force {
                         m.column.clear();
-                        m.column.extend(frames::column(y, lane, lanes));
+                        m.column.extend(frames::column_of(y, lane, lanes));
                         force.push(&m.column);
                     }
                 });

@@ -4,7 +4,7 @@
 //! for bit whatever the number of lanes.
 
 use crate::dsp::error::DspError;
-use crate::dsp::filtfilt_stream::ZeroPhaseStream;
+use crate::dsp::filtfilt_stream::{Parts, ZeroPhaseStream};
 use crate::dsp::sos::Section;
 use crate::dsp::sosfilt::SosFilter;
 
@@ -82,8 +82,9 @@ impl RunFilter {
     }
 
     /// As [`RunFilter::feed`], giving the frames now final from the filter's own buffer
-    /// (zero-phase: where the backward pass wrote them, no copy), until the next call.
-    pub(super) fn feed_final(&mut self, x: &[f64], last: bool) -> &[f64] {
+    /// (zero-phase: where the backward pass wrote them, no copy, in two parts when they
+    /// wrap around the end of its ring), until the next call.
+    pub(super) fn feed_final(&mut self, x: &[f64], last: bool) -> Parts<'_> {
         match self {
             RunFilter::Causal {
                 filter,
@@ -92,7 +93,7 @@ impl RunFilter {
             } => {
                 out.clear();
                 causal(filter, started, x, out);
-                out
+                [out, &[]]
             }
             RunFilter::ZeroPhase(stream) => stream.feed_final(x, last),
         }
@@ -121,9 +122,9 @@ pub(super) fn through<'a>(
     filter: &'a mut Option<RunFilter>,
     x: &'a [f64],
     last: bool,
-) -> &'a [f64] {
+) -> Parts<'a> {
     match filter {
         Some(filter) => filter.feed_final(x, last),
-        None => x,
+        None => [x, &[]],
     }
 }
