@@ -34,15 +34,15 @@ use super::BLOCK_FRAMES;
 /// block sums, so no push carries enough work to pay for waking the pool.
 pub const PARALLEL_MIN_SAMPLES: usize = 16 * 1024;
 
-/// What runs as one task: a group of EMG channels filtered side by side, or a force or
-/// accelerometer channel.
+/// What runs as one task: a group of EMG channels filtered side by side, a group of force
+/// channels sharing their low-pass, or an accelerometer channel.
 enum Unit {
     Emg(Box<EmgGroup>),
     Mechanical(Box<MechanicalGroup>),
 }
 
 impl Unit {
-    /// Feeds the unit its channels of a block (`columns`), or ends them (`None`); an EMG
+    /// Feeds the unit its channels of a block (`columns`), or ends them (`None`); a
     /// group's channels run on the pool when `wide`.
     fn run(&mut self, plan: &Plan, columns: Option<&Columns>, wide: bool) {
         match self {
