@@ -95,20 +95,20 @@ impl EmgGroup {
         for m in &mut self.members {
             m.ready.drain(..common);
         }
+        // |y| of every lane at once, where the band-pass wrote it: the same values as each
+        // channel's own |y|, interleaved as the low-passes of |y| read them.
+        let rectified = frames::absolute(&mut self.rectified, y);
         each(&mut self.members, wide, |lane, m| {
             m.y.clear();
             m.y.extend(frames::column_of(y, lane, lanes));
             m.features(last);
         });
-        let rectified = self.members.iter().map(|m| m.rectified.as_slice());
-        let rectified = interleave(&mut self.rectified, rectified);
-        let envelopes = self.envelope.feed_final(rectified, last);
+        let envelopes = self.envelope.feed_final(&self.rectified[..rectified], last);
         for (lane, m) in self.members.iter_mut().enumerate() {
             let scale = envelope_scale(plan, m.channel);
             let envelope = frames::column_of(envelopes, lane, lanes);
             m.envelope.extend(envelope.map(|v| v.max(0.0) * scale));
         }
-        let rectified = common_frames(&self.members, |m| &m.rectified) * lanes;
         self.onset_tests(plan, rectified, last, wide);
         if last {
             each(&mut self.members, wide, |_, m| m.finish(plan));
@@ -147,9 +147,4 @@ impl EmgGroup {
             m.onset_tests(plan, last);
         });
     }
-}
-
-/// Values every member has in the buffer `of` gives (the frames interleaved from them).
-fn common_frames(members: &[EmgChannel], of: impl Fn(&EmgChannel) -> &Vec<f64>) -> usize {
-    members.iter().map(|m| of(m).len()).min().unwrap_or(0)
 }

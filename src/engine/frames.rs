@@ -23,6 +23,18 @@ pub(super) fn column_of<'a>(
     column(a, index, width).chain(column(b, index, width))
 }
 
+/// `|v|` of every value of `parts`, one part after the other, into the front of `out`
+/// (room that only grows, as [`interleave`]'s); gives how many.
+pub(super) fn absolute(out: &mut Vec<f64>, parts: [&[f64]; 2]) -> usize {
+    let [a, b] = parts;
+    let room = room(out, a.len() + b.len());
+    let (first, second) = room.split_at_mut(a.len());
+    for (o, v) in first.iter_mut().zip(a).chain(second.iter_mut().zip(b)) {
+        *o = v.abs();
+    }
+    a.len() + b.len()
+}
+
 /// The channels of a block of interleaved frames, one after another: each unit then reads
 /// its channel as one contiguous run, instead of every unit striding through every frame
 /// of the block for its own.
@@ -140,6 +152,15 @@ mod tests {
                 assert_eq!(columns.of(c), &want[..], "width {width}, frames {frames}");
             }
         }
+    }
+
+    #[test]
+    fn absolute_values_follow_the_parts_in_order() {
+        let mut room = vec![9.0; 8];
+        assert_eq!(absolute(&mut room, [&[-1.5, 2.0], &[-0.0, -3.0, 4.0]]), 5);
+        assert_eq!(room[..5], [1.5, 2.0, 0.0, 3.0, 4.0]);
+        assert!(room[2].is_sign_positive());
+        assert_eq!(absolute(&mut room, [&[], &[]]), 0);
     }
 
     #[test]
