@@ -225,6 +225,12 @@ impl ZeroPhaseStream {
         }
     }
 
+    /// Where frame `f` of the signal lies in the ring.
+    fn frame_at(&self, f: usize) -> std::ops::Range<usize> {
+        let [at, _] = self.ring_range(f, f + 1);
+        at
+    }
+
     /// Frames `from..to` of the signal, as they lie in the ring.
     fn parts(&self, from: usize, to: usize) -> Parts<'_> {
         let [a, b] = self.ring_range(from, to);
@@ -280,18 +286,14 @@ impl ZeroPhaseStream {
             back.extend(last.iter().zip(mirror).map(|(l, m)| 2.0 * l - m));
         }
         self.forward.process_in_place(&mut back);
-        let [a, b] = self.ring_range(self.done, self.end);
-        let end = match (back.len(), a.is_empty(), b.is_empty()) {
-            (0, true, _) => {
-                // No padding and every frame handed out: nothing is left to filter.
-                self.done = self.end;
-                return self.parts(first, self.end);
-            }
-            (0, false, true) => &self.pending[a.end - n..a.end],
-            (0, false, false) => &self.pending[b.end - n..b.end],
-            (len, _, _) => &back[len - n..],
+        let end = match back.len() {
+            // No padding and every frame handed out: nothing is left to filter.
+            0 if self.done == self.end => return self.parts(first, self.end),
+            0 => &self.pending[self.frame_at(self.end - 1)],
+            len => &back[len - n..],
         };
         self.backward.settle_on(end);
+        let [a, b] = self.ring_range(self.done, self.end);
         self.backward.process_in_place_reversed(&mut back);
         // The rest of the signal, last frame first: the part past the ring's end first.
         self.backward
@@ -341,7 +343,6 @@ impl ZeroPhaseStream {
     /// Runs the backward pass over the first `block + overlap` pending frames and hands
     /// out the first `block`, written over their forward output.
     fn hand_out(&mut self) {
-        let n = self.channels;
         let (done, block, overlap) = (self.done, self.block, self.overlap);
         // Backward from the overlap's end through the overlap (its outputs are thrown
         // away), then on through the stretch, in place: the stretch starts a whole number
@@ -352,11 +353,7 @@ impl ZeroPhaseStream {
             past_end.is_empty(),
             "a stretch lies in one piece of the ring"
         );
-        let settle = match (a.is_empty(), b.is_empty()) {
-            (true, _) => stretch.end - n..stretch.end,
-            (false, true) => a.end - n..a.end,
-            (false, false) => b.end - n..b.end,
-        };
+        let settle = self.frame_at(done + block + overlap - 1);
         self.backward.settle_on(&self.pending[settle]);
         self.scratch.clear();
         self.scratch.extend_from_slice(&self.pending[a]);
