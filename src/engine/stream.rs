@@ -457,12 +457,15 @@ impl StreamEngine {
             .collect();
         // Each force channel's metrics replay its whole trace (already done when the
         // channel has ended): on the pool, in order.
-        let metrics = |m: &&MechanicalChannel| m.metrics(&self.plan).map(|x| (m.channel, x));
-        let channels: Vec<_> = self.mechanical_channels().collect();
-        let force = match (with_force, self.threads) {
-            (false, _) => Vec::new(),
-            (true, Threads::Pool) => channels.par_iter().filter_map(metrics).collect(),
-            (true, _) => channels.iter().filter_map(metrics).collect(),
+        let force = if with_force {
+            let metrics = |m: &&MechanicalChannel| m.metrics(&self.plan).map(|x| (m.channel, x));
+            let channels: Vec<_> = self.mechanical_channels().collect();
+            match self.threads {
+                Threads::Pool => channels.par_iter().filter_map(metrics).collect(),
+                Threads::One => channels.iter().filter_map(metrics).collect(),
+            }
+        } else {
+            Vec::new()
         };
         let tremor = self
             .plan
