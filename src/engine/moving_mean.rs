@@ -96,28 +96,18 @@ impl CentredMean {
     fn slide(&mut self, out: &mut Vec<f64>) {
         let n = self.received - (self.next + self.w - self.half) + 1;
         let (a, b) = (self.hi - self.base, self.lo - self.base);
-        let count = self.w as f64;
-        let mut sum = self.sum;
-        out.extend(
-            self.kept[a..a + n]
-                .iter()
-                .zip(&self.kept[b..b + n])
-                .map(|(add, drop)| {
-                    sum += add - drop;
-                    sum / count
-                }),
-        );
-        self.sum = sum;
+        let (adds, drops) = (&self.kept[a..a + n], &self.kept[b..b + n]);
+        slide_means(&mut self.sum, self.w, adds, drops, out);
         self.hi += n;
         self.lo += n;
         self.next += n;
     }
 
     /// Whether the window slides one sample at a time and ends at the last sample
-    /// received, `kept` holding exactly it: then each new sample completes one mean.
+    /// received, `kept` holding exactly it (`kept` holds the samples from `base` on):
+    /// then each new sample completes one mean.
     fn sliding(&self) -> bool {
         self.hi == self.received
-            && self.hi - self.lo == self.w
             && self.lo == self.base
             && self.kept.len() == self.w
             && self.next + self.w - self.half == self.received + 1
@@ -129,18 +119,11 @@ impl CentredMean {
     /// order, without copying every sample into `kept` and back out.
     fn slide_over(&mut self, x: &[f64], out: &mut Vec<f64>) {
         let (n, w) = (x.len(), self.w);
-        let count = w as f64;
-        let mut sum = self.sum;
-        let mut mean = |(add, drop): (&f64, &f64)| {
-            sum += add - drop;
-            sum / count
-        };
         let first = n.min(w);
-        out.extend(x[..first].iter().zip(&self.kept[..first]).map(&mut mean));
+        slide_means(&mut self.sum, w, &x[..first], &self.kept[..first], out);
         if n > w {
-            out.extend(x[w..].iter().zip(&x[..n - w]).map(&mut mean));
+            slide_means(&mut self.sum, w, &x[w..], &x[..n - w], out);
         }
-        self.sum = sum;
         if n >= w {
             self.kept.clear();
             self.kept.extend_from_slice(&x[n - w..]);
@@ -179,6 +162,19 @@ impl CentredMean {
         out.push(self.sum / (self.hi - self.lo) as f64);
         self.next += 1;
     }
+}
+
+/// The means of a window of `w` samples sliding by one: each adds the next of `adds` to
+/// `sum` and drops the matching one of `drops` (`add − drop`, then the sum), one mean a
+/// sample, in order.
+fn slide_means(sum: &mut f64, w: usize, adds: &[f64], drops: &[f64], out: &mut Vec<f64>) {
+    let count = w as f64;
+    let mut s = *sum;
+    out.extend(adds.iter().zip(drops).map(|(add, drop)| {
+        s += add - drop;
+        s / count
+    }));
+    *sum = s;
 }
 
 #[cfg(test)]
