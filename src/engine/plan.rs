@@ -139,10 +139,10 @@ pub struct Plan {
     /// [`ZeroPhaseStream::economical`](crate::dsp::filtfilt_stream::ZeroPhaseStream::economical)).
     /// A stretch longer than the recording filters it whole.
     pub stretch_frames: usize,
-    /// EMG channels filtered side by side in one group (see
+    /// EMG channels, and force channels, filtered side by side in one group (see
     /// [`EmgGroup`](super::emg_group::EmgGroup)): as many as the CPU runs at full speed
-    /// ([`lanes_for_this_cpu`]); 1 filters each
-    /// alone. The results are the same bit for bit.
+    /// ([`lanes_for_this_cpu`]); 1 filters each alone. The results are the same bit for
+    /// bit.
     pub lanes: usize,
     /// Channel indices by role, in montage order.
     pub emg: Vec<usize>,
