@@ -306,8 +306,26 @@ fn zero_phase_rows_handed_out_with_channels_out_of_step_equal_all_rows() {
 fn emg_channels_side_by_side_equal_each_alone_bit_for_bit() {
     // Notched and un-notched channels share groups (zero-phase, out of step), stretches
     // are short so that each filter hands out many, and pushes are of uneven sizes. Force
-    // channels go in groups of the same width.
-    let rec = notched_but_biceps_l(60.0, 3);
+    // channels go in groups of the same width. A second simulated recording beside the
+    // first gives eight EMG channels, enough to fill a group of eight.
+    let mut rec = notched_but_biceps_l(60.0, 3);
+    let other = recording(60.0, 1000.0, 4);
+    let beside: Vec<_> = other
+        .montage
+        .channels
+        .iter()
+        .map(|c| {
+            let mut c = c.clone();
+            c.name = format!("{}_2", c.name);
+            c
+        })
+        .collect();
+    rec.montage.channels.extend(beside);
+    let both = [rec.samples.view(), other.samples.view()];
+    rec.samples = ndarray::concatenate(ndarray::Axis(1), &both)
+        .unwrap()
+        .as_standard_layout()
+        .into_owned();
     let count = |kind| {
         rec.montage
             .channels
@@ -316,7 +334,7 @@ fn emg_channels_side_by_side_equal_each_alone_bit_for_bit() {
             .count()
     };
     use myobalance::montage::Kind;
-    assert!(count(Kind::Emg) >= 4, "the montage fills a group of four");
+    assert!(count(Kind::Emg) >= 8, "the montage fills a group of eight");
     assert!(count(Kind::Force) >= 2, "force channels share a group");
     let width = rec.samples.ncols();
     let data = rec.samples.as_slice().unwrap();
