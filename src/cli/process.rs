@@ -45,7 +45,7 @@ use crate::engine::{Filtering, KeptRows, Plan, RowCounts, StreamEngine, BLOCK_FR
 use crate::montage::Montage;
 use crate::recording::Recording;
 use crate::results::{GroupId, Results};
-use crate::store::spill::{disk_traces, Problems};
+use crate::store::spill::{disk_traces, writeback_threshold, Problems, TestCoding};
 use crate::store::{write_file, RowBlocks, StreamedFile, WriteOptions};
 
 /// How an input's samples are read.
@@ -410,6 +410,7 @@ fn process_one(
         input,
         progress,
         recording,
+        recording.samples.nrows(),
         settings.filtering,
         KeptRows::All,
         |engine| {
@@ -516,7 +517,15 @@ fn process_blocks(
     // The raw samples are copied on a thread of their own while the analysis runs.
     let (copied, results) = std::thread::scope(|scope| {
         let copier = scope.spawn(|| raw.write(&recording, samples, &options));
-        let results = analyze_fed(input, progress, &recording, settings.filtering, kept, feed);
+        let results = analyze_fed(
+            input,
+            progress,
+            &recording,
+            rows,
+            settings.filtering,
+            kept,
+            feed,
+        );
         let copied = copier.join().unwrap_or_else(|_| {
             Err(crate::store::StoreError::Invalid {
                 path: output.to_path_buf(),
@@ -536,13 +545,15 @@ fn process_blocks(
 /// Inputs longer than this (in seconds) report their progress as they are analysed.
 const LONG_S: f64 = 600.0;
 
-/// Runs the engine over `recording` (its montage and gaps), fed by `feed`, keeping the
-/// rows `kept` says; the signals the engine needs again at the end wait in unnamed files
-/// in the temporary directory, so its memory does not grow with the recording.
+/// Runs the engine over the `frames` frames of `recording` (its montage and gaps), fed by
+/// `feed`, keeping the rows `kept` says; the signals the engine needs again at the end
+/// wait in unnamed files in the temporary directory, so its memory does not grow with the
+/// recording.
 fn analyze_fed(
     input: &Path,
     progress: &Progress,
     recording: &Recording,
+    frames: usize,
     filtering: Filtering,
     kept: KeptRows,
     feed: impl FnOnce(&mut StreamEngine) -> anyhow::Result<()>,
@@ -552,7 +563,9 @@ fn analyze_fed(
     let dir = std::env::temp_dir();
     let problems = Problems::default();
     let montage = &recording.montage;
-    let mut engine = StreamEngine::with_traces(plan, &mut disk_traces(&dir, montage, &problems))
+    let tests = TestCoding::for_run(frames as u64, montage.channels.len(), writeback_threshold());
+    let mut traces = disk_traces(&dir, montage, tests, &problems);
+    let mut engine = StreamEngine::with_traces(plan, &mut traces)
         .with_context(failed)?
         .keeping(kept);
     for gap in recording.acquisition.iter().flat_map(|a| &a.gaps) {

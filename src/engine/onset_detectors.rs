@@ -89,24 +89,44 @@ impl MethodDetector {
     /// Feeds the next samples of the method's signal (from sample 0 of the channel),
     /// appending the transitions they complete.
     pub fn push(&mut self, x: &[f64], out: &mut Vec<Transition>) {
-        let MethodDetector {
-            bonato,
-            detector,
-            index,
-            skip,
-            scratch,
-        } = self;
-        let tested: &[f64] = match bonato {
+        match &mut self.bonato {
             Some(test) => {
                 // Every value is written by the test: only new room is zeroed.
-                scratch.resize(x.len(), 0.0);
-                test.process(x, scratch);
-                scratch
+                let mut tested = std::mem::take(&mut self.scratch);
+                tested.resize(x.len(), 0.0);
+                test.process(x, &mut tested);
+                self.detect(&tested, out);
+                self.scratch = tested;
             }
-            None => x,
+            None => self.detect(x, out),
+        }
+    }
+
+    /// Feeds Bonato's test the powers `y₁² + y₂²` of the next pairs of samples (pairs
+    /// from sample 0 of the channel), two samples each; [`MethodDetector::push_unpaired`]
+    /// adds a last sample left without a pair. The other methods take no powers.
+    pub fn push_powers(&mut self, powers: &[f64], out: &mut Vec<Transition>) {
+        let Some(test) = &mut self.bonato else {
+            return;
         };
-        let from = skip.saturating_sub(*index).min(x.len());
-        *index += x.len();
-        detector.push_block(&tested[from..], out);
+        let mut tested = std::mem::take(&mut self.scratch);
+        tested.resize(2 * powers.len(), 0.0);
+        test.process_powers(powers, &mut tested);
+        self.detect(&tested, out);
+        self.scratch = tested;
+    }
+
+    /// Feeds Bonato's test the last sample of a channel with an odd number of samples.
+    pub fn push_unpaired(&mut self, out: &mut Vec<Transition>) {
+        if let Some(test) = &self.bonato {
+            self.detect(&[test.unpaired()], out);
+        }
+    }
+
+    /// Feeds the detector the test signal of the next samples.
+    fn detect(&mut self, tested: &[f64], out: &mut Vec<Transition>) {
+        let from = self.skip.saturating_sub(self.index).min(tested.len());
+        self.index += tested.len();
+        self.detector.push_block(&tested[from..], out);
     }
 }

@@ -6,6 +6,7 @@
 //! replayed once through its detector. Nothing needs the whole signal at once, and
 //! nothing kept in memory grows with the recording.
 
+use crate::features::bonato::PairPowers;
 use crate::features::onset_baseline::{WindowSums, WindowedSums};
 use crate::montage::OnsetMethod;
 
@@ -27,8 +28,13 @@ pub struct OnsetOffline {
     sums: [WindowedSums; 3],
     /// Samples of each signal pushed so far.
     seen: [usize; 3],
-    /// One per method; replayed, then freed, by [`OnsetOffline::finish`].
+    /// One per method, Bonato's holding the powers of pairs of samples (half the values
+    /// of the signal); replayed, then freed, by [`OnsetOffline::finish`].
     traces: Vec<Box<dyn ForceTrace>>,
+    /// Bonato's pairs across pushes.
+    pairs: PairPowers,
+    /// The powers of the pairs of the current push.
+    powers: Vec<f64>,
     /// The windows complete in all three signals, moved out of `sums` in batches.
     windows: Option<Box<dyn ForceTrace>>,
 }
@@ -42,7 +48,15 @@ impl OnsetOffline {
         OnsetOffline {
             sums: std::array::from_fn(|_| WindowedSums::new(plan.rest_window)),
             seen: [0; 3],
-            traces: (0..3).map(|_| make_trace(Kept::OnsetTests)).collect(),
+            traces: OnsetMethod::ALL
+                .into_iter()
+                .map(|method| match method {
+                    OnsetMethod::Bonato => make_trace(Kept::OnsetPowers),
+                    OnsetMethod::HodgesBui | OnsetMethod::Tkeo => make_trace(Kept::OnsetTests),
+                })
+                .collect(),
+            pairs: PairPowers::default(),
+            powers: Vec::new(),
             windows: Some(make_trace(Kept::OnsetWindows)),
         }
     }
@@ -56,7 +70,13 @@ impl OnsetOffline {
         self.sums[k].push(&x[from..]);
         self.seen[k] += x.len();
         // A trace that fails says so when replayed: that method then finds nothing.
-        let _ = self.traces[k].append(x);
+        if method == OnsetMethod::Bonato {
+            self.powers.clear();
+            self.pairs.push(x, &mut self.powers);
+            let _ = self.traces[k].append(&self.powers);
+        } else {
+            let _ = self.traces[k].append(x);
+        }
         let common = self.sums.iter().map(|s| s.windows().len()).min();
         if let Some(n) = common.filter(|&n| n >= MOVED_WINDOWS) {
             self.move_windows(n);
@@ -120,7 +140,16 @@ impl OnsetOffline {
                 continue;
             };
             let mut out = Vec::new();
-            if trace.replay(&mut |x| d.push(x, &mut out)).is_ok() {
+            let replayed = if method == OnsetMethod::Bonato {
+                let whole = trace.replay(&mut |p| d.push_powers(p, &mut out));
+                if self.seen[k] % 2 == 1 {
+                    d.push_unpaired(&mut out);
+                }
+                whole
+            } else {
+                trace.replay(&mut |x| d.push(x, &mut out))
+            };
+            if replayed.is_ok() {
                 found.by_method[k] = out;
             }
         }

@@ -52,8 +52,8 @@ impl ForceTrace for Vec<f32> {
 pub const REPLAY_BLOCK: usize = 4096;
 
 /// How precisely a trace keeps its samples: force metrics need every digit (RFD and
-/// steadiness are computed from the samples); an onset test signal is only compared with
-/// a threshold, where f32's 7 digits are more than the signal's own precision.
+/// steadiness are computed from the samples); an onset test signal or pair power is only
+/// compared with a threshold, where f32's 7 digits are more than the signal's own precision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Precision {
     Double,
@@ -65,8 +65,10 @@ pub enum Precision {
 pub enum Kept {
     /// A force channel's low-passed signal.
     ForceSignal,
-    /// One of an EMG channel's onset test signals.
+    /// One of an EMG channel's smooth onset test signals (Hodges–Bui, TKEO).
     OnsetTests,
+    /// The powers `y₁² + y₂²` of the pairs of an EMG channel's samples (Bonato's test).
+    OnsetPowers,
     /// The sums of an EMG channel's onset test signals over each rest-baseline window
     /// (kept exactly: the baseline is pooled from them).
     OnsetWindows,
@@ -76,7 +78,7 @@ impl Kept {
     pub fn precision(self) -> Precision {
         match self {
             Kept::ForceSignal | Kept::OnsetWindows => Precision::Double,
-            Kept::OnsetTests => Precision::Single,
+            Kept::OnsetTests | Kept::OnsetPowers => Precision::Single,
         }
     }
 
@@ -85,6 +87,7 @@ impl Kept {
         match self {
             Kept::ForceSignal => "force signal",
             Kept::OnsetTests => "onset test signals",
+            Kept::OnsetPowers => "onset pair powers",
             Kept::OnsetWindows => "onset baseline windows",
         }
     }

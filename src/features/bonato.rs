@@ -70,6 +70,36 @@ impl BonatoSettings {
     }
 }
 
+/// The powers `y₁² + y₂²` of the pairs of samples of a signal fed in blocks of any size,
+/// pairs from the first sample: what [`BonatoTest::process_powers`] tests, at half the
+/// samples of the signal.
+#[derive(Debug, Clone, Default)]
+pub struct PairPowers {
+    /// The first sample of a pair whose second has not come, squared.
+    half: Option<f64>,
+}
+
+impl PairPowers {
+    /// Appends the powers of the pairs `y` completes to `out`.
+    pub fn push(&mut self, y: &[f64], out: &mut Vec<f64>) {
+        let y = match (self.half.take(), y.split_first()) {
+            (Some(first), Some((v, rest))) => {
+                out.push(first + v * v);
+                rest
+            }
+            (half, _) => {
+                self.half = half;
+                y
+            }
+        };
+        let pairs = y.chunks_exact(2);
+        if let [v] = pairs.remainder() {
+            self.half = Some(v * v);
+        }
+        out.extend(pairs.map(|p| p[0] * p[0] + p[1] * p[1]));
+    }
+}
+
 /// The streaming test signal.
 #[derive(Debug, Clone)]
 pub struct BonatoTest {
@@ -125,6 +155,26 @@ impl BonatoTest {
         }
     }
 
+    /// Writes the test signal of the samples whose pairs have the powers `y₁² + y₂²` in
+    /// `powers` (pairs from the first sample; [`PairPowers`]) into `out`, two samples a
+    /// pair: as [`BonatoTest::process`] of the samples.
+    ///
+    /// # Panics
+    /// If `out` is not twice as long as `powers`.
+    pub fn process_powers(&mut self, powers: &[f64], out: &mut [f64]) {
+        assert_eq!(2 * powers.len(), out.len(), "two outputs a pair");
+        for (power, o) in powers.iter().zip(out.chunks_exact_mut(2)) {
+            o[0] = self.count();
+            self.add(*power);
+            o[1] = self.count();
+        }
+    }
+
+    /// The test signal of a last sample without the second of its pair.
+    pub fn unpaired(&self) -> f64 {
+        self.count()
+    }
+
     /// Takes one pair's `y₁² + y₂²`.
     fn add(&mut self, power: f64) {
         let above = u64::from(power > self.level);
@@ -175,6 +225,35 @@ mod tests {
                 t.process(a, b);
             }
             assert_eq!(out, whole, "block {block}");
+        }
+    }
+
+    #[test]
+    fn pair_powers_give_the_test_of_the_samples_in_any_blocks() {
+        let s = BonatoSettings::default();
+        let y: Vec<f64> = (0..41)
+            .map(|i| {
+                if (10..15).contains(&i) {
+                    5.0
+                } else {
+                    0.3 * ((i % 7) as f64 - 3.0)
+                }
+            })
+            .collect();
+        let mut want = vec![0.0; y.len()];
+        BonatoTest::new(&s, 1.0).process(&y, &mut want);
+        for block in [1, 2, 3, 8, 41] {
+            let (mut pairs, mut powers) = (PairPowers::default(), Vec::new());
+            for part in y.chunks(block) {
+                pairs.push(part, &mut powers);
+            }
+            assert_eq!(powers.len(), y.len() / 2);
+            let mut test = BonatoTest::new(&s, 1.0);
+            let mut got = vec![0.0; 2 * powers.len()];
+            test.process_powers(&powers, &mut got);
+            // 41 samples: the last has no pair.
+            got.push(test.unpaired());
+            assert_eq!(got, want, "block {block}");
         }
     }
 }

@@ -161,7 +161,8 @@ impl Recording {
         };
         let engine = StreamEngine::with_traces(
             plan,
-            &mut spill::disk_traces(&dir, &info.montage, &problems),
+            // Live runs are causal: their only traces are force signals, kept as f64.
+            &mut spill::disk_traces(&dir, &info.montage, spill::TestCoding::Plain, &problems),
         )?;
         let limit = settings
             .duration_s

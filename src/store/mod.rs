@@ -16,6 +16,7 @@ pub mod layout;
 pub mod live;
 pub mod opensignals;
 pub mod reader;
+pub mod smooth_code;
 pub mod spill;
 pub mod streamed;
 mod summary_reader;

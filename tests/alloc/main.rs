@@ -16,7 +16,7 @@ use myobalance::ingest::frame::{encode_frame_into, FrameDecoder};
 use myobalance::ingest::{Decoded, Decoder};
 use myobalance::ring::ring;
 use myobalance::sim::{simulate, SimSettings};
-use myobalance::store::spill::{DiskTrace, Problems};
+use myobalance::store::spill::{DiskTrace, Problems, TestCoding};
 
 struct Counting;
 
@@ -57,8 +57,9 @@ fn engine_pushes_that_complete_no_row_allocate_nothing() {
     // One thread: the pool's own bookkeeping is not the engine's.
     let problems = Problems::default();
     let dir = std::env::temp_dir();
-    let mut on_disk = |_, precision| -> Box<dyn ForceTrace> {
-        Box::new(DiskTrace::create(&dir, "force", precision, problems.clone()).unwrap())
+    let mut on_disk = |_, kept| -> Box<dyn ForceTrace> {
+        let trace = DiskTrace::create(&dir, "force", kept, TestCoding::Plain, problems.clone());
+        Box::new(trace.unwrap())
     };
     let mut engine = StreamEngine::with_traces(plan, &mut on_disk)
         .unwrap()

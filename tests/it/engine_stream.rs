@@ -396,3 +396,30 @@ fn next_row_at_names_the_frame_that_brings_the_next_row() {
     assert_eq!(&ends[..3], &[250, 300, 350]);
     assert!(ends.len() > 200, "{} row ends in 12 s", ends.len());
 }
+
+/// Zero-phase with the traces on disk, the onset test signals plain or in the smooth code
+/// (what a long `process` uses), gives the results of traces in memory, to the bit.
+#[test]
+fn zero_phase_with_traces_on_disk_coded_or_not_equals_traces_in_memory() {
+    use myobalance::store::spill::{disk_traces, Problems, TestCoding};
+    let rec = recording(120.0, 2000.0, 6);
+    let data = rec.samples.as_slice().unwrap();
+    let run = |engine: StreamEngine| {
+        let mut engine = engine.on(Threads::One);
+        for block in data.chunks(3000 * rec.samples.ncols()) {
+            engine.push(block);
+        }
+        engine.finish()
+    };
+    let plan = || Plan::new(&rec.montage, Filtering::ZeroPhase).unwrap();
+    let in_memory = run(StreamEngine::new(plan()).unwrap());
+    assert!(in_memory.events.iter().any(|e| e.kind.as_str() == "onset"));
+    let dir = std::env::temp_dir();
+    for coding in [TestCoding::Plain, TestCoding::Smooth] {
+        let problems = Problems::default();
+        let mut traces = disk_traces(&dir, &rec.montage, coding, &problems);
+        let on_disk = run(StreamEngine::with_traces(plan(), &mut traces).unwrap());
+        assert!(problems.lock().unwrap().is_empty());
+        assert_eq!(text(&on_disk), text(&in_memory), "{coding:?}");
+    }
+}
