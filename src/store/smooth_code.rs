@@ -2,10 +2,10 @@
 //! means of a 50 Hz low-passed envelope). Each sample's bits, read as an integer ordered
 //! like the values, are predicted by the line through the two samples before it; the
 //! difference is stored in 2 bytes when it fits, and in 4 more bytes after the frame's
-//! 2-byte values when it does not. On simulated EMG at 2 kHz the difference fits 2 bytes
-//! for 98 % of the Hodges–Bui signal's samples and 93 % of the TKEO one's: about 2.2
-//! bytes a sample instead of 4. Every f32 comes back bit for bit, NaN, infinities and
-//! signed zeros included.
+//! 2-byte values when it does not. Over a simulated 2-hour recording at 2 kHz (22 EMG
+//! channels) the difference fit 2 bytes for 98.4 % of the Hodges–Bui signals' samples and
+//! 92.4 % of the TKEO ones': 2.07 and 2.31 bytes a sample instead of 4. Every f32 comes
+//! back bit for bit, NaN, infinities and signed zeros included.
 //!
 //! The code is a series of frames of up to [`FRAME`] samples: the number of samples and
 //! of long differences (2 bytes each), a 2-byte value per sample (−32 768 where the
@@ -55,7 +55,6 @@ pub struct Encoder {
     keys: Box<[i32; FRAME + 2]>,
     /// The differences of the frame's samples.
     diffs: Box<[i32; FRAME]>,
-    shorts: Box<[i16; FRAME]>,
     /// The differences that need 4 bytes, in order.
     longs: Box<[i32; FRAME]>,
 }
@@ -65,7 +64,6 @@ impl Default for Encoder {
         Encoder {
             keys: Box::new([0; FRAME + 2]),
             diffs: Box::new([0; FRAME]),
-            shorts: Box::new([0; FRAME]),
             longs: Box::new([0; FRAME]),
         }
     }
@@ -85,23 +83,20 @@ impl Encoder {
             {
                 *d = off_line(*k, *last, *before);
             }
-            for (s, d) in self.shorts[..n].iter_mut().zip(&self.diffs[..n]) {
-                *s = short(*d);
-            }
             // Every difference is written, the next one over it where it fits 2 bytes: no
             // branch to mispredict.
             let mut longs = 0;
-            for (s, d) in self.shorts[..n].iter().zip(&self.diffs[..n]) {
+            for d in &self.diffs[..n] {
                 self.longs[longs] = *d;
-                longs += usize::from(*s == MARKER);
+                longs += usize::from(short(*d) == MARKER);
             }
             out.extend_from_slice(&(n as u16).to_le_bytes());
             out.extend_from_slice(&(longs as u16).to_le_bytes());
             let start = out.len();
             out.resize(start + 2 * n + 4 * longs, 0);
             let (shorts, long) = out[start..].split_at_mut(2 * n);
-            for (b, s) in shorts.chunks_exact_mut(2).zip(&self.shorts[..n]) {
-                b.copy_from_slice(&s.to_le_bytes());
+            for (b, d) in shorts.chunks_exact_mut(2).zip(&self.diffs[..n]) {
+                b.copy_from_slice(&short(*d).to_le_bytes());
             }
             for (b, d) in long.chunks_exact_mut(4).zip(&self.longs[..longs]) {
                 b.copy_from_slice(&d.to_le_bytes());

@@ -30,7 +30,7 @@ pub enum TestCoding {
     /// As f32: nothing to compute; best while the traces stay in memory.
     Plain,
     /// In the lossless [`smooth_code`]: about 2.2 bytes a sample instead of 4, for
-    /// about 3 ns a sample to code and decode.
+    /// about 3 ns a sample, coding and decoding together.
     Smooth,
 }
 
@@ -40,9 +40,9 @@ impl TestCoding {
     /// test signals and a pair power an EMG sample) would pass `writeback_bytes`, the
     /// dirty data the kernel keeps in memory before writing it to disk
     /// ([`writeback_threshold`]). Measured on a 2-core VM with 24 GB (threshold 2.4 GB):
-    /// coding made 5-minute and 30-minute 32-channel runs (0.15 and 1.2 GB of traces)
-    /// 3–7 % slower, and a 2-hour one (5 GB, written to disk at 300 MB/s as it ran) 10 %
-    /// faster, its kernel time halved.
+    /// coding made a 5-minute 24-channel run (0.15 GB of traces) 7 % slower and a
+    /// 30-minute 32-channel one (1.2 GB) 3 % slower, and a 2-hour 32-channel one (5 GB,
+    /// written to disk at 300 MB/s as it ran) 8–10 % faster, its kernel time halved.
     pub fn for_run(frames: u64, channels: usize, writeback_bytes: u64) -> TestCoding {
         if frames.saturating_mul(channels as u64 * 8) > writeback_bytes {
             TestCoding::Smooth
@@ -56,18 +56,27 @@ impl TestCoding {
 /// them to disk: `vm.dirty_background_bytes`, or `vm.dirty_background_ratio` % of the
 /// available memory; 1 GiB where Linux does not say.
 pub fn writeback_threshold() -> u64 {
-    let number =
-        |path: &str| -> Option<u64> { std::fs::read_to_string(path).ok()?.trim().parse().ok() };
-    if let Some(bytes) = number("/proc/sys/vm/dirty_background_bytes").filter(|b| *b > 0) {
+    let read = |path: &str| std::fs::read_to_string(path).ok();
+    threshold_from(
+        read("/proc/sys/vm/dirty_background_bytes").as_deref(),
+        read("/proc/sys/vm/dirty_background_ratio").as_deref(),
+        read("/proc/meminfo").as_deref(),
+    )
+}
+
+/// [`writeback_threshold`] from the texts of the two settings and of `/proc/meminfo`.
+fn threshold_from(bytes: Option<&str>, ratio: Option<&str>, meminfo: Option<&str>) -> u64 {
+    let number = |text: Option<&str>| text?.trim().parse::<u64>().ok().filter(|v| *v > 0);
+    if let Some(bytes) = number(bytes) {
         return bytes;
     }
-    let available_kb = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
+    let available_kb = number(meminfo.and_then(|m| {
         m.lines()
             .find_map(|l| l.strip_prefix("MemAvailable:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-    });
-    match (number("/proc/sys/vm/dirty_background_ratio"), available_kb) {
-        (Some(ratio), Some(kb)) if ratio > 0 => kb * 1024 / 100 * ratio,
+            .map(|v| v.trim().trim_end_matches("kB"))
+    }));
+    match (number(ratio), available_kb) {
+        (Some(ratio), Some(kb)) => kb * 1024 / 100 * ratio,
         _ => 1 << 30,
     }
 }
@@ -409,6 +418,22 @@ mod tests {
             TestCoding::for_run(u64::MAX, 1000, limit),
             TestCoding::Smooth
         );
-        assert!(writeback_threshold() > 0);
+    }
+
+    #[test]
+    fn the_writeback_threshold_follows_the_kernel_settings() {
+        let meminfo = "MemTotal:       24683620 kB\nMemAvailable:    1000000 kB\n";
+        // A byte count set wins; else the ratio of the available memory.
+        assert_eq!(
+            threshold_from(Some("5000000\n"), Some("10\n"), Some(meminfo)),
+            5_000_000
+        );
+        assert_eq!(
+            threshold_from(Some("0\n"), Some("10\n"), Some(meminfo)),
+            102_400_000
+        );
+        // Nothing readable: 1 GiB.
+        assert_eq!(threshold_from(None, Some("10"), None), 1 << 30);
+        assert_eq!(threshold_from(None, Some("x"), Some(meminfo)), 1 << 30);
     }
 }
