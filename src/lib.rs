@@ -30,6 +30,7 @@ pub mod dsp;
 pub mod engine;
 pub mod features;
 pub mod formats;
+pub mod huge_pages;
 pub mod import;
 pub mod ingest;
 pub mod live_view;

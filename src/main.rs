@@ -5,6 +5,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Large blocks on huge pages: see `huge_pages`.
+#[global_allocator]
+static ALLOCATOR: myobalance::huge_pages::HugePages = myobalance::huge_pages::HugePages;
+
 fn main() -> ExitCode {
     let cli = myobalance::cli::Cli::parse();
     match myobalance::cli::run(cli) {
