@@ -1,9 +1,10 @@
 //! The system allocator, with large blocks on transparent huge pages.
 //!
 //! A run of `process` keeps a few dozen blocks of a megabyte or more (the zero-phase
-//! filters' rings, the blocks read, the channels' columns). On 4 KiB pages each costs a
-//! page fault per 4 KiB on first touch and many TLB entries while it is streamed through;
-//! in a virtual machine both are dear. Where the kernel hands out huge pages only on
+//! filters' rings, the blocks of samples read). On 4 KiB pages each costs a page fault
+//! per 4 KiB on first touch and many TLB entries while it is streamed through; in a
+//! virtual machine both are dear. The binary uses this allocator for every subcommand; a
+//! live recorder makes its large blocks as it starts, not while it records. Where the kernel hands out huge pages only on
 //! request (`transparent_hugepage/enabled` = `madvise`, the common default), a block of
 //! [`LARGE`] bytes or more is therefore aligned to 2 MiB, rounded up to whole 2 MiB and
 //! marked `MADV_HUGEPAGE`; smaller blocks, and every block off Linux, are the system
