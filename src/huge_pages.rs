@@ -4,7 +4,8 @@
 //! filters' rings, the blocks of samples read). On 4 KiB pages each costs a page fault
 //! per 4 KiB on first touch and many TLB entries while it is streamed through; in a
 //! virtual machine both are dear. The binary uses this allocator for every subcommand; a
-//! live recorder makes its large blocks as it starts, not while it records. Where the kernel hands out huge pages only on
+//! live recorder's blocks stay smaller (none reached 1 MiB in a 32-channel 10 kHz
+//! recording, `strace -e madvise`). Where the kernel hands out huge pages only on
 //! request (`transparent_hugepage/enabled` = `madvise`, the common default), a block of
 //! [`LARGE`] bytes or more is therefore aligned to 2 MiB, rounded up to whole 2 MiB and
 //! marked `MADV_HUGEPAGE`; smaller blocks, and every block off Linux, are the system
