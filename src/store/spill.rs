@@ -391,6 +391,12 @@ mod tests {
         let mut single = create(Kept::OnsetTests, plain).unwrap();
         let mut powers = create(Kept::OnsetPowers, TestCoding::Smooth).unwrap();
         let mut coded = create(Kept::OnsetTests, TestCoding::Smooth).unwrap();
+        // Only the smooth test signals are coded: pair powers (squares of raw samples) and
+        // force signals stay as they are kept.
+        assert!(matches!(coded.coding, Coding::Smooth(_)));
+        assert!(matches!(single.coding, Coding::Single));
+        assert!(matches!(powers.coding, Coding::Single));
+        assert!(matches!(double.coding, Coding::Double));
         for part in x.chunks(5000) {
             for t in [&mut double, &mut single, &mut powers, &mut coded] {
                 t.append(part).unwrap();
