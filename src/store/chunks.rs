@@ -209,7 +209,7 @@ fn stored_chunk(src: &Dataset, first_row: usize) -> Option<StoredChunk> {
     let status = hdf5::sync::sync(|| unsafe {
         H5Dget_chunk_storage_size(src.id(), offset.as_ptr(), &mut size)
     });
-    (status >= 0 && size > 0).then(|| StoredChunk {
+    (status >= 0 && size > 0).then_some(StoredChunk {
         offset,
         size: size as usize,
     })
