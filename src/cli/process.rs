@@ -477,69 +477,83 @@ fn process_blocks(
         ..WriteOptions::default()
     };
     let cannot_write = || format!("{}: cannot write {}", input.display(), output.display());
-    let mut file = StreamedFile::create(output, &recording).with_context(cannot_write)?;
-    let raw = file.raw_samples().with_context(cannot_write)?;
-    let mut at_end = RowCounts::default();
-    let total =
-        |at_end: RowCounts| move |name: &str| GroupId::parse(name).map_or(0, |g| at_end.of(g));
-    let kept = KeptRows::NotHandedOut;
-    let feed = |engine: &mut StreamEngine| -> anyhow::Result<()> {
-        at_end = engine.rows_at_end(rows);
-        let (mut told, mut block, mut next) = (0, Vec::new(), Vec::new());
-        let mut next_read = samples.read_into(0, step, &mut next);
-        for start in (0..rows).step_by(step) {
-            std::mem::swap(&mut block, &mut next);
-            let read = next_read?;
-            // The next block is read as a task of the pool the engine runs on, so its
-            // decoding fills the moments a core would wait for the engine's other tasks
-            // (past the end, `read_into` reads nothing).
-            next_read = rayon::join(
-                || engine.push(&block),
-                || samples.read_into(start + step, start + 2 * step, &mut next),
-            )
-            .1;
-            file.append(&engine.new_rows(), &total(at_end))
-                .with_context(cannot_write)?;
-            let tenths = (start + read) * 10 / rows.max(1);
-            if tenths > told && tenths < 10 && rows as f64 > LONG_S * fs {
-                told = tenths;
-                progress.note(&format!(
-                    "{}: {}0 % analysed ({:.0} of {:.0} min)",
-                    input.display(),
-                    tenths,
-                    (start + read) as f64 / fs / 60.0,
-                    rows as f64 / fs / 60.0
-                ));
+    std::thread::scope(|scope| {
+        // The first block is read (its chunks decoded on the pool) while the output file is
+        // made and the engine built.
+        let first = scope.spawn(|| {
+            let mut block = Vec::new();
+            let read = samples.read_into(0, step, &mut block);
+            (read, block)
+        });
+        let mut file = StreamedFile::create(output, &recording).with_context(cannot_write)?;
+        let raw = file.raw_samples().with_context(cannot_write)?;
+        let mut at_end = RowCounts::default();
+        let total =
+            |at_end: RowCounts| move |name: &str| GroupId::parse(name).map_or(0, |g| at_end.of(g));
+        let kept = KeptRows::NotHandedOut;
+        let feed = |engine: &mut StreamEngine| -> anyhow::Result<()> {
+            at_end = engine.rows_at_end(rows);
+            let (mut next_read, mut next) = first
+                .join()
+                .unwrap_or_else(|_| (Err(panicked(input, "reading the samples")), Vec::new()));
+            let (mut told, mut block) = (0, Vec::new());
+            for start in (0..rows).step_by(step) {
+                std::mem::swap(&mut block, &mut next);
+                let read = next_read?;
+                // The next block is read as a task of the pool the engine runs on, so its
+                // decoding fills the moments a core would wait for the engine's other tasks
+                // (past the end, `read_into` reads nothing).
+                next_read = rayon::join(
+                    || engine.push(&block),
+                    || samples.read_into(start + step, start + 2 * step, &mut next),
+                )
+                .1;
+                file.append(&engine.new_rows(), &total(at_end))
+                    .with_context(cannot_write)?;
+                let tenths = (start + read) * 10 / rows.max(1);
+                if tenths > told && tenths < 10 && rows as f64 > LONG_S * fs {
+                    told = tenths;
+                    progress.note(&format!(
+                        "{}: {}0 % analysed ({:.0} of {:.0} min)",
+                        input.display(),
+                        tenths,
+                        (start + read) as f64 / fs / 60.0,
+                        rows as f64 / fs / 60.0
+                    ));
+                }
             }
-        }
-        Ok(())
-    };
-    // The raw samples are copied on a thread of their own while the analysis runs.
-    let (copied, results) = std::thread::scope(|scope| {
-        let copier = scope.spawn(|| raw.write(&recording, samples, &options));
+            Ok(())
+        };
+        // The raw samples are copied on a thread of their own while the analysis runs.
+        let (recording, options) = (&recording, &options);
+        let copier = scope.spawn(move || raw.write(recording, samples, options));
         let results = analyze_fed(
             input,
             progress,
-            &recording,
+            recording,
             rows,
             settings.filtering,
             kept,
             feed,
         );
-        let copied = copier.join().unwrap_or_else(|_| {
-            Err(crate::store::StoreError::Invalid {
-                path: output.to_path_buf(),
-                object: "/raw/samples".to_string(),
-                problem: "copying the samples failed (a panic)".to_string(),
-            })
-        });
-        (copied, results)
-    });
-    let results = results?;
-    copied.with_context(cannot_write)?;
-    let annotations = &recording.metadata.annotations;
-    file.finish(&results, annotations, &total(at_end))
-        .with_context(cannot_write)
+        let copied = copier
+            .join()
+            .unwrap_or_else(|_| Err(panicked(output, "copying the samples")));
+        let results = results?;
+        copied.with_context(cannot_write)?;
+        let annotations = &recording.metadata.annotations;
+        file.finish(&results, annotations, &total(at_end))
+            .with_context(cannot_write)
+    })
+}
+
+/// The error of a thread of `process` that panicked while `doing` something to `path`.
+fn panicked(path: &Path, doing: &str) -> crate::store::StoreError {
+    crate::store::StoreError::Invalid {
+        path: path.to_path_buf(),
+        object: "/raw/samples".to_string(),
+        problem: format!("{doing} failed (a panic)"),
+    }
 }
 
 /// Inputs longer than this (in seconds) report their progress as they are analysed.

@@ -486,7 +486,14 @@ impl StreamEngine {
 
     /// Processes what is still held back and returns the results of the whole recording.
     pub fn finish(mut self) -> Results {
-        self.run_units(self.threads == Threads::Pool, None);
-        self.results()
+        let pool = self.threads == Threads::Pool;
+        self.run_units(pool, None);
+        let results = self.results();
+        if pool {
+            // The engine's buffers (some hundred blocks) are given back on the pool, beside
+            // what the caller does next with the results (writing them), not before it.
+            rayon::spawn(move || drop(self));
+        }
+        results
     }
 }
