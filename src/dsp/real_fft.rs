@@ -11,7 +11,7 @@
 //! transformed as n complex points with zero imaginary parts.
 
 use std::f64::consts::PI;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use num_complex::Complex64;
 use rustfft::Fft;
@@ -22,8 +22,8 @@ use super::fft_plan;
 pub struct RealPrefixFft {
     n: usize,
     fft: Arc<dyn Fft<f64>>,
-    /// e^{−2πik/n} for k = 0..=n/2 (even lengths).
-    twiddles: Vec<Complex64>,
+    /// e^{−2πik/n} for k = 0..=n/2 (even lengths), shared by every transform of this length.
+    twiddles: Arc<[Complex64]>,
     /// The signal: packed two samples per value (even lengths), or one with a zero
     /// imaginary part (odd).
     packed: Vec<Complex64>,
@@ -32,17 +32,23 @@ pub struct RealPrefixFft {
     scratch: Vec<Complex64>,
 }
 
+/// e^{−2πik/n} for k = 0..=n/2: what unpacks bin k of an even length `n`.
+fn unpacking_twiddles(n: usize) -> Vec<Complex64> {
+    (0..=n / 2)
+        .map(|k| Complex64::from_polar(1.0, -2.0 * PI * k as f64 / n as f64))
+        .collect()
+}
+
 impl RealPrefixFft {
     /// The transform of `n` ≥ 1 real samples.
     pub fn new(n: usize) -> RealPrefixFft {
         let even = n % 2 == 0;
         let fft = fft_plan::complex_forward(if even { n / 2 } else { n });
+        static TWIDDLES: fft_plan::Tables<Complex64> = OnceLock::new();
         let twiddles = if even {
-            (0..=n / 2)
-                .map(|k| Complex64::from_polar(1.0, -2.0 * PI * k as f64 / n as f64))
-                .collect()
+            fft_plan::shared(&TWIDDLES, n, unpacking_twiddles)
         } else {
-            Vec::new()
+            Arc::from([])
         };
         RealPrefixFft {
             n,

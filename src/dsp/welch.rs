@@ -6,10 +6,12 @@
 //! it on every window; the calls never allocate.
 
 use std::f64::consts::PI;
+use std::sync::{Arc, OnceLock};
 
 use num_complex::Complex64;
 
 use super::error::{check_rate, DspError};
+use super::fft_plan::{shared, Tables};
 use super::isa::Isa;
 use super::lanes::{combine, LANES};
 use super::real_fft::RealPrefixFft;
@@ -30,7 +32,8 @@ pub struct Welch {
     step: usize,
     detrend: Detrend,
     sample_rate_hz: f64,
-    window: Vec<f64>,
+    /// The Hann window, shared by every estimator of this length.
+    window: Arc<[f64]>,
     scale: f64,
     /// The transform, which unpacks only the bins asked for.
     fft: RealPrefixFft,
@@ -88,7 +91,8 @@ impl Welch {
             });
         }
         let overlap = overlap.min(segment - 1);
-        let window = hann_periodic(segment);
+        static WINDOWS: Tables<f64> = OnceLock::new();
+        let window = shared(&WINDOWS, segment, hann_periodic);
         let scale = 1.0 / (sample_rate_hz * window.iter().map(|w| w * w).sum::<f64>());
         let fft = RealPrefixFft::new(segment);
         let spectrum = vec![Complex64::default(); fft.bins()];
