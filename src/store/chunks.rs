@@ -350,14 +350,16 @@ mod tests {
         let file = hdf5::File::create(&path).unwrap();
         let (rows, cols, chunk_rows) = (10 * 64 + 7, 3, 64);
         let data: Vec<f32> = (0..rows * cols).map(|i| (i as f32 * 0.37).sin()).collect();
-        let ds = file
-            .new_dataset::<f32>()
-            .shape((rows, cols))
-            .chunk((chunk_rows, cols))
-            .shuffle()
-            .deflate(4)
-            .create("samples")
-            .unwrap();
+        let make = |name| {
+            file.new_dataset::<f32>()
+                .shape((rows, cols))
+                .chunk((chunk_rows, cols))
+                .shuffle()
+                .deflate(4)
+                .create(name)
+                .unwrap()
+        };
+        let ds = make("samples");
         ds.write_raw(&data).unwrap();
         let layout = super::copyable(&ds, rows, cols).expect("copyable");
         let listed: Vec<_> = (0..ds.num_chunks().unwrap())
@@ -374,14 +376,7 @@ mod tests {
         assert_eq!(layout.chunk_rows, chunk_rows);
         assert_eq!(layout.deflate_level, 4);
 
-        let sparse = file
-            .new_dataset::<f32>()
-            .shape((rows, cols))
-            .chunk((chunk_rows, cols))
-            .shuffle()
-            .deflate(4)
-            .create("sparse")
-            .unwrap();
+        let sparse = make("sparse");
         sparse
             .write_slice(
                 &ndarray::Array2::<f32>::ones((chunk_rows, cols)),
