@@ -495,7 +495,7 @@ fn process_blocks(
             at_end = engine.rows_at_end(rows);
             let (mut next_read, mut next) = first
                 .join()
-                .unwrap_or_else(|_| (Err(panicked(input, "reading the samples")), Vec::new()));
+                .unwrap_or_else(|_| (Err(panicked(input, "samples", "reading them")), Vec::new()));
             let (mut told, mut block) = (0, Vec::new());
             for start in (0..rows).step_by(step) {
                 std::mem::swap(&mut block, &mut next);
@@ -538,7 +538,7 @@ fn process_blocks(
         );
         let copied = copier
             .join()
-            .unwrap_or_else(|_| Err(panicked(output, "copying the samples")));
+            .unwrap_or_else(|_| Err(panicked(output, "/raw/samples", "copying the samples")));
         let results = results?;
         copied.with_context(cannot_write)?;
         let annotations = &recording.metadata.annotations;
@@ -547,11 +547,12 @@ fn process_blocks(
     })
 }
 
-/// The error of a thread of `process` that panicked while `doing` something to `path`.
-fn panicked(path: &Path, doing: &str) -> crate::store::StoreError {
+/// The error of a thread of `process` that panicked while `doing` something to `object`
+/// of `path`.
+fn panicked(path: &Path, object: &str, doing: &str) -> crate::store::StoreError {
     crate::store::StoreError::Invalid {
         path: path.to_path_buf(),
-        object: "/raw/samples".to_string(),
+        object: object.to_string(),
         problem: format!("{doing} failed (a panic)"),
     }
 }

@@ -147,7 +147,15 @@ pub(crate) fn write_chunk(
 pub struct CopyableChunks {
     pub chunk_rows: usize,
     pub deflate_level: u8,
-    chunks: Vec<StoredChunk>,
+    /// The stored size of each chunk, in row order (chunk i starts at row i·`chunk_rows`).
+    sizes: Vec<usize>,
+}
+
+impl CopyableChunks {
+    /// Where chunk `index` starts: (row, column).
+    fn offset(&self, index: usize) -> [hsize_t; 2] {
+        [(index * self.chunk_rows) as hsize_t, 0]
+    }
 }
 
 /// Whether `src` (of `rows` × `cols`) is stored so that its chunks can be copied into a
@@ -170,21 +178,14 @@ pub fn copyable(src: &Dataset, rows: usize, cols: usize) -> Option<CopyableChunk
     if count != rows.div_ceil(chunk_rows) {
         return None;
     }
-    let chunks: Vec<_> = (0..count)
-        .map(|i| stored_chunk(src, i * chunk_rows))
+    let sizes = (0..count)
+        .map(|i| stored_size(src, [(i * chunk_rows) as hsize_t, 0]))
         .collect::<Option<_>>()?;
     Some(CopyableChunks {
         chunk_rows,
         deflate_level,
-        chunks,
+        sizes,
     })
-}
-
-/// One stored chunk of a `/raw/samples`: where it starts (row, column) and its stored size.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct StoredChunk {
-    offset: [hsize_t; 2],
-    size: usize,
 }
 
 extern "C" {
@@ -196,12 +197,12 @@ extern "C" {
     ) -> hdf5_sys::h5::herr_t;
 }
 
-/// The stored chunk of the two-dimensional `src` whose first row is `first_row`, looked up
-/// in the chunk index by where it lies; `None` when it is not stored. (The library's
-/// `chunk_info(i)` and `chunk_info_by_coord` walk every chunk before the one asked for,
-/// so listing a 2-hour recording's 7 000 chunks with either took half a second.)
-fn stored_chunk(src: &Dataset, first_row: usize) -> Option<StoredChunk> {
-    let offset = [first_row as hsize_t, 0];
+/// The stored size of the chunk of the two-dimensional `src` that starts at `offset`
+/// (row, column), looked up in the chunk index by where it lies; `None` when it is not
+/// stored. (The library's `chunk_info(i)` and `chunk_info_by_coord` walk every chunk before
+/// the one asked for, so listing a 2-hour recording's 7 000 chunks with either took half a
+/// second.)
+fn stored_size(src: &Dataset, offset: [hsize_t; 2]) -> Option<usize> {
     let mut size: hsize_t = 0;
     // SAFETY: `src` is open and two-dimensional, so `offset` has one entry per dimension;
     // `size` lives across the call; the library lock is held as for every call the hdf5
@@ -209,26 +210,29 @@ fn stored_chunk(src: &Dataset, first_row: usize) -> Option<StoredChunk> {
     let status = hdf5::sync::sync(|| unsafe {
         H5Dget_chunk_storage_size(src.id(), offset.as_ptr(), &mut size)
     });
-    (status >= 0 && size > 0).then_some(StoredChunk {
-        offset,
-        size: size as usize,
-    })
+    (status >= 0 && size > 0).then_some(size as usize)
 }
 
-/// Reads the stored (still filtered) bytes of one chunk onto the end of `buffer` (whose
+/// Reads the stored (still filtered) bytes of chunk `index` onto the end of `buffer` (whose
 /// room is reused: only room it never had is zeroed); its filter mask.
-fn read_stored(src: &Dataset, info: &StoredChunk, buffer: &mut Vec<u8>) -> Option<u32> {
+fn read_stored(
+    src: &Dataset,
+    layout: &CopyableChunks,
+    index: usize,
+    buffer: &mut Vec<u8>,
+) -> Option<u32> {
+    let offset = layout.offset(index);
     let from = buffer.len();
-    buffer.resize(from + info.size, 0);
+    buffer.resize(from + *layout.sizes.get(index)?, 0);
     let mut mask: u32 = 0;
-    // SAFETY: `src` is open; `info.offset` has one entry per dimension; the buffer holds the
+    // SAFETY: `src` is open; `offset` has one entry per dimension; the buffer holds the
     // chunk's stored size from `from` on, as the library reported it; the library lock is
     // held as for every call the hdf5 crate makes.
     let read = hdf5::sync::sync(|| unsafe {
         hdf5_sys::h5d::H5Dread_chunk(
             src.id(),
             hdf5_sys::h5p::H5P_DEFAULT,
-            info.offset.as_ptr(),
+            offset.as_ptr(),
             &mut mask,
             buffer[from..].as_mut_ptr().cast(),
         )
@@ -250,17 +254,18 @@ pub fn copy_chunks(
         problem: format!("copying the input's chunks failed ({what})"),
     };
     let mut buffer = Vec::new();
-    for info in &layout.chunks {
+    for index in 0..layout.sizes.len() {
         buffer.clear();
-        let mask = read_stored(src, info, &mut buffer).ok_or_else(|| failed("read"))?;
-        // SAFETY: `dst` is open; `info.offset` has one entry per dimension; `buffer` lives
+        let mask = read_stored(src, layout, index, &mut buffer).ok_or_else(|| failed("read"))?;
+        let offset = layout.offset(index);
+        // SAFETY: `dst` is open; `offset` has one entry per dimension; `buffer` lives
         // across the call; the library lock is held as for every call the hdf5 crate makes.
         let written = hdf5::sync::sync(|| unsafe {
             hdf5_sys::h5d::H5Dwrite_chunk(
                 dst.id(),
                 hdf5_sys::h5p::H5P_DEFAULT,
                 mask,
-                info.offset.as_ptr(),
+                offset.as_ptr(),
                 buffer.len(),
                 buffer.as_ptr().cast(),
             )
@@ -292,11 +297,10 @@ pub fn decode_chunks(
         let mut pieces: Vec<(std::ops::Range<usize>, &mut [f32])> = Vec::with_capacity(BATCH);
         for (j, piece) in batch.chunks_mut(chunk_len).enumerate() {
             let index = first + b * BATCH + j;
-            let info = layout.chunks.get(index)?;
             let start = stored.len();
-            let mask = read_stored(src, info, stored)?;
-            // Chunks are listed in row order; anything else is read the ordinary way.
-            if mask != 0 || info.offset[0] as usize != index * layout.chunk_rows {
+            let mask = read_stored(src, layout, index, stored)?;
+            // A chunk stored with a filter skipped is read the ordinary way.
+            if mask != 0 {
                 return None;
             }
             pieces.push((start..stored.len(), piece));
@@ -363,16 +367,14 @@ mod tests {
         ds.write_raw(&data).unwrap();
         let layout = super::copyable(&ds, rows, cols).expect("copyable");
         let listed: Vec<_> = (0..ds.num_chunks().unwrap())
-            .map(|i| {
-                let info = ds.chunk_info(i).unwrap();
-                super::StoredChunk {
-                    offset: [info.offset[0], info.offset[1]],
-                    size: info.size as usize,
-                }
-            })
+            .map(|i| ds.chunk_info(i).unwrap())
             .collect();
         assert_eq!(listed.len(), 11);
-        assert_eq!(layout.chunks, listed);
+        for (i, info) in listed.iter().enumerate() {
+            assert_eq!(info.offset, layout.offset(i));
+            assert_eq!(info.size as usize, layout.sizes[i]);
+        }
+        assert_eq!(layout.sizes.len(), listed.len());
         assert_eq!(layout.chunk_rows, chunk_rows);
         assert_eq!(layout.deflate_level, 4);
 
@@ -383,8 +385,8 @@ mod tests {
                 (0..chunk_rows, ..),
             )
             .unwrap();
-        assert!(super::stored_chunk(&sparse, 0).is_some());
-        assert!(super::stored_chunk(&sparse, chunk_rows).is_none());
+        assert!(super::stored_size(&sparse, [0, 0]).is_some());
+        assert!(super::stored_size(&sparse, [chunk_rows as u64, 0]).is_none());
         assert!(super::copyable(&sparse, rows, cols).is_none());
         drop((ds, sparse, file));
         std::fs::remove_file(&path).unwrap();
