@@ -30,6 +30,8 @@ pub struct EmgGroup {
     pub members: Vec<EmgChannel>,
     bandpass: RunFilter,
     envelope: RunFilter,
+    /// Each member's envelope scale (100 / MVC, or 1 without one).
+    scales: Vec<f64>,
     /// The onset test signals' low-pass of |y| and of |ψ| (`None` when the plan has none).
     onset_lowpass: [Option<RunFilter>; 2],
     /// Reused interleaved blocks: notched x, |y|, |ψ| (the filters hold their outputs).
@@ -58,6 +60,7 @@ impl EmgGroup {
                 .iter()
                 .map(|&c| EmgChannel::new(plan, c, make_trace))
                 .collect::<Result<_, _>>()?,
+            scales: channels.iter().map(|&c| envelope_scale(plan, c)).collect(),
             bandpass: RunFilter::new(plan, &plan.bandpass, lanes)?,
             envelope: RunFilter::new(plan, &plan.envelope, lanes)?,
             onset_lowpass: [onset_lowpass()?, onset_lowpass()?],
@@ -77,7 +80,6 @@ impl EmgGroup {
             m.envelope.clear();
             m.take(plan, columns);
         });
-        let lanes = self.members.len();
         let common = self
             .members
             .iter()
@@ -98,17 +100,16 @@ impl EmgGroup {
         // |y| of every lane at once, where the band-pass wrote it: the same values as each
         // channel's own |y|, interleaved as the low-passes of |y| read them.
         let rectified = frames::absolute(&mut self.rectified, y);
-        each(&mut self.members, wide, |lane, m| {
-            m.y.clear();
-            m.y.extend(frames::column_of(y, lane, lanes));
-            m.features(last);
-        });
+        frames::split(y, &mut self.members, |m| &mut m.y, |_, v| v);
+        each(&mut self.members, wide, |_, m| m.features(last));
         let envelopes = self.envelope.feed_final(&self.rectified[..rectified], last);
-        for (lane, m) in self.members.iter_mut().enumerate() {
-            let scale = envelope_scale(plan, m.channel);
-            let envelope = frames::column_of(envelopes, lane, lanes);
-            m.envelope.extend(envelope.map(|v| v.max(0.0) * scale));
-        }
+        let scales = &self.scales;
+        frames::split(
+            envelopes,
+            &mut self.members,
+            |m| &mut m.envelope,
+            |lane, v| v.max(0.0) * scales[lane],
+        );
         self.onset_tests(plan, rectified, last, wide);
         if last {
             each(&mut self.members, wide, |_, m| m.finish(plan));
@@ -132,19 +133,15 @@ impl EmgGroup {
     /// |ψ| of every channel side by side and feeds each channel's onset chain its test
     /// signals.
     fn onset_tests(&mut self, plan: &Plan, rectified: usize, last: bool, wide: bool) {
-        let lanes = self.members.len();
         let psi = interleave(&mut self.psi, self.members.iter().map(|m| m.psi()));
         let [abs_lowpass, psi_lowpass] = &mut self.onset_lowpass;
         let out = [
             through(abs_lowpass, &self.rectified[..rectified], last),
             through(psi_lowpass, psi, last),
         ];
-        each(&mut self.members, wide, |lane, m| {
-            for (mine, out) in m.lowpassed.iter_mut().zip(out) {
-                mine.clear();
-                mine.extend(frames::column_of(out, lane, lanes));
-            }
-            m.onset_tests(plan, last);
-        });
+        for (k, out) in out.into_iter().enumerate() {
+            frames::split(out, &mut self.members, |m| &mut m.lowpassed[k], |_, v| v);
+        }
+        each(&mut self.members, wide, |_, m| m.onset_tests(plan, last));
     }
 }

@@ -23,6 +23,36 @@ pub(super) fn column_of<'a>(
     column(a, index, width).chain(column(b, index, width))
 }
 
+/// Frames of a tile that [`split`] takes apart at a time: 4 KiB of eight lanes, which
+/// stay in the L1 cache while each lane's run is read out of them.
+const SPLIT_TILE: usize = 64;
+
+/// Every column of interleaved frames given in parts (a filter's output), in one pass
+/// over them: column `lane` goes to `pick(&mut members[lane])` (emptied first), each value
+/// mapped through `map(lane, value)`. Reading the frames once a tile at a time, not once
+/// per lane, keeps a block's frames from passing through the caches once per channel.
+pub(super) fn split<M>(
+    parts: [&[f64]; 2],
+    members: &mut [M],
+    pick: impl Fn(&mut M) -> &mut Vec<f64>,
+    map: impl Fn(usize, f64) -> f64,
+) {
+    let width = members.len().max(1);
+    let frames = (parts[0].len() + parts[1].len()) / width;
+    for m in members.iter_mut() {
+        let out = pick(m);
+        out.clear();
+        out.reserve(frames);
+    }
+    for part in parts {
+        for tile in part.chunks(SPLIT_TILE * width) {
+            for (lane, m) in members.iter_mut().enumerate() {
+                pick(m).extend(column(tile, lane, width).map(|v| map(lane, v)));
+            }
+        }
+    }
+}
+
 /// `|v|` of every value of `parts`, one part after the other, into the front of `out`
 /// (room that only grows, as [`interleave`]'s); gives how many.
 pub(super) fn absolute(out: &mut Vec<f64>, parts: [&[f64]; 2]) -> usize {
@@ -150,6 +180,23 @@ mod tests {
             for c in 0..width {
                 let want: Vec<f32> = (0..frames).map(|i| block[i * width + c]).collect();
                 assert_eq!(columns.of(c), &want[..], "width {width}, frames {frames}");
+            }
+        }
+    }
+
+    #[test]
+    fn split_gives_each_lane_its_column_across_parts_and_tiles() {
+        for (width, frames, cut) in [(8, 200, 77), (3, 130, 0), (1, 5, 5), (4, 0, 0)] {
+            let block: Vec<f64> = (0..width * frames).map(|i| i as f64).collect();
+            let (a, b) = block.split_at(cut * width);
+            // Room that held other values is emptied first.
+            let mut members = vec![vec![-1.0; 3]; width];
+            split([a, b], &mut members, |m| m, |lane, v| v + 0.5 * lane as f64);
+            for (lane, got) in members.iter().enumerate() {
+                let want: Vec<f64> = (0..frames)
+                    .map(|i| (i * width + lane) as f64 + 0.5 * lane as f64)
+                    .collect();
+                assert_eq!(*got, want, "width {width}, frames {frames}, lane {lane}");
             }
         }
     }
