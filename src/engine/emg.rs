@@ -298,8 +298,10 @@ pub struct EmgChannel {
     column: Vec<f64>,
     pub(super) y: Vec<f64>,
     pub(super) rectified: Vec<f64>,
-    /// The low-passed |y| and |ψ| of the block (onset test signals).
-    pub(super) lowpassed: [Vec<f64>; 2],
+    /// The block's onset test signals of |y| and |ψ|, from the group: low-passed (causal;
+    /// the channel's chain takes their trailing means), or low-passed and averaged over
+    /// the centred 25 ms (zero-phase).
+    pub(super) tests: [Vec<f64>; 2],
 }
 
 impl EmgChannel {
@@ -332,7 +334,7 @@ impl EmgChannel {
             column: Vec::new(),
             y: Vec::new(),
             rectified: Vec::new(),
-            lowpassed: Default::default(),
+            tests: Default::default(),
         })
     }
 
@@ -389,16 +391,16 @@ impl EmgChannel {
         }
     }
 
-    /// Feeds the onset chain the block's |y| and the low-passed |y| and |ψ| now in
-    /// [`EmgChannel::lowpassed`].
+    /// Feeds the onset chain the block's |y| and the test signals now in
+    /// [`EmgChannel::tests`].
     pub(super) fn onset_tests(&mut self, plan: &Plan, last: bool) {
-        let [abs, psi] = &self.lowpassed;
-        let (rectified, lowpassed) = (&self.rectified, [abs.as_slice(), psi]);
+        let [abs, psi] = &self.tests;
+        let (rectified, tests) = (&self.rectified, [abs.as_slice(), psi]);
         match &mut self.onsets {
             OnsetChain::Causal(chain) => {
-                chain.push_tests(&plan.onset, rectified, lowpassed, &mut self.output.onsets)
+                chain.push_tests(&plan.onset, rectified, tests, &mut self.output.onsets)
             }
-            OnsetChain::ZeroPhase(chain) => chain.push_tests(plan, rectified, lowpassed, last),
+            OnsetChain::ZeroPhase(chain) => chain.push_tests(plan, rectified, tests, last),
         }
     }
 
@@ -408,7 +410,7 @@ impl EmgChannel {
         if let OnsetChain::ZeroPhase(chain) = &mut self.onsets {
             self.output.onsets = chain.finish(plan);
         }
-        let [abs, psi] = &mut self.lowpassed;
+        let [abs, psi] = &mut self.tests;
         for buffer in [
             &mut self.ready,
             &mut self.column,

@@ -9,7 +9,8 @@
 //! per channel: notch? ─► ready ─► interleave ─► band-pass ─► y, per channel:
 //!     windows, tremor, |y|, |ψ| ─► interleave ─┬─► envelope low-pass ─► per channel: envelope
 //!                                              └─► onset low-pass of |y| and |ψ|
-//!                                                  ─► per channel: 25 ms means, onsets
+//!                                                  ─► 25 ms means (zero-phase)
+//!                                                  ─► per channel: onsets
 //! ```
 //!
 //! A zero-phase notch hands its samples on a stretch later, so channels of a group may be
@@ -21,7 +22,8 @@ use crate::dsp::error::DspError;
 use super::each::each;
 use super::emg::{envelope_scale, EmgChannel};
 use super::frames::{self, interleave, Columns};
-use super::plan::Plan;
+use super::moving_mean::CentredMean;
+use super::plan::{Filtering, Plan};
 use super::run_filter::{through, RunFilter};
 use super::trace::TraceMaker;
 
@@ -34,10 +36,15 @@ pub struct EmgGroup {
     scales: Vec<f64>,
     /// The onset test signals' low-pass of |y| and of |ψ| (`None` when the plan has none).
     onset_lowpass: [Option<RunFilter>; 2],
-    /// Reused interleaved blocks: notched x, |y|, |ψ| (the filters hold their outputs).
+    /// Zero-phase: the centred 25 ms means of the low-passed |y| and |ψ|, every lane at
+    /// once (causal runs take trailing means in each channel's chain).
+    means: Option<[CentredMean; 2]>,
+    /// Reused interleaved blocks: notched x, |y|, |ψ|, the two means (the filters hold
+    /// their outputs).
     x: Vec<f64>,
     rectified: Vec<f64>,
     psi: Vec<f64>,
+    tests: [Vec<f64>; 2],
 }
 
 impl EmgGroup {
@@ -64,9 +71,13 @@ impl EmgGroup {
             bandpass: RunFilter::new(plan, &plan.bandpass, lanes)?,
             envelope: RunFilter::new(plan, &plan.envelope, lanes)?,
             onset_lowpass: [onset_lowpass()?, onset_lowpass()?],
+            means: (plan.filtering == Filtering::ZeroPhase).then(|| {
+                std::array::from_fn(|_| CentredMean::lanes(plan.onset.mean_window, lanes))
+            }),
             x: Vec::new(),
             rectified: Vec::new(),
             psi: Vec::new(),
+            tests: Default::default(),
         })
     }
 
@@ -113,7 +124,8 @@ impl EmgGroup {
         self.onset_tests(plan, rectified, last, wide);
         if last {
             each(&mut self.members, wide, |_, m| m.finish(plan));
-            for buffer in [&mut self.x, &mut self.rectified, &mut self.psi] {
+            let [hb, tkeo] = &mut self.tests;
+            for buffer in [&mut self.x, &mut self.rectified, &mut self.psi, hb, tkeo] {
                 *buffer = Vec::new();
             }
             let [abs, psi] = &mut self.onset_lowpass;
@@ -130,8 +142,8 @@ impl EmgGroup {
 
 impl EmgGroup {
     /// Low-passes the block's |y| (the first `rectified` values of `self.rectified`) and
-    /// |ψ| of every channel side by side and feeds each channel's onset chain its test
-    /// signals.
+    /// |ψ| of every channel side by side (zero-phase, and their centred means) and feeds
+    /// each channel's onset chain its test signals.
     fn onset_tests(&mut self, plan: &Plan, rectified: usize, last: bool, wide: bool) {
         let psi = interleave(&mut self.psi, self.members.iter().map(|m| m.psi()));
         let [abs_lowpass, psi_lowpass] = &mut self.onset_lowpass;
@@ -139,8 +151,21 @@ impl EmgGroup {
             through(abs_lowpass, &self.rectified[..rectified], last),
             through(psi_lowpass, psi, last),
         ];
-        for (k, out) in out.into_iter().enumerate() {
-            frames::split(out, &mut self.members, |m| &mut m.lowpassed[k], |_, v| v);
+        for (k, parts) in out.into_iter().enumerate() {
+            let members = &mut self.members;
+            let Some(means) = &mut self.means else {
+                frames::split(parts, members, |m| &mut m.tests[k], |_, v| v);
+                continue;
+            };
+            let tests = &mut self.tests[k];
+            tests.clear();
+            for part in parts {
+                means[k].push(part, tests);
+            }
+            if last {
+                means[k].finish(tests);
+            }
+            frames::split([tests, &[]], members, |m| &mut m.tests[k], |_, v| v);
         }
         each(&mut self.members, wide, |_, m| m.onset_tests(plan, last));
     }
