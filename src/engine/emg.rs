@@ -368,39 +368,39 @@ impl EmgChannel {
         self.first
     }
 
-    /// Everything computed from the final samples of y now in [`EmgChannel::y`] (the last
-    /// ones when `last`); leaves |y| in [`EmgChannel::rectified`] and |ψ| in what
-    /// [`EmgChannel::psi`] gives.
-    pub(super) fn features(&mut self, last: bool) {
+    /// Everything computed from the final samples of y now in [`EmgChannel::y`]; leaves
+    /// |y| in [`EmgChannel::rectified`] and, causal, |ψ| in what [`EmgChannel::psi`]
+    /// gives.
+    pub(super) fn features(&mut self) {
         let y = &self.y;
         self.output.windows.push(y);
         self.rectified.clear();
         self.rectified.extend(y.iter().map(|v| v.abs()));
         self.output.tremor.push(&self.rectified);
-        match &mut self.onsets {
-            OnsetChain::Causal(chain) => chain.push_y(y),
-            OnsetChain::ZeroPhase(chain) => chain.push_y(y, last),
+        if let OnsetChain::Causal(chain) = &mut self.onsets {
+            chain.push_y(y);
         }
     }
 
-    /// |ψ| of the block [`EmgChannel::features`] took last.
+    /// |ψ| of the block [`EmgChannel::features`] took last (causal; zero-phase, the group
+    /// computes ψ of every lane at once).
     pub(super) fn psi(&self) -> &[f64] {
         match &self.onsets {
             OnsetChain::Causal(chain) => &chain.psi,
-            OnsetChain::ZeroPhase(chain) => &chain.psi,
+            OnsetChain::ZeroPhase(_) => &[],
         }
     }
 
     /// Feeds the onset chain the block's |y| and the test signals now in
     /// [`EmgChannel::tests`].
-    pub(super) fn onset_tests(&mut self, plan: &Plan, last: bool) {
+    pub(super) fn onset_tests(&mut self, plan: &Plan) {
         let [abs, psi] = &self.tests;
         let (rectified, tests) = (&self.rectified, [abs.as_slice(), psi]);
         match &mut self.onsets {
             OnsetChain::Causal(chain) => {
                 chain.push_tests(&plan.onset, rectified, tests, &mut self.output.onsets)
             }
-            OnsetChain::ZeroPhase(chain) => chain.push_tests(plan, rectified, tests, last),
+            OnsetChain::ZeroPhase(chain) => chain.push_tests(plan, rectified, tests),
         }
     }
 

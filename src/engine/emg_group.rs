@@ -7,10 +7,10 @@
 //!
 //! ```text
 //! per channel: notch? ─► ready ─► interleave ─► band-pass ─► y, per channel:
-//!     windows, tremor, |y|, |ψ| ─► interleave ─┬─► envelope low-pass ─► per channel: envelope
-//!                                              └─► onset low-pass of |y| and |ψ|
-//!                                                  ─► 25 ms means (zero-phase)
-//!                                                  ─► per channel: onsets
+//!     windows, tremor, |y|, |ψ| (causal) ─► interleave ─┬─► envelope low-pass ─► per channel: envelope
+//!                                  |ψ| (zero-phase) ─►  └─► onset low-pass of |y| and |ψ|
+//!                                                           ─► 25 ms means (zero-phase)
+//!                                                           ─► per channel: onsets
 //! ```
 //!
 //! A zero-phase notch hands its samples on a stretch later, so channels of a group may be
@@ -18,6 +18,7 @@
 //! (features, onset chains) runs in parallel.
 
 use crate::dsp::error::DspError;
+use crate::dsp::tkeo::TkeoBlocks;
 
 use super::each::each;
 use super::emg::{envelope_scale, EmgChannel};
@@ -36,8 +37,9 @@ pub struct EmgGroup {
     scales: Vec<f64>,
     /// The onset test signals' low-pass of |y| and of |ψ| (`None` when the plan has none).
     onset_lowpass: [Option<RunFilter>; 2],
-    /// Zero-phase: the centred 25 ms means of the low-passed |y| and |ψ|, every lane at
-    /// once (causal runs take trailing means in each channel's chain).
+    /// Zero-phase: ψ of y, and the centred 25 ms means of the low-passed |y| and |ψ|,
+    /// every lane at once (causal runs take ψ and trailing means in each channel's chain).
+    tkeo: Option<TkeoBlocks>,
     means: Option<[CentredMean; 2]>,
     /// Reused interleaved blocks: notched x, |y|, |ψ|, the two means (the filters hold
     /// their outputs).
@@ -71,6 +73,7 @@ impl EmgGroup {
             bandpass: RunFilter::new(plan, &plan.bandpass, lanes)?,
             envelope: RunFilter::new(plan, &plan.envelope, lanes)?,
             onset_lowpass: [onset_lowpass()?, onset_lowpass()?],
+            tkeo: (plan.filtering == Filtering::ZeroPhase).then(|| TkeoBlocks::lanes(lanes)),
             means: (plan.filtering == Filtering::ZeroPhase).then(|| {
                 std::array::from_fn(|_| CentredMean::lanes(plan.onset.mean_window, lanes))
             }),
@@ -111,8 +114,21 @@ impl EmgGroup {
         // |y| of every lane at once, where the band-pass wrote it: the same values as each
         // channel's own |y|, interleaved as the low-passes of |y| read them.
         let rectified = frames::absolute(&mut self.rectified, y);
+        if let Some(tkeo) = &mut self.tkeo {
+            // |ψ| of every lane, where the band-pass wrote y.
+            self.psi.clear();
+            for part in y {
+                tkeo.push(part, &mut self.psi);
+            }
+            if last {
+                tkeo.finish(&mut self.psi);
+            }
+            for v in &mut self.psi {
+                *v = v.abs();
+            }
+        }
         frames::split(y, &mut self.members, |m| &mut m.y, |_, v| v);
-        each(&mut self.members, wide, |_, m| m.features(last));
+        each(&mut self.members, wide, |_, m| m.features());
         let envelopes = self.envelope.feed_final(&self.rectified[..rectified], last);
         let scales = &self.scales;
         frames::split(
@@ -145,7 +161,10 @@ impl EmgGroup {
     /// |ψ| of every channel side by side (zero-phase, and their centred means) and feeds
     /// each channel's onset chain its test signals.
     fn onset_tests(&mut self, plan: &Plan, rectified: usize, last: bool, wide: bool) {
-        let psi = interleave(&mut self.psi, self.members.iter().map(|m| m.psi()));
+        let psi = match self.tkeo {
+            Some(_) => &self.psi[..],
+            None => interleave(&mut self.psi, self.members.iter().map(|m| m.psi())),
+        };
         let [abs_lowpass, psi_lowpass] = &mut self.onset_lowpass;
         let out = [
             through(abs_lowpass, &self.rectified[..rectified], last),
@@ -167,6 +186,6 @@ impl EmgGroup {
             }
             frames::split([tests, &[]], members, |m| &mut m.tests[k], |_, v| v);
         }
-        each(&mut self.members, wide, |_, m| m.onset_tests(plan, last));
+        each(&mut self.members, wide, |_, m| m.onset_tests(plan));
     }
 }
