@@ -37,9 +37,11 @@ pub struct EmgGroup {
     scales: Vec<f64>,
     /// The onset test signals' low-pass of |y| and of |ψ| (`None` when the plan has none).
     onset_lowpass: [Option<RunFilter>; 2],
-    /// Zero-phase: ψ of y, and the centred 25 ms means of the low-passed |y| and |ψ|,
-    /// every lane at once (causal runs take ψ and trailing means in each channel's chain).
+    /// Zero-phase: ψ of y, every lane at once (causal runs take ψ in each channel's
+    /// chain).
     tkeo: Option<TkeoBlocks>,
+    /// Zero-phase: the centred 25 ms means of the low-passed |y| and |ψ|, every lane at
+    /// once (causal runs take trailing means in each channel's chain).
     means: Option<[CentredMean; 2]>,
     /// Reused interleaved blocks: notched x, |y|, |ψ|, the two means (the filters hold
     /// their outputs).
