@@ -103,6 +103,7 @@ impl TkeoBlocks {
     /// Feeds frames (whole ones); appends to `out` the frames of values they complete.
     pub fn push(&mut self, x: &[f64], out: &mut Vec<f64>) {
         let lanes = self.lanes;
+        debug_assert_eq!(x.len() % lanes, 0, "whole frames of {lanes} lanes");
         let frames = x.len() / lanes;
         // Frames whose ψ needs a held frame, or that complete the first ψ (given twice:
         // ψ[0] takes the value of ψ[1]), one at a time.

@@ -82,6 +82,7 @@ impl CentredMean {
     /// complete.
     pub fn push(&mut self, x: &[f64], out: &mut Vec<f64>) {
         let lanes = self.lanes;
+        debug_assert_eq!(x.len() % lanes, 0, "whole frames of {lanes} lanes");
         if self.sliding() && !x.is_empty() {
             self.slide_over(x, out);
             return;
