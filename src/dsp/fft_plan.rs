@@ -23,16 +23,12 @@ pub fn complex_forward(n: usize) -> Arc<dyn Fft<f64>> {
     planned(&PLANS, FftPlanner::new, n, |p, n| p.plan_fft_forward(n))
 }
 
-/// Tables of values by length, each made once.
-pub(super) type Tables<T> = OnceLock<Mutex<HashMap<usize, Arc<[T]>>>>;
+/// Tables of values by length, each made once: plans that need no planner.
+pub(super) type Tables<T> = Plans<(), [T]>;
 
 /// The table of length `n` in `tables`, made by `make` on first use.
 pub(super) fn shared<T>(tables: &Tables<T>, n: usize, make: fn(usize) -> Vec<T>) -> Arc<[T]> {
-    let tables = tables.get_or_init(|| Mutex::new(HashMap::new()));
-    // A poisoned lock only means another thread panicked while making a table: the map
-    // holds finished tables only.
-    let mut made = tables.lock().unwrap_or_else(|p| p.into_inner());
-    Arc::clone(made.entry(n).or_insert_with(|| make(n).into()))
+    planned(tables, || (), n, |_, n| make(n).into())
 }
 
 /// A planner and the plans it made, by length.
@@ -43,7 +39,7 @@ fn planned<P, T: ?Sized>(
     plans: &Plans<P, T>,
     planner: fn() -> P,
     n: usize,
-    plan: fn(&mut P, usize) -> Arc<T>,
+    plan: impl FnOnce(&mut P, usize) -> Arc<T>,
 ) -> Arc<T> {
     let plans = plans.get_or_init(|| Mutex::new((planner(), HashMap::new())));
     // A poisoned lock only means another thread panicked while planning: the map it
