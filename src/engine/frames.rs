@@ -12,17 +12,6 @@ pub(super) fn column(
     frames.chunks_exact(width).map(move |f| f[index])
 }
 
-/// Channel `index` of interleaved frames of `width` channels given in parts (a filter's
-/// output that wraps around the end of its ring), the parts in order.
-pub(super) fn column_of<'a>(
-    parts: [&'a [f64]; 2],
-    index: usize,
-    width: usize,
-) -> impl Iterator<Item = f64> + 'a {
-    let [a, b] = parts;
-    column(a, index, width).chain(column(b, index, width))
-}
-
 /// Frames of a tile that [`split`] takes apart at a time: 4 KiB of eight lanes, which
 /// stay in the L1 cache while each lane's run is read out of them.
 const SPLIT_TILE: usize = 64;

@@ -148,7 +148,6 @@ impl MechanicalGroup {
         }
         match &mut self.lowpass {
             Some(lowpass) => {
-                let lanes = self.members.len();
                 let x = match last {
                     true => &[][..],
                     false => {
@@ -160,10 +159,11 @@ impl MechanicalGroup {
                 // (limb weight, sensor offset) is the baseline from the first sample on.
                 lowpass.settle_on_first_frame(x);
                 let y = lowpass.feed_final(x, last);
-                each(&mut self.members, wide, |lane, m| {
+                // Every lane's low-passed column (a channel without force metrics has
+                // already used its raw one for its tremor).
+                frames::split(y, &mut self.members, |m| &mut m.column, |_, v| v);
+                each(&mut self.members, wide, |_, m| {
                     if let Some(force) = &mut m.force {
-                        m.column.clear();
-                        m.column.extend(frames::column_of(y, lane, lanes));
                         force.push(&m.column);
                     }
                 });
