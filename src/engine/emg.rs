@@ -1,8 +1,10 @@
 //! One EMG channel: its notch, and everything computed from its band-passed signal y —
 //! activation RMS, fatigue epochs (MDF, MNF), tremor of |y| with its alarm and the onsets
 //! of the three detectors (the chain of each mode is one struct: [`OnsetCausal`],
-//! [`OnsetZeroPhase`]). The band-pass and the envelope low-pass run in the channel's group
-//! ([`EmgGroup`](super::emg_group::EmgGroup)).
+//! [`OnsetOffline`]). The band-pass and the envelope low-pass run in the channel's group
+//! ([`EmgGroup`](super::emg_group::EmgGroup)), and so, zero-phase, do ψ, the onset
+//! low-pass of |y| and |ψ| and its 25 ms means: the channel's offline pass takes the test
+//! signals as they come and waits for the baseline of the whole recording.
 //!
 //! The windowed features run on blocks of y of any size (the same code for both modes);
 //! the filters run causal or zero-phase, both block by block.
@@ -20,7 +22,7 @@ use crate::features::tremor::{TremorRow, TremorTracker};
 use super::frames::Columns;
 use super::onset_causal::OnsetCausal;
 use super::onset_detectors::Onsets;
-use super::onset_zero_phase::OnsetZeroPhase;
+use super::onset_offline::OnsetOffline;
 use super::plan::{Filtering, Plan, AUTO_NOTCH_S};
 use super::rows::Rows;
 use super::run_filter::RunFilter;
@@ -276,7 +278,7 @@ impl NotchFront {
 /// The onset chain of a channel, as the run filters.
 enum OnsetChain {
     Causal(Box<OnsetCausal>),
-    ZeroPhase(Box<OnsetZeroPhase>),
+    ZeroPhase(Box<OnsetOffline>),
 }
 
 /// One EMG channel: its notch in front, everything computed from its band-passed signal y
@@ -318,7 +320,8 @@ impl EmgChannel {
             onsets: match plan.filtering {
                 Filtering::Causal => OnsetChain::Causal(Box::new(OnsetCausal::new(&plan.onset))),
                 Filtering::ZeroPhase => {
-                    OnsetChain::ZeroPhase(Box::new(OnsetZeroPhase::new(plan, channel, make_trace)))
+                    let make = &mut |kept| make_trace(channel, kept);
+                    OnsetChain::ZeroPhase(Box::new(OnsetOffline::new(&plan.onset, make)))
                 }
             },
             output: EmgOutput {
@@ -400,15 +403,15 @@ impl EmgChannel {
             OnsetChain::Causal(chain) => {
                 chain.push_tests(&plan.onset, rectified, tests, &mut self.output.onsets)
             }
-            OnsetChain::ZeroPhase(chain) => chain.push_tests(plan, rectified, tests),
+            OnsetChain::ZeroPhase(pass) => pass.push_tests(&plan.onset, rectified, tests),
         }
     }
 
     /// Ends the channel: zero-phase onsets are found over the whole recording now, and
     /// the room of the blocks is given back.
     pub(super) fn finish(&mut self, plan: &Plan) {
-        if let OnsetChain::ZeroPhase(chain) = &mut self.onsets {
-            self.output.onsets = chain.finish(plan);
+        if let OnsetChain::ZeroPhase(pass) = &mut self.onsets {
+            self.output.onsets = pass.finish(&plan.onset);
         }
         let [abs, psi] = &mut self.tests;
         for buffer in [

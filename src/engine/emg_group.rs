@@ -28,6 +28,15 @@ use super::plan::{Filtering, Plan};
 use super::run_filter::{through, RunFilter};
 use super::trace::TraceMaker;
 
+/// The steps of the zero-phase onset chain a group runs over every lane at once (causal
+/// runs take ψ and trailing means in each channel's chain).
+struct ZeroPhaseLanes {
+    /// ψ of y.
+    tkeo: TkeoBlocks,
+    /// The centred 25 ms means of the low-passed |y| and |ψ|.
+    means: [CentredMean; 2],
+}
+
 /// Up to [`Plan::lanes`](super::plan::Plan::lanes) EMG channels and their shared filters.
 pub struct EmgGroup {
     pub members: Vec<EmgChannel>,
@@ -37,12 +46,8 @@ pub struct EmgGroup {
     scales: Vec<f64>,
     /// The onset test signals' low-pass of |y| and of |ψ| (`None` when the plan has none).
     onset_lowpass: [Option<RunFilter>; 2],
-    /// Zero-phase: ψ of y, every lane at once (causal runs take ψ in each channel's
-    /// chain).
-    tkeo: Option<TkeoBlocks>,
-    /// Zero-phase: the centred 25 ms means of the low-passed |y| and |ψ|, every lane at
-    /// once (causal runs take trailing means in each channel's chain).
-    means: Option<[CentredMean; 2]>,
+    /// Zero-phase: ψ and the onset means, every lane at once.
+    lanes: Option<ZeroPhaseLanes>,
     /// Reused interleaved blocks: notched x, |y|, |ψ|, the two means (the filters hold
     /// their outputs).
     x: Vec<f64>,
@@ -75,9 +80,9 @@ impl EmgGroup {
             bandpass: RunFilter::new(plan, &plan.bandpass, lanes)?,
             envelope: RunFilter::new(plan, &plan.envelope, lanes)?,
             onset_lowpass: [onset_lowpass()?, onset_lowpass()?],
-            tkeo: (plan.filtering == Filtering::ZeroPhase).then(|| TkeoBlocks::lanes(lanes)),
-            means: (plan.filtering == Filtering::ZeroPhase).then(|| {
-                std::array::from_fn(|_| CentredMean::lanes(plan.onset.mean_window, lanes))
+            lanes: (plan.filtering == Filtering::ZeroPhase).then(|| ZeroPhaseLanes {
+                tkeo: TkeoBlocks::lanes(lanes),
+                means: std::array::from_fn(|_| CentredMean::lanes(plan.onset.mean_window, lanes)),
             }),
             x: Vec::new(),
             rectified: Vec::new(),
@@ -116,7 +121,7 @@ impl EmgGroup {
         // |y| of every lane at once, where the band-pass wrote it: the same values as each
         // channel's own |y|, interleaved as the low-passes of |y| read them.
         let rectified = frames::absolute(&mut self.rectified, y);
-        if let Some(tkeo) = &mut self.tkeo {
+        if let Some(ZeroPhaseLanes { tkeo, .. }) = &mut self.lanes {
             // |ψ| of every lane, where the band-pass wrote y.
             self.psi.clear();
             for part in y {
@@ -163,7 +168,7 @@ impl EmgGroup {
     /// |ψ| of every channel side by side (zero-phase, and their centred means) and feeds
     /// each channel's onset chain its test signals.
     fn onset_tests(&mut self, plan: &Plan, rectified: usize, last: bool, wide: bool) {
-        let psi = match self.tkeo {
+        let psi = match self.lanes {
             Some(_) => &self.psi[..],
             None => interleave(&mut self.psi, self.members.iter().map(|m| m.psi())),
         };
@@ -174,7 +179,7 @@ impl EmgGroup {
         ];
         for (k, parts) in out.into_iter().enumerate() {
             let members = &mut self.members;
-            let Some(means) = &mut self.means else {
+            let Some(ZeroPhaseLanes { means, .. }) = &mut self.lanes else {
                 frames::split(parts, members, |m| &mut m.tests[k], |_, v| v);
                 continue;
             };

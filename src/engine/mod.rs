@@ -28,7 +28,6 @@ mod moving_mean;
 pub mod onset_causal;
 pub mod onset_detectors;
 pub mod onset_offline;
-pub mod onset_zero_phase;
 pub mod pairs;
 pub mod plan;
 pub mod rows;

@@ -83,6 +83,17 @@ impl OnsetOffline {
         }
     }
 
+    /// Feeds the next samples of all three signals: |y| (`rectified`, Bonato's) and the
+    /// 25 ms means of the low-passed |y| and |ψ| (`tests`: Hodges–Bui's and TKEO's), each
+    /// from sample 0, in any step with one another.
+    pub fn push_tests(&mut self, plan: &OnsetPlan, rectified: &[f64], tests: [&[f64]; 2]) {
+        self.push(plan, OnsetMethod::Bonato, rectified);
+        let methods = [OnsetMethod::HodgesBui, OnsetMethod::Tkeo];
+        for (x, method) in tests.into_iter().zip(methods) {
+            self.push(plan, method, x);
+        }
+    }
+
     /// Moves the first `n` windows (complete in every signal) to the window trace.
     fn move_windows(&mut self, n: usize) {
         let Some(trace) = &mut self.windows else {
