@@ -19,7 +19,7 @@ use crate::features::alarm::{AlarmChange, AlarmTracker};
 use crate::features::stats::FiniteMean;
 use crate::features::tremor::{TremorRow, TremorTracker};
 
-use super::frames::Columns;
+use super::frames::{Block, Columns};
 use super::onset_causal::OnsetCausal;
 use super::onset_detectors::Onsets;
 use super::onset_offline::OnsetOffline;
@@ -369,6 +369,19 @@ impl EmgChannel {
     /// The channel's first raw sample, once one has come.
     pub(super) fn first(&self) -> Option<f64> {
         self.first
+    }
+
+    /// Whether the channel's next samples go straight to the group's band-pass: past no
+    /// notch (decided, and off), with nothing waiting before them.
+    pub(super) fn goes_straight(&self) -> bool {
+        self.front.passes_through() && self.ready.is_empty()
+    }
+
+    /// Notes the channel's first raw sample from a block it is gathered from.
+    pub(super) fn note_first(&mut self, block: &Block) {
+        if self.first.is_none() {
+            self.first = block.first(self.channel);
+        }
     }
 
     /// Everything computed from the final samples of y now in [`EmgChannel::y`]; leaves

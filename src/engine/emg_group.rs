@@ -14,7 +14,9 @@
 //! ```
 //!
 //! A zero-phase notch hands its samples on a stretch later, so channels of a group may be
-//! out of step: the group takes the frames every channel has. The channels' own work
+//! out of step: the group takes the frames every channel has. When no channel of the group
+//! is notched (or waiting for the notch to be decided), their samples are gathered from
+//! the block's frames straight into the band-pass's lanes, in one pass. The channels' own work
 //! (features, onset chains) runs in parallel.
 
 use crate::dsp::error::DspError;
@@ -22,7 +24,7 @@ use crate::dsp::tkeo::TkeoBlocks;
 
 use super::each::each;
 use super::emg::{envelope_scale, EmgChannel};
-use super::frames::{self, interleave, Columns};
+use super::frames::{self, interleave, Block};
 use super::moving_mean::CentredMean;
 use super::plan::{Filtering, Plan};
 use super::run_filter::{through, RunFilter};
@@ -40,6 +42,8 @@ struct ZeroPhaseLanes {
 /// Up to [`Plan::lanes`](super::plan::Plan::lanes) EMG channels and their shared filters.
 pub struct EmgGroup {
     pub members: Vec<EmgChannel>,
+    /// The members' montage indices, in lane order.
+    channels: Vec<usize>,
     bandpass: RunFilter,
     envelope: RunFilter,
     /// Each member's envelope scale (100 / MVC, or 1 without one).
@@ -72,6 +76,7 @@ impl EmgGroup {
                 .transpose()
         };
         Ok(EmgGroup {
+            channels: channels.to_vec(),
             members: channels
                 .iter()
                 .map(|&c| EmgChannel::new(plan, c, make_trace))
@@ -91,29 +96,41 @@ impl EmgGroup {
         })
     }
 
-    /// Feeds each channel its samples of a block (`columns`), or, with `None`, ends the
-    /// signal. Each channel's [`EmgChannel::envelope`] then holds the
-    /// envelope of the samples made final. The channels' own work runs on the pool when
-    /// `wide`.
-    pub(super) fn run(&mut self, plan: &Plan, columns: Option<&Columns>, wide: bool) {
-        let last = columns.is_none();
+    /// Whether every channel's next samples go straight to the band-pass: the group then
+    /// gathers them from the block's frames into its lanes.
+    pub(super) fn gathers(&self) -> bool {
+        self.members.iter().all(EmgChannel::goes_straight)
+    }
+
+    /// Feeds each channel its samples of a block, or, with `None`, ends the signal. Each
+    /// channel's [`EmgChannel::envelope`] then holds the envelope of the samples made
+    /// final. The channels' own work runs on the pool when `wide`.
+    pub(super) fn run(&mut self, plan: &Plan, block: Option<&Block>, wide: bool) {
+        let last = block.is_none();
+        let gathered = block.filter(|_| self.gathers());
         each(&mut self.members, wide, |_, m| {
             m.envelope.clear();
-            m.take(plan, columns);
+            match gathered {
+                Some(block) => m.note_first(block),
+                None => m.take(plan, block.map(Block::columns)),
+            }
         });
-        let common = self
-            .members
-            .iter()
-            .map(|m| m.ready.len())
-            .min()
-            .unwrap_or(0);
-        if common == 0 && !last {
+        let members = &self.members;
+        // Samples of every channel taken from `ready` (none when gathered).
+        let common = match gathered {
+            Some(_) => 0,
+            None => members.iter().map(|m| m.ready.len()).min().unwrap_or(0),
+        };
+        let frames = gathered.map_or(common, Block::frames);
+        if frames == 0 && !last {
             return;
         }
-        let members = &self.members;
         self.bandpass
             .settle_once(|| members.iter().map(|m| m.first().unwrap_or(0.0)).collect());
-        let x = interleave(&mut self.x, self.members.iter().map(|m| &m.ready[..common]));
+        let x = match gathered {
+            Some(block) => block.gather(&mut self.x, &self.channels),
+            None => interleave(&mut self.x, members.iter().map(|m| &m.ready[..common])),
+        };
         let y = self.bandpass.feed_final(x, last);
         for m in &mut self.members {
             m.ready.drain(..common);

@@ -56,11 +56,14 @@ pub(super) fn absolute(out: &mut Vec<f64>, parts: [&[f64]; 2]) -> usize {
 
 /// The channels of a block of interleaved frames, one after another: each unit then reads
 /// its channel as one contiguous run, instead of every unit striding through every frame
-/// of the block for its own.
+/// of the block for its own. Only the channels a unit reads alone are taken apart (see
+/// [`Block`]).
 #[derive(Debug, Default)]
 pub(super) struct Columns {
     values: Vec<f32>,
     frames: usize,
+    /// The channels whose runs the last fill wrote.
+    filled: Vec<bool>,
 }
 
 /// Frames taken apart at a time: their values stay in the L1 cache while each channel's
@@ -68,19 +71,24 @@ pub(super) struct Columns {
 const TILE_FRAMES: usize = 256;
 
 impl Columns {
-    /// Takes interleaved `frames` of `width` channels apart (a whole number of frames).
-    /// Allocates nothing once the room is there.
-    pub(super) fn fill(&mut self, frames: &[f32], width: usize) {
+    /// Takes the channels `wanted` marks out of interleaved `frames` of `width` channels
+    /// (a whole number of frames). Allocates nothing once the room is there.
+    pub(super) fn fill(&mut self, frames: &[f32], width: usize, wanted: &[bool]) {
         let width = width.max(1);
         let n = frames.len() / width;
         self.frames = n;
-        // Every value is written below: only room the buffer never had is zeroed.
+        self.filled.clear();
+        self.filled
+            .extend((0..width).map(|c| wanted.get(c).copied().unwrap_or(false)));
+        // Every value of a wanted run is written below: only room the buffer never had is
+        // zeroed.
         self.values.truncate(n * width);
         self.values.resize(n * width, 0.0);
         for (t, tile) in frames.chunks(TILE_FRAMES * width).enumerate() {
             let from = t * TILE_FRAMES;
             let rows = tile.len() / width;
-            for (c, run) in self.values.chunks_exact_mut(n).enumerate() {
+            let runs = self.values.chunks_exact_mut(n.max(1)).zip(&self.filled);
+            for (c, (run, _)) in runs.enumerate().filter(|(_, (_, &w))| w) {
                 for (v, frame) in run[from..from + rows]
                     .iter_mut()
                     .zip(tile.chunks_exact(width))
@@ -92,13 +100,74 @@ impl Columns {
     }
 
     /// Channel `channel`'s samples.
+    ///
+    /// # Panics
+    /// If the last fill did not take that channel apart.
     pub(super) fn of(&self, channel: usize) -> &[f32] {
+        assert!(
+            self.filled[channel],
+            "channel {channel} was not taken apart"
+        );
         &self.values[channel * self.frames..(channel + 1) * self.frames]
     }
 
     /// Channel `channel`'s samples as f64.
     pub(super) fn widened(&self, channel: usize) -> impl ExactSizeIterator<Item = f64> + '_ {
         self.of(channel).iter().map(|&v| f64::from(v))
+    }
+}
+
+/// A block of interleaved frames as the units take it: a group whose channels go straight
+/// to its filters gathers them into its lanes in one pass over the frames (instead of
+/// reading each channel's column, widening it and interleaving the columns again); the
+/// others read their channels' [`Columns`].
+pub(super) struct Block<'a> {
+    frames: &'a [f32],
+    width: usize,
+    columns: &'a Columns,
+}
+
+impl<'a> Block<'a> {
+    /// `frames` of `width` channels, and the columns taken apart from them.
+    pub(super) fn new(frames: &'a [f32], width: usize, columns: &'a Columns) -> Block<'a> {
+        Block {
+            frames,
+            width: width.max(1),
+            columns,
+        }
+    }
+
+    /// The block's columns.
+    pub(super) fn columns(&self) -> &Columns {
+        self.columns
+    }
+
+    /// Frames in the block.
+    pub(super) fn frames(&self) -> usize {
+        self.frames.len() / self.width
+    }
+
+    /// Channel `channel`'s first sample, if the block has a frame.
+    pub(super) fn first(&self, channel: usize) -> Option<f64> {
+        self.frames.get(channel).map(|&v| f64::from(v))
+    }
+
+    /// The channels `channels` of every frame, as f64, side by side into the front of
+    /// `out` (room that only grows, as [`interleave`]'s), and gives them.
+    ///
+    /// # Panics
+    /// If a channel is not one of the block's.
+    pub(super) fn gather<'o>(&self, out: &'o mut Vec<f64>, channels: &[usize]) -> &'o [f64] {
+        assert!(channels.iter().all(|&c| c < self.width), "no such channel");
+        let lanes = channels.len();
+        let frames = self.frames.chunks_exact(self.width);
+        let out = room(out, frames.len() * lanes);
+        for (o, frame) in out.chunks_exact_mut(lanes.max(1)).zip(frames) {
+            for (v, &c) in o.iter_mut().zip(channels) {
+                *v = f64::from(frame[c]);
+            }
+        }
+        out
     }
 }
 
@@ -164,12 +233,53 @@ mod tests {
             let block: Vec<f32> = (0..width * frames).map(|i| i as f32 * 0.5 - 3.0).collect();
             let mut columns = Columns::default();
             // A larger block first, so that reused room is overwritten.
-            columns.fill(&vec![9.0; width * (frames + 3)], width);
-            columns.fill(&block, width);
+            columns.fill(&vec![9.0; width * (frames + 3)], width, &vec![true; width]);
+            columns.fill(&block, width, &vec![true; width]);
             for c in 0..width {
                 let want: Vec<f32> = (0..frames).map(|i| block[i * width + c]).collect();
                 assert_eq!(columns.of(c), &want[..], "width {width}, frames {frames}");
             }
+        }
+    }
+
+    #[test]
+    fn only_the_wanted_channels_are_taken_apart() {
+        let (width, frames) = (6, 300);
+        let block: Vec<f32> = (0..width * frames).map(|i| i as f32).collect();
+        let wanted = [false, true, false, false, true, true];
+        let mut columns = Columns::default();
+        columns.fill(&block, width, &wanted);
+        for c in [1, 4, 5] {
+            let want: Vec<f32> = (0..frames).map(|i| block[i * width + c]).collect();
+            assert_eq!(columns.of(c), &want[..], "channel {c}");
+        }
+        let unread = std::panic::catch_unwind(|| columns.of(2).len());
+        assert!(unread.is_err(), "a channel not taken apart is refused");
+    }
+
+    #[test]
+    fn a_gathered_group_holds_its_channels_frame_by_frame() {
+        for (width, frames, channels) in [
+            (24, 700, vec![0, 1, 2, 3, 6, 7, 8, 9]),
+            (5, 3, vec![4, 0]),
+            (3, 0, vec![1]),
+            (1, 9, vec![0]),
+        ] {
+            let block: Vec<f32> = (0..width * frames).map(|i| i as f32 * 0.25 - 7.0).collect();
+            let columns = Columns::default();
+            let at = Block::new(&block, width, &columns);
+            // Room that held other values, longer than needed.
+            let mut out = vec![-1.0; 8 * frames + 5];
+            let got = at.gather(&mut out, &channels).to_vec();
+            let want: Vec<f64> = (0..frames)
+                .flat_map(|i| channels.iter().map(move |&c| (i, c)))
+                .map(|(i, c)| f64::from(block[i * width + c]))
+                .collect();
+            assert_eq!(got, want, "width {width}, channels {channels:?}");
+            assert_eq!(
+                at.first(channels[0]),
+                block.get(channels[0]).map(|&v| f64::from(v))
+            );
         }
     }
 
@@ -207,7 +317,7 @@ mod tests {
         assert_eq!(frames, [1.0, 3.0, 5.0, 2.0, 4.0, 6.0]);
         assert_eq!(column(&frames, 1, 3).collect::<Vec<_>>(), b);
         let mut narrow = Columns::default();
-        narrow.fill(&[1.0f32, 2.0, 3.0, 4.0], 2);
+        narrow.fill(&[1.0f32, 2.0, 3.0, 4.0], 2, &[true, false]);
         assert_eq!(narrow.widened(0).collect::<Vec<_>>(), [1.0, 3.0]);
         // Room that held more frames gives only the new ones, its values overwritten.
         assert_eq!(

@@ -18,7 +18,7 @@ use crate::features::force::{ContractionPass, ForceMetrics, LevelsPass};
 
 use super::each::each;
 use super::emg::TremorPart;
-use super::frames::{self, interleave, Columns};
+use super::frames::{self, interleave, Block};
 use super::plan::Plan;
 use super::run_filter::RunFilter;
 use super::trace::ForceTrace;
@@ -133,13 +133,13 @@ impl MechanicalGroup {
         })
     }
 
-    /// Feeds each channel its samples of a block (`columns`), or, with `None`, ends the
+    /// Feeds each channel its samples of a block (its columns), or, with `None`, ends the
     /// signal: filters what a zero-phase low-pass still holds and replays each force
     /// channel's trace once for its metrics. The channels' own work runs on the pool
     /// when `wide`.
-    pub(super) fn run(&mut self, plan: &Plan, columns: Option<&Columns>, wide: bool) {
-        let last = columns.is_none();
-        if let Some(columns) = columns {
+    pub(super) fn run(&mut self, plan: &Plan, block: Option<&Block>, wide: bool) {
+        let last = block.is_none();
+        if let Some(columns) = block.map(Block::columns) {
             each(&mut self.members, wide, |_, m| {
                 m.column.clear();
                 m.column.extend(columns.widened(m.channel));

@@ -20,7 +20,7 @@ pub use super::assemble::RowCounts;
 use super::assemble::{assemble, feature_groups, Collected};
 use super::emg::{EmgChannel, TremorPart};
 use super::emg_group::EmgGroup;
-use super::frames::Columns;
+use super::frames::{Block, Columns};
 use super::mechanical::{MechanicalChannel, MechanicalGroup};
 use super::pairs::PairCci;
 use super::plan::{ChannelPair, Plan, Threads};
@@ -42,12 +42,21 @@ enum Unit {
 }
 
 impl Unit {
-    /// Feeds the unit its channels of a block (`columns`), or ends them (`None`); a
-    /// group's channels run on the pool when `wide`.
-    fn run(&mut self, plan: &Plan, columns: Option<&Columns>, wide: bool) {
+    /// Feeds the unit its channels of a block, or ends them (`None`); a group's channels
+    /// run on the pool when `wide`.
+    fn run(&mut self, plan: &Plan, block: Option<&Block>, wide: bool) {
         match self {
-            Unit::Emg(group) => group.run(plan, columns, wide),
-            Unit::Mechanical(group) => group.run(plan, columns, wide),
+            Unit::Emg(group) => group.run(plan, block, wide),
+            Unit::Mechanical(group) => group.run(plan, block, wide),
+        }
+    }
+
+    /// Whether the unit's channels read their columns of the next block, rather than
+    /// being gathered from its frames.
+    fn reads_columns(&self) -> bool {
+        match self {
+            Unit::Emg(group) => !group.gathers(),
+            Unit::Mechanical(_) => true,
         }
     }
 }
@@ -112,8 +121,10 @@ pub struct StreamEngine {
     /// Where channels run (results are the same either way).
     threads: Threads,
     kept: KeptRows,
-    /// The block being pushed, channel after channel (reused from block to block).
+    /// The block being pushed, channel after channel (reused from block to block), and
+    /// which channels it takes apart.
     columns: Columns,
+    wanted: Vec<bool>,
 }
 
 /// Which feature rows an engine keeps.
@@ -193,6 +204,7 @@ impl StreamEngine {
             threads: Threads::Pool,
             kept: KeptRows::All,
             columns: Columns::default(),
+            wanted: Vec::new(),
         })
     }
 
@@ -230,10 +242,24 @@ impl StreamEngine {
         for block in frames.chunks(BLOCK_FRAMES * n) {
             self.frames += block.len() / n;
             let wide = self.threads == Threads::Pool && block.len() >= PARALLEL_MIN_SAMPLES;
-            columns.fill(block, n);
-            self.run_units(wide, Some(&columns));
+            self.note_column_readers();
+            columns.fill(block, n, &self.wanted);
+            self.run_units(wide, Some(&Block::new(block, n, &columns)));
         }
         self.columns = columns;
+    }
+
+    /// Marks in `wanted` the channels whose units read their columns of the next block.
+    fn note_column_readers(&mut self) {
+        let units = &self.units;
+        self.wanted.clear();
+        self.wanted
+            .extend(self.places.iter().map(|place| match *place {
+                Place::Emg { unit, .. } | Place::Mechanical { unit, .. } => {
+                    units[unit].reads_columns()
+                }
+                Place::Ignored => false,
+            }));
     }
 
     /// Feeds a recording's samples (a frame per row, channels in montage order).
@@ -243,9 +269,9 @@ impl StreamEngine {
 
     /// Feeds every unit its channels of a block (`columns`), or ends every channel
     /// (`None`), then the pairs their envelopes; on the pool when `wide`.
-    fn run_units(&mut self, wide: bool, columns: Option<&Columns>) {
+    fn run_units(&mut self, wide: bool, block: Option<&Block>) {
         let plan = &self.plan;
-        let work = |unit: &mut Unit| unit.run(plan, columns, wide);
+        let work = |unit: &mut Unit| unit.run(plan, block, wide);
         if wide {
             self.units.par_iter_mut().with_max_len(1).for_each(work);
         } else {
