@@ -18,7 +18,7 @@ use crate::features::force::{ContractionPass, ForceMetrics, LevelsPass};
 
 use super::each::each;
 use super::emg::TremorPart;
-use super::frames::{self, interleave, Block};
+use super::frames::{self, Block};
 use super::plan::Plan;
 use super::run_filter::RunFilter;
 use super::trace::ForceTrace;
@@ -29,7 +29,9 @@ pub struct MechanicalGroup {
     /// The force channels' low-pass over every member (`None` for an accelerometer, or
     /// when the rate leaves no room for one).
     lowpass: Option<RunFilter>,
-    /// The block's raw samples, interleaved for the low-pass (reused).
+    /// The members' montage indices, in lane order.
+    channels: Vec<usize>,
+    /// The block's raw samples, gathered side by side for the low-pass (reused).
     x: Vec<f64>,
 }
 
@@ -118,6 +120,7 @@ impl MechanicalGroup {
             .map(|s| RunFilter::new(plan, s, members.len()))
             .transpose()?;
         Ok(MechanicalGroup {
+            channels: channels.to_vec(),
             members,
             lowpass,
             x: Vec::new(),
@@ -128,33 +131,35 @@ impl MechanicalGroup {
     pub fn accel(plan: &Plan, channel: usize) -> Result<MechanicalGroup, DspError> {
         Ok(MechanicalGroup {
             members: vec![MechanicalChannel::new(plan, channel, None)?],
+            channels: vec![channel],
             lowpass: None,
             x: Vec::new(),
         })
     }
 
-    /// Feeds each channel its samples of a block (its columns), or, with `None`, ends the
-    /// signal: filters what a zero-phase low-pass still holds and replays each force
-    /// channel's trace once for its metrics. The channels' own work runs on the pool
-    /// when `wide`.
+    /// Feeds each channel its samples of a block, or, with `None`, ends the signal:
+    /// filters what a zero-phase low-pass still holds and replays each force channel's
+    /// trace once for its metrics. The channels' own work runs on the pool when `wide`.
     pub(super) fn run(&mut self, plan: &Plan, block: Option<&Block>, wide: bool) {
         let last = block.is_none();
-        if let Some(columns) = block.map(Block::columns) {
-            each(&mut self.members, wide, |_, m| {
-                m.column.clear();
-                m.column.extend(columns.widened(m.channel));
-                m.tremor.push(&m.column);
-            });
+        // The members' raw samples, gathered side by side from the block's frames in one
+        // pass (as the low-pass reads them), then taken apart for each channel's tremor.
+        let gathered = match block {
+            Some(block) => block.gather(&mut self.x, &self.channels).len(),
+            None => 0,
+        };
+        if !last {
+            frames::split(
+                [&self.x[..gathered], &[]],
+                &mut self.members,
+                |m| &mut m.column,
+                |_, v| v,
+            );
+            each(&mut self.members, wide, |_, m| m.tremor.push(&m.column));
         }
         match &mut self.lowpass {
             Some(lowpass) => {
-                let x = match last {
-                    true => &[][..],
-                    false => {
-                        let columns = self.members.iter().map(|m| m.column.as_slice());
-                        interleave(&mut self.x, columns)
-                    }
-                };
+                let x = &self.x[..gathered];
                 // Causal: each lane settled on its first sample, so the resting force
                 // (limb weight, sensor offset) is the baseline from the first sample on.
                 lowpass.settle_on_first_frame(x);

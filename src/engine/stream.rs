@@ -52,11 +52,12 @@ impl Unit {
     }
 
     /// Whether the unit's channels read their columns of the next block, rather than
-    /// being gathered from its frames.
+    /// being gathered from its frames (only notched EMG channels, and the others of their
+    /// group, read columns).
     fn reads_columns(&self) -> bool {
         match self {
             Unit::Emg(group) => !group.gathers(),
-            Unit::Mechanical(_) => true,
+            Unit::Mechanical(_) => false,
         }
     }
 }
