@@ -16,6 +16,7 @@ use crate::dsp::spectral::{mean_frequency, median_frequency};
 use crate::dsp::welch::{Detrend, Welch};
 use crate::dsp::windows::WindowSpec;
 use crate::features::alarm::{AlarmChange, AlarmTracker};
+use crate::features::onset_baseline::WindowSums;
 use crate::features::stats::FiniteMean;
 use crate::features::tremor::{TremorRow, TremorTracker};
 
@@ -304,6 +305,10 @@ pub struct EmgChannel {
     /// the channel's chain takes their trailing means), or low-passed and averaged over
     /// the centred 25 ms (zero-phase).
     pub(super) tests: [Vec<f64>; 2],
+    /// Zero-phase: the sums of the windows of the rest baseline that the block's test
+    /// signals complete (`tests`, and |y| for Bonato's), in `OnsetMethod::ALL` order,
+    /// taken by the group across its lanes.
+    pub(super) test_windows: [Vec<WindowSums>; 3],
 }
 
 impl EmgChannel {
@@ -338,6 +343,7 @@ impl EmgChannel {
             y: Vec::new(),
             rectified: Vec::new(),
             tests: Default::default(),
+            test_windows: Default::default(),
         })
     }
 
@@ -416,7 +422,10 @@ impl EmgChannel {
             OnsetChain::Causal(chain) => {
                 chain.push_tests(&plan.onset, rectified, tests, &mut self.output.onsets)
             }
-            OnsetChain::ZeroPhase(pass) => pass.push_tests(&plan.onset, rectified, tests),
+            OnsetChain::ZeroPhase(pass) => {
+                let windows = self.test_windows.each_ref().map(Vec::as_slice);
+                pass.push_tests(rectified, tests, windows);
+            }
         }
     }
 
@@ -427,6 +436,7 @@ impl EmgChannel {
             self.output.onsets = pass.finish(&plan.onset);
         }
         let [abs, psi] = &mut self.tests;
+        self.test_windows = Default::default();
         for buffer in [
             &mut self.ready,
             &mut self.column,

@@ -10,6 +10,8 @@
 //!     windows, tremor, |y|, |ψ| (causal) ─► interleave ─┬─► envelope low-pass ─► per channel: envelope
 //!                                  |ψ| (zero-phase) ─►  └─► onset low-pass of |y| and |ψ|
 //!                                                           ─► 25 ms means (zero-phase)
+//!                                                           ─► baseline window sums
+//!                                                              (of the means and |y|)
 //!                                                           ─► per channel: onsets
 //! ```
 //!
@@ -21,6 +23,8 @@
 
 use crate::dsp::error::DspError;
 use crate::dsp::tkeo::TkeoBlocks;
+use crate::features::onset_baseline::{LaneWindowedSums, WindowSums};
+use crate::montage::OnsetMethod;
 
 use super::each::each;
 use super::emg::{envelope_scale, EmgChannel};
@@ -37,6 +41,11 @@ struct ZeroPhaseLanes {
     tkeo: TkeoBlocks,
     /// The centred 25 ms means of the low-passed |y| and |ψ|.
     means: [CentredMean; 2],
+    /// The sums of each detector's test signal over each window of the rest baseline
+    /// (the two means, and |y| for Bonato's), in `OnsetMethod::ALL` order.
+    sums: [LaneWindowedSums; 3],
+    /// The windows a block completes, every lane's (reused).
+    done: Vec<WindowSums>,
 }
 
 /// Up to [`Plan::lanes`](super::plan::Plan::lanes) EMG channels and their shared filters.
@@ -88,6 +97,10 @@ impl EmgGroup {
             lanes: (plan.filtering == Filtering::ZeroPhase).then(|| ZeroPhaseLanes {
                 tkeo: TkeoBlocks::lanes(lanes),
                 means: std::array::from_fn(|_| CentredMean::lanes(plan.onset.mean_window, lanes)),
+                sums: std::array::from_fn(|_| {
+                    LaneWindowedSums::new(plan.onset.rest_window, lanes, plan.onset.skip)
+                }),
+                done: Vec::new(),
             }),
             x: Vec::new(),
             rectified: Vec::new(),
@@ -196,7 +209,10 @@ impl EmgGroup {
         ];
         for (k, parts) in out.into_iter().enumerate() {
             let members = &mut self.members;
-            let Some(ZeroPhaseLanes { means, .. }) = &mut self.lanes else {
+            let Some(ZeroPhaseLanes {
+                means, sums, done, ..
+            }) = &mut self.lanes
+            else {
                 frames::split(parts, members, |m| &mut m.tests[k], |_, v| v);
                 continue;
             };
@@ -209,7 +225,33 @@ impl EmgGroup {
                 means[k].finish(tests);
             }
             frames::split([tests, &[]], members, |m| &mut m.tests[k], |_, v| v);
+            // The baseline windows' sums of every lane at once, while the means are hot.
+            hand_windows(&mut sums[k], done, tests, members, k);
+        }
+        if let Some(ZeroPhaseLanes { sums, done, .. }) = &mut self.lanes {
+            let k = OnsetMethod::Bonato.index();
+            let rectified = &self.rectified[..rectified];
+            hand_windows(&mut sums[k], done, rectified, &mut self.members, k);
         }
         each(&mut self.members, wide, |_, m| m.onset_tests(plan));
+    }
+}
+
+/// Sums the baseline windows of test signal `k` of every lane of `frames` at once, and
+/// hands each member those of its lane that the frames complete.
+fn hand_windows(
+    sums: &mut LaneWindowedSums,
+    done: &mut Vec<WindowSums>,
+    frames: &[f64],
+    members: &mut [EmgChannel],
+    k: usize,
+) {
+    done.clear();
+    sums.push(frames, done);
+    let lanes = members.len();
+    for (lane, m) in members.iter_mut().enumerate() {
+        let windows = &mut m.test_windows[k];
+        windows.clear();
+        windows.extend(done.iter().skip(lane).step_by(lanes));
     }
 }

@@ -1,5 +1,6 @@
 //! Onsets of a stored recording (zero-phase): one streaming pass over the three test
-//! signals collects the per-window sums the baseline needs and keeps the signals in traces
+//! signals collects the per-window sums the baseline needs (taken where the signals are
+//! made, across the lanes of the channel's group) and keeps the signals in traces
 //! ([`ForceTrace`]: in memory, or on disk); the window sums go to a trace of their own a
 //! batch at a time (three sums and three sums of squares per 250 ms window). At the end
 //! the baseline comes from the rest windows of the whole recording and each trace is
@@ -61,13 +62,10 @@ impl OnsetOffline {
         }
     }
 
-    /// Feeds the next samples of the test signal of `method` (from sample 0): for
-    /// Hodges–Bui the rectified, low-passed, averaged EMG, for TKEO the same of |ψ|, for
-    /// Bonato the rectified EMG. The three signals may come in any interleaving.
-    pub fn push(&mut self, plan: &OnsetPlan, method: OnsetMethod, x: &[f64]) {
+    /// Keeps the next samples `x` of the test signal of `method`, whose window sums are
+    /// already in; moves windows complete in every signal to the window trace.
+    fn keep(&mut self, method: OnsetMethod, x: &[f64]) {
         let k = method.index();
-        let from = plan.skip.saturating_sub(self.seen[k]).min(x.len());
-        self.sums[k].push(&x[from..]);
         self.seen[k] += x.len();
         // A trace that fails says so when replayed: that method then finds nothing.
         if method == OnsetMethod::Bonato {
@@ -85,12 +83,22 @@ impl OnsetOffline {
 
     /// Feeds the next samples of all three signals: |y| (`rectified`, Bonato's) and the
     /// 25 ms means of the low-passed |y| and |ψ| (`tests`: Hodges–Bui's and TKEO's), each
-    /// from sample 0, in any step with one another.
-    pub fn push_tests(&mut self, plan: &OnsetPlan, rectified: &[f64], tests: [&[f64]; 2]) {
-        self.push(plan, OnsetMethod::Bonato, rectified);
-        let methods = [OnsetMethod::HodgesBui, OnsetMethod::Tkeo];
-        for (x, method) in tests.into_iter().zip(methods) {
-            self.push(plan, method, x);
+    /// from sample 0, in any step with one another. Their baseline windows' sums are taken
+    /// where the signals are made, side by side with other channels'
+    /// ([`LaneWindowedSums`](crate::features::onset_baseline::LaneWindowedSums), after the
+    /// plan's `skip`): `windows` holds those of the windows these samples complete, in
+    /// [`OnsetMethod::ALL`] order.
+    pub fn push_tests(
+        &mut self,
+        rectified: &[f64],
+        tests: [&[f64]; 2],
+        windows: [&[WindowSums]; 3],
+    ) {
+        let [hb, tkeo] = tests;
+        for (method, x) in OnsetMethod::ALL.into_iter().zip([hb, tkeo, rectified]) {
+            let k = method.index();
+            self.sums[k].add_windows(windows[k].iter().copied());
+            self.keep(method, x);
         }
     }
 
@@ -173,6 +181,7 @@ mod tests {
     use super::*;
     use crate::engine::trace::in_memory;
     use crate::features::bonato::BonatoSettings;
+    use crate::features::onset_baseline::LaneWindowedSums;
     use crate::features::onsets::Transition;
 
     fn plan() -> OnsetPlan {
@@ -227,6 +236,21 @@ mod tests {
         found
     }
 
+    /// Feeds `x` to `pass` as all three test signals, in blocks of `block`, their window
+    /// sums taken as a group takes them (one lane).
+    fn feed(pass: &mut OnsetOffline, p: &OnsetPlan, x: &[f64], block: usize) {
+        let mut sums: [LaneWindowedSums; 3] =
+            std::array::from_fn(|_| LaneWindowedSums::new(p.rest_window, 1, p.skip));
+        for chunk in x.chunks(block) {
+            let windows: [Vec<WindowSums>; 3] = std::array::from_fn(|k| {
+                let mut done = Vec::new();
+                sums[k].push(chunk, &mut done);
+                done
+            });
+            pass.push_tests(chunk, [chunk, chunk], windows.each_ref().map(Vec::as_slice));
+        }
+    }
+
     /// Windows of 2 samples over 6000: 3000 windows, moved to the window trace in
     /// batches of 1024.
     fn many_windows() -> (OnsetPlan, Vec<f64>) {
@@ -244,11 +268,7 @@ mod tests {
         assert!(want.of(OnsetMethod::HodgesBui).len() >= 4);
         for block in [7, 4096] {
             let mut pass = OnsetOffline::new(&p, &mut |kept| in_memory(0, kept));
-            for chunk in x.chunks(block) {
-                for m in OnsetMethod::ALL {
-                    pass.push(&p, m, chunk);
-                }
-            }
+            feed(&mut pass, &p, &x, block);
             assert!(pass.sums.iter().all(|s| s.windows().len() < MOVED_WINDOWS));
             assert_eq!(pass.finish(&p), want, "block {block}");
         }
@@ -274,23 +294,20 @@ mod tests {
             Kept::OnsetWindows => Box::new(Broken),
             _ => in_memory(0, kept),
         });
-        for m in OnsetMethod::ALL {
-            pass.push(&p, m, &x);
-        }
+        feed(&mut pass, &p, &x, x.len());
         let found = pass.finish(&p);
         assert_eq!(found.samples, x.len());
         assert!(found.by_method.iter().all(Vec::is_empty));
     }
 
     #[test]
-    fn blocks_and_interleaving_change_nothing() {
+    fn blocks_change_nothing() {
         let p = plan();
         let x = signal();
         let mut whole = OnsetOffline::new(&p, &mut |kept| in_memory(0, kept));
-        for m in OnsetMethod::ALL {
-            whole.push(&p, m, &x);
-        }
+        feed(&mut whole, &p, &x, x.len());
         let want = whole.finish(&p);
+        assert_eq!(want, direct(&p, &x));
         assert_eq!(
             want.of(OnsetMethod::HodgesBui),
             &[
@@ -302,11 +319,7 @@ mod tests {
         );
         for block in [1, 3, 64, 999] {
             let mut parts = OnsetOffline::new(&p, &mut |kept| in_memory(0, kept));
-            for chunk in x.chunks(block) {
-                for m in OnsetMethod::ALL {
-                    parts.push(&p, m, chunk);
-                }
-            }
+            feed(&mut parts, &p, &x, block);
             assert_eq!(parts.finish(&p), want, "block {block}");
         }
     }

@@ -139,6 +139,16 @@ impl WindowedSums {
         self.filled += partial.len();
     }
 
+    /// Appends the sums of windows complete elsewhere (for a signal whose sums are taken
+    /// side by side with others', [`LaneWindowedSums`]).
+    ///
+    /// # Panics
+    /// In debug builds, if samples of a window not yet complete were pushed.
+    pub fn add_windows(&mut self, windows: impl IntoIterator<Item = WindowSums>) {
+        debug_assert_eq!(self.filled, 0, "windows added after part of a window");
+        self.done.extend(windows);
+    }
+
     /// Sums of windows complete before, then these.
     pub fn from_windows(window: usize, done: Vec<WindowSums>) -> WindowedSums {
         WindowedSums {
@@ -171,6 +181,98 @@ impl WindowedSums {
     pub fn mean(&self, i: usize) -> f64 {
         self.done[i].sum / self.window as f64
     }
+}
+
+/// [`WindowedSums`] of several signals side by side, as interleaved frames of `lanes`
+/// values: the running sums of every lane advance together, and each lane's windows are
+/// those of the lane alone, bit for bit (each window's sums added up from zero, sample by
+/// sample in order). The first `skip` frames are left out (filter start-up).
+#[derive(Debug, Clone)]
+pub struct LaneWindowedSums {
+    window: usize,
+    lanes: usize,
+    /// Frames still to leave out.
+    skip: usize,
+    /// Frames in the current window.
+    filled: usize,
+    sums: Vec<f64>,
+    squares: Vec<f64>,
+}
+
+impl LaneWindowedSums {
+    /// Windows of `window` frames (at least one) of `lanes` lanes (at least one), after
+    /// the first `skip` frames.
+    pub fn new(window: usize, lanes: usize, skip: usize) -> LaneWindowedSums {
+        let lanes = lanes.max(1);
+        LaneWindowedSums {
+            window: window.max(1),
+            lanes,
+            skip,
+            filled: 0,
+            sums: vec![0.0; lanes],
+            squares: vec![0.0; lanes],
+        }
+    }
+
+    /// Adds whole frames; appends to `done` the sums of each window they complete, its
+    /// lanes in order, window after window.
+    pub fn push(&mut self, frames: &[f64], done: &mut Vec<WindowSums>) {
+        let lanes = self.lanes;
+        debug_assert_eq!(frames.len() % lanes, 0, "whole frames of {lanes} lanes");
+        let left_out = self.skip.min(frames.len() / lanes);
+        self.skip -= left_out;
+        let mut rest = &frames[left_out * lanes..];
+        while rest.len() >= lanes {
+            let take = (self.window - self.filled).min(rest.len() / lanes);
+            let (part, after) = rest.split_at(take * lanes);
+            add_lanes(&mut self.sums, &mut self.squares, part);
+            self.filled += take;
+            rest = after;
+            if self.filled == self.window {
+                let sums = self.sums.iter().zip(&self.squares);
+                done.extend(sums.map(|(&sum, &sum_sq)| WindowSums { sum, sum_sq }));
+                self.sums.fill(0.0);
+                self.squares.fill(0.0);
+                self.filled = 0;
+            }
+        }
+    }
+}
+
+/// Adds interleaved frames to each lane's running sum and sum of squares.
+fn add_lanes(sums: &mut [f64], squares: &mut [f64], frames: &[f64]) {
+    match sums.len() {
+        1 => add_lanes_of::<1>(sums, squares, frames),
+        2 => add_lanes_of::<2>(sums, squares, frames),
+        3 => add_lanes_of::<3>(sums, squares, frames),
+        4 => add_lanes_of::<4>(sums, squares, frames),
+        5 => add_lanes_of::<5>(sums, squares, frames),
+        6 => add_lanes_of::<6>(sums, squares, frames),
+        7 => add_lanes_of::<7>(sums, squares, frames),
+        8 => add_lanes_of::<8>(sums, squares, frames),
+        lanes => {
+            for frame in frames.chunks_exact(lanes) {
+                for ((s, q), &v) in sums.iter_mut().zip(squares.iter_mut()).zip(frame) {
+                    *s += v;
+                    *q += v * v;
+                }
+            }
+        }
+    }
+}
+
+/// [`add_lanes`] for `L` lanes, the sums held in registers.
+fn add_lanes_of<const L: usize>(sums: &mut [f64], squares: &mut [f64], frames: &[f64]) {
+    let mut s: [f64; L] = std::array::from_fn(|l| sums[l]);
+    let mut q: [f64; L] = std::array::from_fn(|l| squares[l]);
+    for frame in frames.chunks_exact(L) {
+        for l in 0..L {
+            s[l] += frame[l];
+            q[l] += frame[l] * frame[l];
+        }
+    }
+    sums.copy_from_slice(&s);
+    squares.copy_from_slice(&q);
 }
 
 /// Indices of the rest windows of `sums`: the quietest [`REST_FRACTION`] by mean, at least
@@ -315,6 +417,47 @@ mod tests {
                     // Bit for bit, NaN included.
                     assert_eq!(g.sum.to_bits(), r.sum.to_bits(), "w {w} seed {seed}");
                     assert_eq!(g.sum_sq.to_bits(), r.sum_sq.to_bits(), "w {w} seed {seed}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lanes_give_each_signal_its_own_windows_bit_for_bit() {
+        let signal = |lane: usize| -> Vec<f64> {
+            (0..2000)
+                .map(|i| {
+                    let u = crate::sim::noise::uniform((7 * i + lane) as u64);
+                    (u - 0.3) * 10f64.powi((i % 5) as i32 - 2)
+                })
+                .collect()
+        };
+        for lanes in [1, 2, 3, 4, 7, 8, 9] {
+            let x: Vec<Vec<f64>> = (0..lanes).map(signal).collect();
+            let frames: Vec<f64> = (0..2000)
+                .flat_map(|i| x.iter().map(move |c| c[i]))
+                .collect();
+            for (window, skip) in [(50, 0), (50, 37), (1, 3), (499, 200)] {
+                for block in [1, 13, 50, 333, 2000] {
+                    let mut sums = LaneWindowedSums::new(window, lanes, skip);
+                    let mut done = Vec::new();
+                    for part in frames.chunks(block * lanes) {
+                        sums.push(part, &mut done);
+                    }
+                    for (lane, signal) in x.iter().enumerate() {
+                        let mut alone = WindowedSums::new(window);
+                        alone.push(&signal[skip..]);
+                        let got: Vec<WindowSums> =
+                            done.iter().skip(lane).step_by(lanes).copied().collect();
+                        assert_eq!(got.len(), alone.windows().len());
+                        for (g, a) in got.iter().zip(alone.windows()) {
+                            assert_eq!(
+                                (g.sum.to_bits(), g.sum_sq.to_bits()),
+                                (a.sum.to_bits(), a.sum_sq.to_bits()),
+                                "lanes {lanes}, window {window}, skip {skip}, block {block}"
+                            );
+                        }
+                    }
                 }
             }
         }
