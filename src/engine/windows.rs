@@ -3,21 +3,21 @@
 
 use crate::dsp::windows::WindowSpec;
 
-/// Window cutter over one stream. A window that lies inside one push is handed over
-/// where it lies, without a copy; only the samples an unfinished window still needs are
-/// held between pushes (fewer than a window), and a window that begins among them is put
-/// together in a buffer of its own.
+/// Window cutter over one stream. A window that begins among the samples of earlier pushes
+/// is handed over from the samples held (the push's samples it needs appended to them);
+/// one that lies inside the push, where it lies, without a copy. Held samples no window
+/// needs any more are dropped when they are half of those held, so small pushes (a live
+/// recorder's) move memory seldom, and a large push leaves held only what the next window
+/// needs of it.
 #[derive(Debug, Clone)]
 pub struct WindowStream {
     spec: WindowSpec,
-    /// The samples from `start` to `seen`: the beginning of the next window.
+    /// Samples from `start` on, up to those of the last push.
     held: Vec<f64>,
     /// Absolute index of the first held sample.
     start: usize,
     seen: usize,
     next: usize,
-    /// A window that began among the held samples, put together.
-    joined: Vec<f64>,
 }
 
 impl WindowStream {
@@ -28,39 +28,48 @@ impl WindowStream {
             start: 0,
             seen: 0,
             next: 0,
-            joined: Vec::new(),
         }
     }
 
     /// Appends the next samples and calls `f(k, window)` for each window they complete.
     pub fn push(&mut self, input: &[f64], mut f: impl FnMut(usize, &[f64])) {
         let (w, h) = (self.spec.window, self.spec.hop);
-        let end = self.seen + input.len();
-        while self.next * h + w <= end {
+        let (seen, end) = (self.seen, self.seen + input.len());
+        // Windows that begin among the held samples.
+        while self.next * h < seen && self.next * h + w <= end {
             let from = self.next * h;
-            if from >= self.seen {
-                let at = from - self.seen;
-                f(self.next, &input[at..at + w]);
-            } else {
-                self.joined.clear();
-                self.joined
-                    .extend_from_slice(&self.held[from - self.start..]);
-                self.joined
-                    .extend_from_slice(&input[..from + w - self.seen]);
-                f(self.next, &self.joined);
+            let have = self.start + self.held.len();
+            if from + w > have {
+                self.held
+                    .extend_from_slice(&input[have - seen..from + w - seen]);
             }
+            f(
+                self.next,
+                &self.held[from - self.start..from - self.start + w],
+            );
             self.next += 1;
         }
-        // Hold what the next window needs of what has come.
-        let keep = (self.next * h).clamp(self.start, end);
-        if keep >= self.seen {
-            self.held.clear();
-            self.held.extend_from_slice(&input[keep - self.seen..]);
-        } else {
-            self.held.drain(..keep - self.start);
-            self.held.extend_from_slice(input);
+        // Windows inside the push.
+        while self.next * h + w <= end {
+            let at = self.next * h - seen;
+            f(self.next, &input[at..at + w]);
+            self.next += 1;
         }
-        (self.start, self.seen) = (keep, end);
+        let keep = (self.next * h).clamp(self.start, end);
+        if keep >= seen {
+            self.held.clear();
+            self.held.extend_from_slice(&input[keep - seen..]);
+            self.start = keep;
+        } else {
+            let have = self.start + self.held.len();
+            self.held.extend_from_slice(&input[have - seen..]);
+            let stale = keep - self.start;
+            if stale > 0 && stale >= self.held.len() / 2 {
+                self.held.drain(..stale);
+                self.start = keep;
+            }
+        }
+        self.seen = end;
     }
 }
 
