@@ -222,27 +222,43 @@ impl TremorTracker {
         gcd(self.settings.windows.hop, self.welch.step())
     }
 
-    fn density(&mut self, start: usize) -> &Vec<f64> {
+    /// The spectrum of the segment from `start`, computed once. `input` is the push's
+    /// samples, from absolute index `seen` on: a segment inside it is read where it lies;
+    /// one that begins among the held samples is read from them, the push's samples it
+    /// needs appended.
+    fn density(&mut self, start: usize, input: &[f64], seen: usize) -> &Vec<f64> {
         if !self.cache.contains_key(&start) {
-            let from = start - self.buffer_start;
+            let seg = self.settings.segment;
+            let samples = if start >= seen {
+                &input[start - seen..start - seen + seg]
+            } else {
+                let have = self.buffer_start + self.buffer.len();
+                if start + seg > have {
+                    self.buffer
+                        .extend_from_slice(&input[have - seen..start + seg - seen]);
+                }
+                let from = start - self.buffer_start;
+                &self.buffer[from..from + seg]
+            };
             // Spectra are reused rather than freed: a live recording computes one per
             // channel every hop, and fresh allocations of this size cost page faults.
             let mut out = self
                 .spare
                 .pop()
                 .unwrap_or_else(|| vec![0.0; self.kept_bins]);
-            self.welch
-                .segment_density_prefix(&self.buffer[from..from + self.settings.segment], &mut out);
+            self.welch.segment_density_prefix(samples, &mut out);
             self.cache.insert(start, out);
         }
         &self.cache[&start]
     }
 
     /// Feeds the next samples; appends `(time_s, row)` for every tremor window they
-    /// complete. A long input is taken a window at a time, so the buffer and the cache of
-    /// segment spectra stay small whatever the block size.
+    /// complete. A long input is taken a few windows at a time, so the cache of segment
+    /// spectra stays small whatever the block size; the samples held between pushes are
+    /// at most those the next window needs, and what small pushes add until half of them
+    /// are stale.
     pub fn push(&mut self, x: &[f64], rows: &mut Vec<(f64, TremorRow)>) {
-        let piece = self.settings.windows.window.max(4096);
+        let piece = (4 * self.settings.windows.window).max(4096);
         for part in x.chunks(piece) {
             self.push_piece(part, rows);
         }
@@ -257,16 +273,15 @@ impl TremorTracker {
                 kept.copy_from_slice(d);
                 cache.insert(start, kept);
             });
-        } else {
-            self.buffer.extend_from_slice(x);
         }
+        let seen = self.seen;
         self.seen += x.len();
         let seg = self.settings.segment;
         let step = self.welch.step();
         // Whole-recording Welch for the summary, segment by segment.
         while self.next_summary_segment + seg <= self.seen {
             let start = self.next_summary_segment;
-            self.density(start);
+            self.density(start, x, seen);
             for (s, v) in self.summary_sum.iter_mut().zip(&self.cache[&start]) {
                 *s += v;
             }
@@ -281,7 +296,7 @@ impl TremorTracker {
             let mut psd = std::mem::take(&mut self.psd);
             psd.fill(0.0);
             for j in 0..per_window {
-                let d = self.density(k * spec.hop + j * step);
+                let d = self.density(k * spec.hop + j * step, x, seen);
                 for (p, v) in psd.iter_mut().zip(d) {
                     *p += v;
                 }
@@ -301,16 +316,32 @@ impl TremorTracker {
             }
             self.spare.push(entry.remove());
         }
-        // Samples are dropped from the front when half the buffer is stale, preferably in
-        // a push that computed no spectrum: a live recorder then moves memory in a quiet
+        if self.running.is_some() {
+            // The spectra came as the samples did: none are held.
+            self.buffer_start = keep_from;
+            return;
+        }
+        // Hold what later segments need: when none begins before this push, its tail
+        // alone. Otherwise the push's samples not yet held are appended, and stale ones
+        // dropped from the front when they are half of those held, preferably in a push
+        // that computed no spectrum: a live recorder then moves memory in a quiet
         // millisecond rather than in the one whose rows are awaited. Long pushes, which
         // always complete windows, drop once the stale part reaches four windows.
-        let drop = keep_from.saturating_sub(self.buffer_start);
+        let keep = keep_from.clamp(self.buffer_start, self.seen);
+        if keep >= seen {
+            self.buffer.clear();
+            self.buffer.extend_from_slice(&x[keep - seen..]);
+            self.buffer_start = keep;
+            return;
+        }
+        let have = self.buffer_start + self.buffer.len();
+        self.buffer.extend_from_slice(&x[have - seen..]);
+        let drop = keep - self.buffer_start;
         let quiet = rows.len() == rows_before && self.summary_count == summaries_before;
         let overdue = drop >= 4 * spec.window.max(seg);
         if drop > 0 && drop >= self.buffer.len() / 2 && (quiet || overdue) {
-            self.buffer.drain(..drop.min(self.buffer.len()));
-            self.buffer_start += drop;
+            self.buffer.drain(..drop);
+            self.buffer_start = keep;
         }
     }
 

@@ -79,7 +79,14 @@ fn any_block_size_gives_the_same_rows() {
     let s = settings(fs);
     let x = force_with_tremor(fs, 11.0, 2);
     let (whole, t0) = run(&x, &s, &[x.len()]);
-    for blocks in [&[1usize][..], &[7, 300, 1], &[2000], &[4096, 3]] {
+    for blocks in [
+        &[1usize][..],
+        &[7, 300, 1],
+        &[2000],
+        &[4096, 3],
+        &[9001, 5],
+        &[15_000],
+    ] {
         let (rows, t) = run(&x, &s, blocks);
         assert_eq!(rows.len(), whole.len());
         for ((ta, a), (tb, b)) in rows.iter().zip(&whole) {
