@@ -80,6 +80,9 @@ impl Columns {
         self.filled.clear();
         self.filled
             .extend((0..width).map(|c| wanted.get(c).copied().unwrap_or(false)));
+        if !self.filled.contains(&true) {
+            return;
+        }
         // Every value of a wanted run is written below: only room the buffer never had is
         // zeroed.
         self.values.truncate(n * width);
