@@ -25,8 +25,10 @@ const WINDOW_VALUES: usize = 6;
 
 /// The offline onset pass of one EMG channel.
 pub struct OnsetOffline {
-    /// The windows not yet moved to `windows`.
-    sums: [WindowedSums; 3],
+    /// Samples per baseline window.
+    window: usize,
+    /// The sums of each signal's windows not yet moved to `windows`.
+    sums: [Vec<WindowSums>; 3],
     /// Samples of each signal pushed so far.
     seen: [usize; 3],
     /// One per method, Bonato's holding the powers of pairs of samples (half the values
@@ -47,7 +49,8 @@ impl OnsetOffline {
         make_trace: &mut dyn FnMut(Kept) -> Box<dyn ForceTrace>,
     ) -> OnsetOffline {
         OnsetOffline {
-            sums: std::array::from_fn(|_| WindowedSums::new(plan.rest_window)),
+            window: plan.rest_window,
+            sums: Default::default(),
             seen: [0; 3],
             traces: OnsetMethod::ALL
                 .into_iter()
@@ -75,7 +78,7 @@ impl OnsetOffline {
         } else {
             let _ = self.traces[k].append(x);
         }
-        let common = self.sums.iter().map(|s| s.windows().len()).min();
+        let common = self.sums.iter().map(Vec::len).min();
         if let Some(n) = common.filter(|&n| n >= MOVED_WINDOWS) {
             self.move_windows(n);
         }
@@ -97,7 +100,7 @@ impl OnsetOffline {
         let [hb, tkeo] = tests;
         for (method, x) in OnsetMethod::ALL.into_iter().zip([hb, tkeo, rectified]) {
             let k = method.index();
-            self.sums[k].add_windows(windows[k].iter().copied());
+            self.sums[k].extend_from_slice(windows[k]);
             self.keep(method, x);
         }
     }
@@ -109,10 +112,7 @@ impl OnsetOffline {
         };
         let mut values = vec![0.0; n * WINDOW_VALUES];
         for (k, sums) in self.sums.iter_mut().enumerate() {
-            for (row, w) in values
-                .chunks_exact_mut(WINDOW_VALUES)
-                .zip(sums.take_windows(n))
-            {
+            for (row, w) in values.chunks_exact_mut(WINDOW_VALUES).zip(sums.drain(..n)) {
                 row[2 * k] = w.sum;
                 row[2 * k + 1] = w.sum_sq;
             }
@@ -133,11 +133,8 @@ impl OnsetOffline {
                 sum: row[2 * k],
                 sum_sq: row[2 * k + 1],
             });
-            let kept = &self.sums[k];
-            WindowedSums::from_windows(
-                kept.window(),
-                moved.chain(kept.windows().iter().copied()).collect(),
-            )
+            let kept = self.sums[k].iter().copied();
+            WindowedSums::from_windows(self.window, moved.chain(kept).collect())
         }))
     }
 
@@ -269,7 +266,7 @@ mod tests {
         for block in [7, 4096] {
             let mut pass = OnsetOffline::new(&p, &mut |kept| in_memory(0, kept));
             feed(&mut pass, &p, &x, block);
-            assert!(pass.sums.iter().all(|s| s.windows().len() < MOVED_WINDOWS));
+            assert!(pass.sums.iter().all(|s| s.len() < MOVED_WINDOWS));
             assert_eq!(pass.finish(&p), want, "block {block}");
         }
     }

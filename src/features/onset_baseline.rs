@@ -139,16 +139,6 @@ impl WindowedSums {
         self.filled += partial.len();
     }
 
-    /// Appends the sums of windows complete elsewhere (for a signal whose sums are taken
-    /// side by side with others', [`LaneWindowedSums`]).
-    ///
-    /// # Panics
-    /// In debug builds, if samples of a window not yet complete were pushed.
-    pub fn add_windows(&mut self, windows: impl IntoIterator<Item = WindowSums>) {
-        debug_assert_eq!(self.filled, 0, "windows added after part of a window");
-        self.done.extend(windows);
-    }
-
     /// Sums of windows complete before, then these.
     pub fn from_windows(window: usize, done: Vec<WindowSums>) -> WindowedSums {
         WindowedSums {
@@ -165,13 +155,6 @@ impl WindowedSums {
     /// The complete windows so far (a partial last window is left out).
     pub fn windows(&self) -> &[WindowSums] {
         &self.done
-    }
-
-    /// Takes out the first `n` complete windows (all of them when fewer): a caller that
-    /// keeps them elsewhere, so memory does not grow with the recording.
-    pub fn take_windows(&mut self, n: usize) -> std::vec::Drain<'_, WindowSums> {
-        let n = n.min(self.done.len());
-        self.done.drain(..n)
     }
 
     /// Mean of complete window `i`.
