@@ -71,15 +71,14 @@ pub(super) struct Columns {
 const TILE_FRAMES: usize = 256;
 
 impl Columns {
-    /// Takes the channels `wanted` marks out of interleaved `frames` of `width` channels
+    /// Takes the channels `wanted` says out of interleaved `frames` of `width` channels
     /// (a whole number of frames). Allocates nothing once the room is there.
-    pub(super) fn fill(&mut self, frames: &[f32], width: usize, wanted: &[bool]) {
+    pub(super) fn fill(&mut self, frames: &[f32], width: usize, wanted: impl Fn(usize) -> bool) {
         let width = width.max(1);
         let n = frames.len() / width;
         self.frames = n;
         self.filled.clear();
-        self.filled
-            .extend((0..width).map(|c| wanted.get(c).copied().unwrap_or(false)));
+        self.filled.extend((0..width).map(wanted));
         if !self.filled.contains(&true) {
             return;
         }
@@ -236,8 +235,8 @@ mod tests {
             let block: Vec<f32> = (0..width * frames).map(|i| i as f32 * 0.5 - 3.0).collect();
             let mut columns = Columns::default();
             // A larger block first, so that reused room is overwritten.
-            columns.fill(&vec![9.0; width * (frames + 3)], width, &vec![true; width]);
-            columns.fill(&block, width, &vec![true; width]);
+            columns.fill(&vec![9.0; width * (frames + 3)], width, |_| true);
+            columns.fill(&block, width, |_| true);
             for c in 0..width {
                 let want: Vec<f32> = (0..frames).map(|i| block[i * width + c]).collect();
                 assert_eq!(columns.of(c), &want[..], "width {width}, frames {frames}");
@@ -251,7 +250,7 @@ mod tests {
         let block: Vec<f32> = (0..width * frames).map(|i| i as f32).collect();
         let wanted = [false, true, false, false, true, true];
         let mut columns = Columns::default();
-        columns.fill(&block, width, &wanted);
+        columns.fill(&block, width, |c| wanted[c]);
         for c in [1, 4, 5] {
             let want: Vec<f32> = (0..frames).map(|i| block[i * width + c]).collect();
             assert_eq!(columns.of(c), &want[..], "channel {c}");
@@ -320,7 +319,7 @@ mod tests {
         assert_eq!(frames, [1.0, 3.0, 5.0, 2.0, 4.0, 6.0]);
         assert_eq!(column(&frames, 1, 3).collect::<Vec<_>>(), b);
         let mut narrow = Columns::default();
-        narrow.fill(&[1.0f32, 2.0, 3.0, 4.0], 2, &[true, false]);
+        narrow.fill(&[1.0f32, 2.0, 3.0, 4.0], 2, |c| c == 0);
         assert_eq!(narrow.widened(0).collect::<Vec<_>>(), [1.0, 3.0]);
         // Room that held more frames gives only the new ones, its values overwritten.
         assert_eq!(

@@ -122,10 +122,8 @@ pub struct StreamEngine {
     /// Where channels run (results are the same either way).
     threads: Threads,
     kept: KeptRows,
-    /// The block being pushed, channel after channel (reused from block to block), and
-    /// which channels it takes apart.
+    /// The block being pushed, channel after channel (reused from block to block).
     columns: Columns,
-    wanted: Vec<bool>,
 }
 
 /// Which feature rows an engine keeps.
@@ -205,7 +203,6 @@ impl StreamEngine {
             threads: Threads::Pool,
             kept: KeptRows::All,
             columns: Columns::default(),
-            wanted: Vec::new(),
         })
     }
 
@@ -243,24 +240,20 @@ impl StreamEngine {
         for block in frames.chunks(BLOCK_FRAMES * n) {
             self.frames += block.len() / n;
             let wide = self.threads == Threads::Pool && block.len() >= PARALLEL_MIN_SAMPLES;
-            self.note_column_readers();
-            columns.fill(block, n, &self.wanted);
+            columns.fill(block, n, |c| self.reads_column(c));
             self.run_units(wide, Some(&Block::new(block, n, &columns)));
         }
         self.columns = columns;
     }
 
-    /// Marks in `wanted` the channels whose units read their columns of the next block.
-    fn note_column_readers(&mut self) {
-        let units = &self.units;
-        self.wanted.clear();
-        self.wanted
-            .extend(self.places.iter().map(|place| match *place {
-                Place::Emg { unit, .. } | Place::Mechanical { unit, .. } => {
-                    units[unit].reads_columns()
-                }
-                Place::Ignored => false,
-            }));
+    /// Whether channel `c`'s unit reads its column of the next block.
+    fn reads_column(&self, c: usize) -> bool {
+        match self.places[c] {
+            Place::Emg { unit, .. } | Place::Mechanical { unit, .. } => {
+                self.units[unit].reads_columns()
+            }
+            Place::Ignored => false,
+        }
     }
 
     /// Feeds a recording's samples (a frame per row, channels in montage order).
@@ -268,7 +261,7 @@ impl StreamEngine {
         self.push(samples.as_standard_layout().as_slice().unwrap_or(&[]));
     }
 
-    /// Feeds every unit its channels of a block (`columns`), or ends every channel
+    /// Feeds every unit its channels of a block, or ends every channel
     /// (`None`), then the pairs their envelopes; on the pool when `wide`.
     fn run_units(&mut self, wide: bool, block: Option<&Block>) {
         let plan = &self.plan;
