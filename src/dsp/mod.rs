@@ -11,6 +11,7 @@ pub mod error;
 pub mod fft_plan;
 pub mod filtfilt;
 pub mod filtfilt_stream;
+pub mod held;
 mod isa;
 mod lanes;
 pub mod notch;

@@ -1,21 +1,15 @@
 //! Cuts streams into the windows of the window rule as samples arrive: window k is handed
 //! over as soon as sample kH + W − 1 has been pushed, whatever the block sizes.
 
+use crate::dsp::held::Held;
 use crate::dsp::windows::WindowSpec;
 
-/// Window cutter over one stream. A window that begins among the samples of earlier pushes
-/// is handed over from the samples held (the push's samples it needs appended to them);
-/// one that lies inside the push, where it lies, without a copy. Held samples no window
-/// needs any more are dropped when they are half of those held, so small pushes (a live
-/// recorder's) move memory seldom, and a large push leaves held only what the next window
-/// needs of it.
+/// Window cutter over one stream: a window inside a push is handed over where it lies, one
+/// that spans pushes from the samples held ([`Held`]).
 #[derive(Debug, Clone)]
 pub struct WindowStream {
     spec: WindowSpec,
-    /// Samples from `start` on, up to those of the last push.
-    held: Vec<f64>,
-    /// Absolute index of the first held sample.
-    start: usize,
+    held: Held,
     seen: usize,
     next: usize,
 }
@@ -24,8 +18,7 @@ impl WindowStream {
     pub fn new(spec: WindowSpec) -> WindowStream {
         WindowStream {
             spec,
-            held: Vec::new(),
-            start: 0,
+            held: Held::default(),
             seen: 0,
             next: 0,
         }
@@ -34,42 +27,13 @@ impl WindowStream {
     /// Appends the next samples and calls `f(k, window)` for each window they complete.
     pub fn push(&mut self, input: &[f64], mut f: impl FnMut(usize, &[f64])) {
         let (w, h) = (self.spec.window, self.spec.hop);
-        let (seen, end) = (self.seen, self.seen + input.len());
-        // Windows that begin among the held samples.
-        while self.next * h < seen && self.next * h + w <= end {
-            let from = self.next * h;
-            let have = self.start + self.held.len();
-            if from + w > have {
-                self.held
-                    .extend_from_slice(&input[have - seen..from + w - seen]);
-            }
-            f(
-                self.next,
-                &self.held[from - self.start..from - self.start + w],
-            );
+        let seen = self.seen;
+        while self.next * h + w <= seen + input.len() {
+            f(self.next, self.held.read(input, seen, self.next * h, w));
             self.next += 1;
         }
-        // Windows inside the push.
-        while self.next * h + w <= end {
-            let at = self.next * h - seen;
-            f(self.next, &input[at..at + w]);
-            self.next += 1;
-        }
-        let keep = (self.next * h).clamp(self.start, end);
-        if keep >= seen {
-            self.held.clear();
-            self.held.extend_from_slice(&input[keep - seen..]);
-            self.start = keep;
-        } else {
-            let have = self.start + self.held.len();
-            self.held.extend_from_slice(&input[have - seen..]);
-            let stale = keep - self.start;
-            if stale > 0 && stale >= self.held.len() / 2 {
-                self.held.drain(..stale);
-                self.start = keep;
-            }
-        }
-        self.seen = end;
+        self.held.keep(input, seen, self.next * h, |_| true);
+        self.seen += input.len();
     }
 }
 

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::dsp::error::DspError;
+use crate::dsp::held::Held;
 use crate::dsp::running_dft::{RunningDft, SegmentTable};
 use crate::dsp::spectral::{band_power, peak_frequency};
 use crate::dsp::welch::{Detrend, Welch};
@@ -161,9 +162,8 @@ pub fn kept_bins(settings: &TremorSettings, df: f64, bins: usize) -> usize {
 pub struct TremorTracker {
     settings: TremorSettings,
     welch: Welch,
-    /// Samples from absolute index `buffer_start` on.
-    buffer: Vec<f64>,
-    buffer_start: usize,
+    /// The samples segments spanning pushes need.
+    held: Held,
     seen: usize,
     /// Segment spectra by start index, computed once.
     cache: BTreeMap<usize, Vec<f64>>,
@@ -197,8 +197,7 @@ impl TremorTracker {
         Ok(TremorTracker {
             settings,
             welch,
-            buffer: Vec::new(),
-            buffer_start: 0,
+            held: Held::default(),
             seen: 0,
             cache: BTreeMap::new(),
             spare: Vec::new(),
@@ -223,23 +222,10 @@ impl TremorTracker {
     }
 
     /// The spectrum of the segment from `start`, computed once. `input` is the push's
-    /// samples, from absolute index `seen` on: a segment inside it is read where it lies;
-    /// one that begins among the held samples is read from them, the push's samples it
-    /// needs appended.
+    /// samples, from absolute index `seen` on (see [`Held::read`]).
     fn density(&mut self, start: usize, input: &[f64], seen: usize) -> &Vec<f64> {
         if !self.cache.contains_key(&start) {
-            let seg = self.settings.segment;
-            let samples = if start >= seen {
-                &input[start - seen..start - seen + seg]
-            } else {
-                let have = self.buffer_start + self.buffer.len();
-                if start + seg > have {
-                    self.buffer
-                        .extend_from_slice(&input[have - seen..start + seg - seen]);
-                }
-                let from = start - self.buffer_start;
-                &self.buffer[from..from + seg]
-            };
+            let samples = self.held.read(input, seen, start, self.settings.segment);
             // Spectra are reused rather than freed: a live recording computes one per
             // channel every hop, and fresh allocations of this size cost page faults.
             let mut out = self
@@ -316,32 +302,15 @@ impl TremorTracker {
             }
             self.spare.push(entry.remove());
         }
-        if self.running.is_some() {
-            // The spectra came as the samples did: none are held.
-            self.buffer_start = keep_from;
-            return;
-        }
-        // Hold what later segments need: when none begins before this push, its tail
-        // alone. Otherwise the push's samples not yet held are appended, and stale ones
-        // dropped from the front when they are half of those held, preferably in a push
-        // that computed no spectrum: a live recorder then moves memory in a quiet
-        // millisecond rather than in the one whose rows are awaited. Long pushes, which
-        // always complete windows, drop once the stale part reaches four windows.
-        let keep = keep_from.clamp(self.buffer_start, self.seen);
-        if keep >= seen {
-            self.buffer.clear();
-            self.buffer.extend_from_slice(&x[keep - seen..]);
-            self.buffer_start = keep;
-            return;
-        }
-        let have = self.buffer_start + self.buffer.len();
-        self.buffer.extend_from_slice(&x[have - seen..]);
-        let drop = keep - self.buffer_start;
-        let quiet = rows.len() == rows_before && self.summary_count == summaries_before;
-        let overdue = drop >= 4 * spec.window.max(seg);
-        if drop > 0 && drop >= self.buffer.len() / 2 && (quiet || overdue) {
-            self.buffer.drain(..drop);
-            self.buffer_start = keep;
+        if self.running.is_none() {
+            // Stale samples are dropped preferably in a push that computed no spectrum:
+            // a live recorder then moves memory in a quiet millisecond rather than in the
+            // one whose rows are awaited. Long pushes, which always complete windows, drop
+            // once the stale part reaches four windows.
+            let quiet = rows.len() == rows_before && self.summary_count == summaries_before;
+            let overdue = |stale| stale >= 4 * spec.window.max(seg);
+            self.held
+                .keep(x, seen, keep_from, |stale| quiet || overdue(stale));
         }
     }
 
