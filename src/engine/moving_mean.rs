@@ -227,18 +227,24 @@ fn slide_lanes<const L: usize>(
     drops: &[f64],
     out: &mut Vec<f64>,
 ) {
+    assert_eq!(adds.len(), drops.len(), "as many frames dropped as added");
     let count = w as f64;
     let mut s: [f64; L] = std::array::from_fn(|l| sums[l]);
-    let start = out.len();
-    // Every value is written below: only new room is zeroed.
-    out.resize(start + adds.len(), 0.0);
+    let len = adds.len() / L * L;
+    out.reserve(len);
+    // The means go straight into the room after `out`'s values: a buffer cleared between
+    // pushes is not zeroed again first.
+    let room = &mut out.spare_capacity_mut()[..len];
     let frames = adds.chunks_exact(L).zip(drops.chunks_exact(L));
-    for (o, (add, drop)) in out[start..].chunks_exact_mut(L).zip(frames) {
+    for (o, (add, drop)) in room.chunks_exact_mut(L).zip(frames) {
         for l in 0..L {
             s[l] += add[l] - drop[l];
-            o[l] = s[l] / count;
+            o[l].write(s[l] / count);
         }
     }
+    // SAFETY: the loop wrote all `len` values of the room (`len / L` frames of `L`, as
+    // many as `adds` and `drops` hold), and the room was reserved above.
+    unsafe { out.set_len(out.len() + len) };
     sums.copy_from_slice(&s);
 }
 

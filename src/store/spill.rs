@@ -136,20 +136,9 @@ impl Coding {
 
     /// Appends the code of `x` to `bytes`.
     fn encode(&mut self, x: &[f64], bytes: &mut Vec<u8>) {
-        let start = bytes.len();
         match self {
-            Coding::Double => {
-                bytes.resize(start + x.len() * 8, 0);
-                for (b, v) in bytes[start..].chunks_exact_mut(8).zip(x) {
-                    b.copy_from_slice(&v.to_ne_bytes());
-                }
-            }
-            Coding::Single => {
-                bytes.resize(start + x.len() * 4, 0);
-                for (b, v) in bytes[start..].chunks_exact_mut(4).zip(x) {
-                    b.copy_from_slice(&(*v as f32).to_ne_bytes());
-                }
-            }
+            Coding::Double => put(bytes, x, f64::to_ne_bytes),
+            Coding::Single => put(bytes, x, |v| (v as f32).to_ne_bytes()),
             Coding::Smooth(encoder) => encoder.encode(x, bytes),
         }
     }
@@ -161,6 +150,22 @@ impl Coding {
             Coding::Single => Decoding::Single,
             Coding::Smooth(_) => Decoding::Smooth(smooth_code::Decoder::default()),
         }
+    }
+}
+
+/// Appends the `B` bytes `code` makes of each value of `x` to `bytes`, a few dozen values
+/// at a time through a buffer on the stack: the room after the bytes already pending is
+/// written once, not zeroed first.
+fn put<const B: usize>(bytes: &mut Vec<u8>, x: &[f64], code: impl Fn(f64) -> [u8; B]) {
+    const AT_ONCE: usize = 64;
+    bytes.reserve(x.len() * B);
+    let mut buffer = [0u8; 8 * AT_ONCE];
+    for part in x.chunks(AT_ONCE) {
+        let coded = &mut buffer[..part.len() * B];
+        for (b, v) in coded.chunks_exact_mut(B).zip(part) {
+            b.copy_from_slice(&code(*v));
+        }
+        bytes.extend_from_slice(coded);
     }
 }
 
