@@ -3,8 +3,11 @@
 //! signals) kept in a file instead of in memory, so a live recorder's or `process`'s
 //! memory stays flat however long the recording. The file has no name (Linux
 //! `O_TMPFILE`, or unlinked as soon as it is created): it goes when the run ends, even
-//! after `kill -9`. Samples are written in blocks; a write that fails is reported and
-//! leaves that channel without the metrics the trace serves, never stops the run.
+//! after `kill -9`. Samples are written in blocks, the file made with the first (a run
+//! keeps dozens of traces: made as the engine is set up, they held up its start by
+//! milliseconds; where none can be made, the trace stays in memory); a write that fails
+//! is reported and leaves that channel without the metrics the trace serves, never stops
+//! the run.
 //!
 //! A long run codes its smooth onset test signals losslessly ([`TestCoding`]): the
 //! traces of a 2-hour 32-channel recording would otherwise pass 5 GB through the page
@@ -18,7 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::smooth_code;
-use crate::engine::trace::{in_memory, ForceTrace, Kept, Precision};
+use crate::engine::trace::{ForceTrace, Kept, Precision};
 use crate::montage::Montage;
 
 /// Samples of plain f64 or f32 held before a write (1.6 s at 10 kHz).
@@ -93,7 +96,16 @@ fn report(problems: &Problems, message: String) {
 
 /// One channel's trace in an unnamed file.
 pub struct DiskTrace {
-    file: File,
+    /// The file, made when the first block is written: on the thread that writes it,
+    /// after the run has started, not one after another while the engine is set up.
+    /// `None` before; for good when no file could be made, the code then staying in
+    /// `pending`.
+    file: Option<File>,
+    /// Where the file is made.
+    dir: PathBuf,
+    /// No file could be made in `dir` (said once in `problems`): the trace is kept in
+    /// memory, its code in `pending`.
+    in_memory: bool,
     kept: Kept,
     /// How the samples are coded in the file; the encoder's state, for the smooth code.
     coding: Coding,
@@ -207,20 +219,23 @@ impl Decoding {
 const ENCODED_AT_ONCE: usize = smooth_code::FRAME;
 
 impl DiskTrace {
-    /// A trace for `channel` in a new unnamed file in `dir`, smooth test signals coded
-    /// as `tests` says.
-    pub fn create(
+    /// A trace for `channel` in an unnamed file in `dir`, made when its first block is
+    /// written (where none can be made, the trace is kept in memory, and `problems` says
+    /// so), smooth test signals coded as `tests` says.
+    pub fn new(
         dir: &Path,
         channel: &str,
         kept: Kept,
         tests: TestCoding,
         problems: Problems,
-    ) -> io::Result<DiskTrace> {
+    ) -> DiskTrace {
         let coding = Coding::of(kept, tests);
         // A block, and what the samples coded at once can add to it (8 bytes each at most).
         let room = coding.block_bytes() + ENCODED_AT_ONCE * 8;
-        Ok(DiskTrace {
-            file: unnamed_file(dir)?,
+        DiskTrace {
+            file: None,
+            dir: dir.to_path_buf(),
+            in_memory: false,
             kept,
             coding,
             written: 0,
@@ -228,11 +243,35 @@ impl DiskTrace {
             channel: channel.to_string(),
             problems,
             failed: false,
-        })
+        }
     }
 
+    /// Writes the pending code to the file (made now if it is the first block); in
+    /// memory, keeps it where it is.
     fn write_pending(&mut self) -> io::Result<()> {
-        self.file.write_all(&self.pending)?;
+        if self.in_memory {
+            return Ok(());
+        }
+        let file = match &mut self.file {
+            Some(file) => file,
+            None => match unnamed_file(&self.dir) {
+                Ok(file) => self.file.insert(file),
+                Err(e) => {
+                    report(
+                        &self.problems,
+                        format!(
+                            "no file for the {} of {} in {} ({e}): it is kept in memory",
+                            self.kept.what(),
+                            self.channel,
+                            self.dir.display()
+                        ),
+                    );
+                    self.in_memory = true;
+                    return Ok(());
+                }
+            },
+        };
+        file.write_all(&self.pending)?;
         self.written += self.pending.len() as u64;
         self.pending.clear();
         Ok(())
@@ -282,9 +321,13 @@ impl ForceTrace for DiskTrace {
         let mut cut = 0;
         let mut values = Vec::with_capacity(block / 2);
         let mut done = 0u64;
-        while done < self.written {
-            let n = (self.written - done).min(block as u64) as usize;
-            self.file.read_exact_at(&mut bytes[cut..cut + n], done)?;
+        // Bytes were written only to a file made for them.
+        let written = self.file.as_ref().map_or(0, |_| self.written);
+        while done < written {
+            let n = (written - done).min(block as u64) as usize;
+            if let Some(file) = &self.file {
+                file.read_exact_at(&mut bytes[cut..cut + n], done)?;
+            }
             done += n as u64;
             values.clear();
             let used = decoding.decode(&bytes[..cut + n], &mut values)?;
@@ -317,20 +360,7 @@ pub fn disk_traces<'a>(
             .channels
             .get(channel)
             .map_or("?", |c| c.name.as_str());
-        match DiskTrace::create(dir, name, kept, tests, problems.clone()) {
-            Ok(trace) => Box::new(trace),
-            Err(e) => {
-                report(
-                    problems,
-                    format!(
-                        "no file for the {} of {name} in {} ({e}): it is kept in memory",
-                        kept.what(),
-                        dir.display()
-                    ),
-                );
-                in_memory(channel, kept)
-            }
-        }
+        Box::new(DiskTrace::new(dir, name, kept, tests, problems.clone()))
     }
 }
 
@@ -390,12 +420,12 @@ mod tests {
             .map(|i| i as f64 * 0.1)
             .chain((0..BLOCK_SAMPLES * 2).map(|i| ((i * 7919 % 1013) as f64 - 500.0) * 1e3))
             .collect();
-        let create = |kept, tests| DiskTrace::create(&dir, "c", kept, tests, problems.clone());
+        let create = |kept, tests| DiskTrace::new(&dir, "c", kept, tests, problems.clone());
         let plain = TestCoding::Plain;
-        let mut double = create(Kept::ForceSignal, plain).unwrap();
-        let mut single = create(Kept::OnsetTests, plain).unwrap();
-        let mut powers = create(Kept::OnsetPowers, TestCoding::Smooth).unwrap();
-        let mut coded = create(Kept::OnsetTests, TestCoding::Smooth).unwrap();
+        let mut double = create(Kept::ForceSignal, plain);
+        let mut single = create(Kept::OnsetTests, plain);
+        let mut powers = create(Kept::OnsetPowers, TestCoding::Smooth);
+        let mut coded = create(Kept::OnsetTests, TestCoding::Smooth);
         // Only the smooth test signals are coded: pair powers (squares of raw samples) and
         // force signals stay as they are kept.
         assert!(matches!(coded.coding, Coding::Smooth(_)));
@@ -414,6 +444,35 @@ mod tests {
             assert_eq!(replayed(t), want);
         }
         assert!(problems.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_trace_without_a_file_is_kept_in_memory_and_says_so_once() {
+        let problems = Problems::default();
+        let dir = std::env::temp_dir().join("myobalance-no-such-directory");
+        let mut trace = DiskTrace::new(
+            &dir,
+            "c",
+            Kept::ForceSignal,
+            TestCoding::Plain,
+            problems.clone(),
+        );
+        // Nothing is made before the first block is written.
+        assert!(trace.file.is_none() && problems.lock().unwrap().is_empty());
+        let x: Vec<f64> = (0..3 * BLOCK_SAMPLES + 7)
+            .map(|i| i as f64 * 0.25)
+            .collect();
+        for part in x.chunks(999) {
+            trace.append(part).unwrap();
+        }
+        assert_eq!(replayed(&trace), x);
+        let told = problems.lock().unwrap().clone();
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert!(
+            told[0].contains("force signal of c") && told[0].contains("kept in memory"),
+            "{}",
+            told[0]
+        );
     }
 
     #[test]
