@@ -36,7 +36,7 @@ pub mod stream;
 pub mod trace;
 mod windows;
 
-pub use plan::{Filtering, Plan, Threads};
+pub use plan::{Filtering, Plan, Threads, STRETCH_FRAMES};
 pub use stream::{KeptRows, RowCounts, StreamEngine};
 
 use crate::dsp::error::DspError;
