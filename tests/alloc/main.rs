@@ -58,8 +58,13 @@ fn engine_pushes_that_complete_no_row_allocate_nothing() {
     let problems = Problems::default();
     let dir = std::env::temp_dir();
     let mut on_disk = |_, kept| -> Box<dyn ForceTrace> {
-        let trace = DiskTrace::create(&dir, "force", kept, TestCoding::Plain, problems.clone());
-        Box::new(trace.unwrap())
+        Box::new(DiskTrace::new(
+            &dir,
+            "force",
+            kept,
+            TestCoding::Plain,
+            problems.clone(),
+        ))
     };
     let mut engine = StreamEngine::with_traces(plan, &mut on_disk)
         .unwrap()
