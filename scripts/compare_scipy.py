@@ -27,13 +27,16 @@ a peak RSS of at most 1.5 × the recording's f32 size + 100 MB (MB = 10^6 bytes)
      left out on copies 2, 4, ... so both code paths run) into one format v1 file written
      with h5py; `myobalance inspect` must accept it.
   2. myobalance: `myobalance process IN --out OUT` (zero-phase, default jobs unless
-     --jobs), wall clock from start to exit of the subprocess, REPEATS runs, median; its
+     --jobs), wall clock from start to exit of the subprocess, median of REPEATS runs; its
      peak RSS from `/usr/bin/time -v` (the largest of the runs), or when /usr/bin/time is
      missing from wait4 in a small helper interpreter (see RUSAGE_HELPER). The time
      includes reading and decompressing the input and writing the output file.
   3. numpy/scipy: scripts/vector_features.py (its docstring says how each feature is
      vectorised) on the samples already loaded as a (channels, samples) float64 array
-     (reading the file and converting are not timed), one thread, REPEATS runs, median.
+     (reading the file and converting are not timed), one thread, median of REPEATS runs.
+     Each side runs once untimed, then the sides take turns: REPEATS rounds of one run of
+     each, so the minutes-long drifts in speed of a virtual machine fall on both sides
+     alike; the ratios of each round's runs are printed too.
      Two variants differ only in the tremor spectra (--welch, default both): "shared"
      transforms each distinct 2 s segment once, as the engine does; "stacked" calls
      scipy.signal.welch on the stacked tremor windows (and on the whole channel for the
@@ -457,18 +460,13 @@ def measured_run(cmd):
     return float(wall), int(rss_kb) * 1024  # Linux reports kilobytes
 
 
-def time_process(binary, source, out, repeats, jobs):
-    """Median wall seconds of `myobalance process` over the repeats, and the largest RSS."""
+def process_run(binary, source, out, jobs):
+    """One run of `myobalance process` into a fresh `out`: (wall seconds, peak RSS)."""
     cmd = [binary, "process", source, "--out", out]
     if jobs is not None:
         cmd += ["--jobs", str(jobs)]
-    walls, peak = [], 0
-    for _ in range(repeats):
-        out.unlink(missing_ok=True)
-        wall, rss = measured_run(cmd)
-        walls.append(wall)
-        peak = max(peak, rss)
-    return float(np.median(walls)), peak
+    out.unlink(missing_ok=True)
+    return measured_run(cmd)
 
 
 def load_samples(path):
@@ -482,13 +480,28 @@ def load_samples(path):
     return np.ascontiguousarray(x.T, dtype=np.float64), montage
 
 
-def time_peer(analyze, x, montage, repeats):
-    times, results = [], None
+def peer_run(analyze, x, montage):
+    """One run of a numpy/scipy peer: (wall seconds, its results)."""
+    start = time.perf_counter()
+    results = analyze(x, montage)
+    return time.perf_counter() - start, results
+
+
+def interleaved_rounds(sides, repeats):
+    """Times every side once untimed, then `repeats` rounds of each side once in turn, so
+    that the speed this machine drifts through within minutes (a virtual machine: a fifth
+    between one minute and the next) falls on every side alike, not on whichever ran
+    first. `sides` maps a name to a function giving (seconds, extra); returns each name's
+    seconds, in order, and its last extra."""
+    for run in sides.values():
+        run()
+    times = {name: [] for name in sides}
+    last = {}
     for _ in range(repeats):
-        start = time.perf_counter()
-        results = analyze(x, montage)
-        times.append(time.perf_counter() - start)
-    return float(np.median(times)), results
+        for name, run in sides.items():
+            seconds, last[name] = run()
+            times[name].append(seconds)
+    return times, last
 
 
 def text_list(values):
@@ -580,21 +593,35 @@ def process(args):
         print(f"building {source} ({args.channels} channels, {args.seconds:g} s at "
               f"{args.rate:g} Hz) ...", file=sys.stderr)
         build_input(binary, source, args.channels, args.rate, args.seconds, args.seed, workdir)
-        print(f"timing myobalance process ({args.repeats} runs) ...", file=sys.stderr)
-        rust_s, rss = time_process(binary, source, out, args.repeats, args.jobs)
         x, montage = load_samples(source)
+        names = " and ".join(["myobalance process"] + [PEERS[v] for v in variants])
+        print(f"timing {names}: one untimed run each, then {args.repeats} rounds of one run "
+              f"each in turn ...", file=sys.stderr)
+        peak = [0]
+
+        def rust():
+            wall, rss = process_run(binary, source, out, args.jobs)
+            peak[0] = max(peak[0], rss)
+            return wall, None
+
+        sides = {"rust": rust}
         for variant in variants:
-            print(f"timing {PEERS[variant]} ({args.repeats} runs) ...", file=sys.stderr)
             analyze = functools.partial(vector_features.analyze, welch=variant)
-            seconds, results = time_peer(analyze, x, montage, args.repeats)
-            peers[variant] = (seconds, *sanity_check(out, results))
+            sides[variant] = functools.partial(peer_run, analyze, x, montage)
+        times, results = interleaved_rounds(sides, args.repeats)
+        rust_s, rss = float(np.median(times["rust"])), peak[0]
+        for variant in variants:
+            seconds = float(np.median(times[variant]))
+            peers[variant] = (seconds, *sanity_check(out, results[variant]))
+        rounds = [[times[v][r] / times["rust"][r] for v in variants] for r in range(args.repeats)]
 
     total = x.size
     f32_bytes = 4 * total
     limit = MEMORY_FACTOR * f32_bytes + MEMORY_EXTRA
     jobs = "default jobs" if args.jobs is None else f"--jobs {args.jobs}"
     print(f"\n{x.shape[0]} channels × {x.shape[1]} samples ({x.shape[1] / args.rate:g} s at "
-          f"{args.rate:g} Hz) = {total:.3e} samples, zero-phase; median of {args.repeats} runs")
+          f"{args.rate:g} Hz) = {total:.3e} samples, zero-phase; median of {args.repeats} runs, "
+          f"the sides taking turns after one untimed run each")
     print(f"myobalance: {binary} process ({jobs}); wall clock of the subprocess, including "
           f"reading the input and writing the output file")
     print(f"numpy/scipy: scripts/vector_features.py on data in memory, one thread; "
@@ -612,6 +639,8 @@ def process(args):
         target = PROCESS_TARGETS[variant]
         print(f"{PEERS[variant]:<36} {seconds:>8.3f} {total / seconds:>10.3e} {ratio:>6.1f}× "
               f"{f'≥{target:g}×':>7} {'yes' if ratio >= target else 'NO':>4}")
+    print("ratio in each round (peer / myobalance, the runs of one round back to back): "
+          + "; ".join(" ".join(f"{r:.1f}×" for r in row) for row in rounds))
     print(f"\npeak RSS of myobalance process: {rss / MB:.1f} MB, limit 1.5 × {f32_bytes / MB:.1f} "
           f"MB + 100 MB = {limit / MB:.1f} MB: {'met' if rss <= limit else 'NOT met'} "
           f"({'/usr/bin/time -v' if TIME.is_file() else 'wait4 helper'}, largest of the runs)")
