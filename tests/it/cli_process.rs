@@ -226,7 +226,7 @@ fn edf_and_bdf_are_read_in_blocks_with_the_results_of_reading_whole() {
     let rows = (seconds * 2000.0) as usize;
     for (name, digital_span) in [("long.edf", 65535.0), ("long.bdf", 16_777_215.0)] {
         let input = dir.join(name);
-        let o = std::process::Command::new(&python)
+        let o = crate::fixtures::command(&python)
             .arg(&script)
             .arg(&input)
             .arg(seconds.to_string())

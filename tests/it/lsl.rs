@@ -11,12 +11,12 @@
 //! no namespace can be made, the tests say so on stderr and pass without running.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use myobalance::recording::Gap;
 use myobalance::store::read_file;
 use serde_json::Value;
 
+use crate::fixtures::command;
 use crate::store::scratch_dir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_myobalance");
@@ -31,7 +31,7 @@ fn peer_python() -> Result<PathBuf, String> {
         .map(PathBuf::from)
         .ok_or("MYOBALANCE_PYTHON is not set (scripts/test sets it)")?;
     let netns = root().join("scripts/netns");
-    let ok = Command::new(&netns)
+    let ok = command(&netns)
         .arg(&python)
         .args(["-c", "import pylsl"])
         .status()
@@ -52,7 +52,7 @@ fn peer_python_or_skip(test: &str) -> Option<PathBuf> {
 
 /// Runs a bash script in a private network namespace (`scripts/netns`).
 fn in_netns(script: &str) -> std::process::ExitStatus {
-    Command::new(root().join("scripts/netns"))
+    command(root().join("scripts/netns"))
         .args(["bash", "-c", script])
         .status()
         .unwrap()

@@ -8,13 +8,14 @@
 //! checks say SKIPPED on stderr and the rest of the test still runs.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use myobalance::engine::{analyze, Filtering};
 use myobalance::recording::Recording;
 use myobalance::sim::{simulate, SimSettings};
 use myobalance::store::{read_file, read_summary, write_file, WriteOptions};
 
+use crate::fixtures::command;
 use crate::store::scratch_dir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_myobalance");
@@ -37,10 +38,7 @@ const DATES: [&str; 6] = [
 const SESSION_S: f64 = 30.0;
 
 pub fn myobalance(args: &[&str]) -> Output {
-    crate::fixtures::command(BIN)
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    command(BIN).args(args).output().expect("the binary runs")
 }
 
 pub fn stderr(o: &Output) -> String {
@@ -107,7 +105,7 @@ fn python_or_skip(test: &str) -> Option<PathBuf> {
         eprintln!("SKIPPED {test} (pandas/h5py part): MYOBALANCE_PYTHON is not set (scripts/test sets it)");
         return None;
     };
-    let ok = Command::new(&python)
+    let ok = command(&python)
         .args(["-c", "import pandas, h5py"])
         .status()
         .is_ok_and(|s| s.success());
@@ -227,7 +225,7 @@ fn summarize_writes_one_row_per_value_that_pandas_and_h5py_agree_on() {
     if let Some(python) =
         python_or_skip("summarize_writes_one_row_per_value_that_pandas_and_h5py_agree_on")
     {
-        let o = Command::new(python)
+        let o = command(python)
             .args(["-c", PANDAS_CHECK, text(&table), subject])
             .args(files.iter().map(|f| text(f)))
             .output()
@@ -241,7 +239,7 @@ fn summarize_writes_one_row_per_value_that_pandas_and_h5py_agree_on() {
 
 /// R's `read.csv` reads `value` as numbers (NaN included) and every row.
 fn r_check(table: &Path, lines: usize) {
-    if Command::new("Rscript").arg("--version").output().is_err() {
+    if command("Rscript").arg("--version").output().is_err() {
         eprintln!("SKIPPED the R part of the summarize test: Rscript is not installed");
         return;
     }
@@ -250,10 +248,7 @@ fn r_check(table: &Path, lines: usize) {
          stopifnot(nrow(d) == {lines}); cat('ok', sum(is.nan(d$value)), '\\n')",
         text(table)
     );
-    let o = Command::new("Rscript")
-        .args(["-e", &script])
-        .output()
-        .unwrap();
+    let o = command("Rscript").args(["-e", &script]).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
