@@ -19,6 +19,7 @@ use crate::features::alarm::{AlarmChange, AlarmTracker};
 use crate::features::onset_baseline::WindowSums;
 use crate::features::stats::FiniteMean;
 use crate::features::tremor::{TremorRow, TremorTracker};
+use crate::montage::OnsetMethod;
 
 use super::frames::{Block, Columns};
 use super::onset_causal::OnsetCausal;
@@ -301,9 +302,9 @@ pub struct EmgChannel {
     column: Vec<f64>,
     pub(super) y: Vec<f64>,
     pub(super) rectified: Vec<f64>,
-    /// The block's onset test signals of |y| and |ψ|, from the group: low-passed (causal;
-    /// the channel's chain takes their trailing means), or low-passed and averaged over
-    /// the centred 25 ms (zero-phase).
+    /// The block's onset test signals of |y| and |ψ|, low-passed, from the group (causal:
+    /// the channel's chain takes their trailing means). Zero-phase, the group hands their
+    /// centred 25 ms means to [`EmgChannel::keep_test`] instead, and these stay empty.
     pub(super) tests: [Vec<f64>; 2],
     /// Zero-phase: the sums of the windows of the rest baseline that the block's test
     /// signals complete (`tests`, and |y| for Bonato's), in `OnsetMethod::ALL` order,
@@ -410,6 +411,14 @@ impl EmgChannel {
         match &self.onsets {
             OnsetChain::Causal(chain) => &chain.psi,
             OnsetChain::ZeroPhase(_) => &[],
+        }
+    }
+
+    /// Zero-phase: keeps the next values `x` of onset test signal `k` (the mean of the
+    /// low-passed |y|, then of |ψ|), straight from the group's lanes.
+    pub(super) fn keep_test(&mut self, k: usize, x: &[f64]) {
+        if let OnsetChain::ZeroPhase(pass) = &mut self.onsets {
+            pass.keep(OnsetMethod::ALL[k], x);
         }
     }
 

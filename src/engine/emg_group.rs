@@ -224,7 +224,9 @@ impl EmgGroup {
             if last {
                 means[k].finish(tests);
             }
-            frames::split([tests, &[]], members, |m| &mut m.tests[k], |_, v| v);
+            // Each lane's means go to its channel's trace a tile at a time, not through a
+            // column of the whole block.
+            frames::hand_out(tests, members, |m, x| m.keep_test(k, x));
             // The baseline windows' sums of every lane at once, while the means are hot.
             hand_windows(&mut sums[k], done, tests, members, k);
         }

@@ -42,6 +42,27 @@ pub(super) fn split<M>(
     }
 }
 
+/// Frames of a tile that [`hand_out`] takes apart at a time: 16 KiB of eight lanes, and
+/// each lane's piece (2 KiB) beside them in the L1 cache.
+const HAND_TILE: usize = 256;
+
+/// Every column of interleaved `frames`, a tile at a time: `take(&mut members[lane],
+/// values)` gets each lane's values of the tile, in order. For a consumer that reads each
+/// column once, in pieces of any size, this spares writing the columns out whole.
+pub(super) fn hand_out<M>(frames: &[f64], members: &mut [M], mut take: impl FnMut(&mut M, &[f64])) {
+    let width = members.len().max(1);
+    let mut piece = [0.0; HAND_TILE];
+    for tile in frames.chunks(HAND_TILE * width) {
+        let n = tile.len() / width;
+        for (lane, m) in members.iter_mut().enumerate() {
+            for (p, v) in piece.iter_mut().zip(column(tile, lane, width)) {
+                *p = v;
+            }
+            take(m, &piece[..n]);
+        }
+    }
+}
+
 /// `|v|` of every value of `parts`, one part after the other, into the front of `out`
 /// (room that only grows, as [`interleave`]'s); gives how many.
 pub(super) fn absolute(out: &mut Vec<f64>, parts: [&[f64]; 2]) -> usize {

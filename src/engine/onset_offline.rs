@@ -65,9 +65,11 @@ impl OnsetOffline {
         }
     }
 
-    /// Keeps the next samples `x` of the test signal of `method`, whose window sums are
-    /// already in; moves windows complete in every signal to the window trace.
-    fn keep(&mut self, method: OnsetMethod, x: &[f64]) {
+    /// Keeps the next samples `x` of the test signal of `method`, in pieces of any size
+    /// ([`OnsetOffline::push_tests`] keeps those it is given too); moves windows complete
+    /// in every signal to the window trace. The windows' sums may come before or after
+    /// their samples: the window trace takes the same rows in the same order either way.
+    pub fn keep(&mut self, method: OnsetMethod, x: &[f64]) {
         let k = method.index();
         self.seen[k] += x.len();
         // A trace that fails says so when replayed: that method then finds nothing.
