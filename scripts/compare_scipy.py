@@ -36,7 +36,8 @@ a peak RSS of at most 1.5 × the recording's f32 size + 100 MB (MB = 10^6 bytes)
      (reading the file and converting are not timed), one thread, median of REPEATS runs.
      Each side runs once untimed, then the sides take turns: REPEATS rounds of one run of
      each, so the minutes-long drifts in speed of a virtual machine fall on both sides
-     alike; the ratios of each round's runs are printed too.
+     alike; the ratios of each round's runs are printed too, and the share of the cores'
+     time the hypervisor gave to other guests while each side ran (/proc/stat's steal).
      Two variants differ only in the tremor spectra (--welch, default both): "shared"
      transforms each distinct 2 s segment once, as the engine does; "stacked" calls
      scipy.signal.welch on the stacked tremor windows (and on the whole channel for the
@@ -487,21 +488,43 @@ def peer_run(analyze, x, montage):
     return time.perf_counter() - start, results
 
 
+def stolen_seconds():
+    """CPU time the hypervisor has given to other guests since boot (the `steal` column of
+    /proc/stat, all cores), or None where there is no such count."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def interleaved_rounds(sides, repeats):
     """Times every side once untimed, then `repeats` rounds of each side once in turn, so
     that the speed this machine drifts through within minutes (a virtual machine: a fifth
     between one minute and the next) falls on every side alike, not on whichever ran
     first. `sides` maps a name to a function giving (seconds, extra); returns each name's
-    seconds, in order, and its last extra."""
+    seconds, in order, its last extra, and the share of the cores' time the hypervisor
+    took while it ran (None where that is not counted)."""
     for run in sides.values():
         run()
     times = {name: [] for name in sides}
+    stolen = {name: 0.0 for name in sides}
     last = {}
     for _ in range(repeats):
         for name, run in sides.items():
+            before = stolen_seconds()
             seconds, last[name] = run()
+            after = stolen_seconds()
             times[name].append(seconds)
-    return times, last
+            if before is None or after is None:
+                stolen[name] = None
+            elif stolen[name] is not None:
+                stolen[name] += after - before
+    cores = os.cpu_count() or 1
+    share = {name: None if stolen[name] is None else stolen[name] / (cores * sum(times[name]))
+             for name in sides}
+    return times, last, share
 
 
 def text_list(values):
@@ -608,7 +631,7 @@ def process(args):
         for variant in variants:
             analyze = functools.partial(vector_features.analyze, welch=variant)
             sides[variant] = functools.partial(peer_run, analyze, x, montage)
-        times, results = interleaved_rounds(sides, args.repeats)
+        times, results, stolen = interleaved_rounds(sides, args.repeats)
         rust_s, rss = float(np.median(times["rust"])), peak[0]
         for variant in variants:
             seconds = float(np.median(times[variant]))
@@ -641,6 +664,11 @@ def process(args):
               f"{f'≥{target:g}×':>7} {'yes' if ratio >= target else 'NO':>4}")
     print("ratio in each round (peer / myobalance, the runs of one round back to back): "
           + "; ".join(" ".join(f"{r:.1f}×" for r in row) for row in rounds))
+    if all(v is not None for v in stolen.values()):
+        names = {"rust": "myobalance", **{v: PEERS[v] for v in variants}}
+        print("host steal while each side ran (CPU time the hypervisor gave to other guests, "
+              "share of all cores' time): "
+              + "; ".join(f"{names[k]} {100 * v:.1f} %" for k, v in stolen.items()))
     print(f"\npeak RSS of myobalance process: {rss / MB:.1f} MB, limit 1.5 × {f32_bytes / MB:.1f} "
           f"MB + 100 MB = {limit / MB:.1f} MB: {'met' if rss <= limit else 'NOT met'} "
           f"({'/usr/bin/time -v' if TIME.is_file() else 'wait4 helper'}, largest of the runs)")
