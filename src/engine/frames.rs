@@ -324,6 +324,24 @@ mod tests {
     }
 
     #[test]
+    fn hand_out_gives_each_lane_its_column_in_pieces_in_order() {
+        for (width, frames) in [(8, 3 * HAND_TILE + 17), (3, HAND_TILE), (1, 5), (4, 0)] {
+            let block: Vec<f64> = (0..width * frames).map(|i| i as f64 * 0.5).collect();
+            let mut members: Vec<(Vec<f64>, usize)> = vec![(Vec::new(), 0); width];
+            hand_out(&block, &mut members, |(got, pieces), x| {
+                assert!(!x.is_empty() && x.len() <= HAND_TILE);
+                got.extend_from_slice(x);
+                *pieces += 1;
+            });
+            for (lane, (got, pieces)) in members.iter().enumerate() {
+                let want: Vec<f64> = (0..frames).map(|i| block[i * width + lane]).collect();
+                assert_eq!(*got, want, "width {width}, frames {frames}, lane {lane}");
+                assert_eq!(*pieces, frames.div_ceil(HAND_TILE));
+            }
+        }
+    }
+
+    #[test]
     fn absolute_values_follow_the_parts_in_order() {
         let mut room = vec![9.0; 8];
         assert_eq!(absolute(&mut room, [&[-1.5, 2.0], &[-0.0, -3.0, 4.0]]), 5);
