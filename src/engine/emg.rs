@@ -307,7 +307,7 @@ pub struct EmgChannel {
     /// centred 25 ms means to [`EmgChannel::keep_test`] instead, and these stay empty.
     pub(super) tests: [Vec<f64>; 2],
     /// Zero-phase: the sums of the windows of the rest baseline that the block's test
-    /// signals complete (`tests`, and |y| for Bonato's), in `OnsetMethod::ALL` order,
+    /// signals complete (the two means, and |y| for Bonato's), in `OnsetMethod::ALL` order,
     /// taken by the group across its lanes.
     pub(super) test_windows: [Vec<WindowSums>; 3],
 }
@@ -422,18 +422,20 @@ impl EmgChannel {
         }
     }
 
-    /// Feeds the onset chain the block's |y| and the test signals now in
-    /// [`EmgChannel::tests`].
+    /// Feeds the onset chain the block's |y| and, causal, the test signals now in
+    /// [`EmgChannel::tests`] (zero-phase, those went to [`EmgChannel::keep_test`], and the
+    /// baseline windows' sums are in [`EmgChannel::test_windows`]).
     pub(super) fn onset_tests(&mut self, plan: &Plan) {
-        let [abs, psi] = &self.tests;
-        let (rectified, tests) = (&self.rectified, [abs.as_slice(), psi]);
+        let rectified = &self.rectified;
         match &mut self.onsets {
             OnsetChain::Causal(chain) => {
+                let [abs, psi] = &self.tests;
+                let tests = [abs.as_slice(), psi];
                 chain.push_tests(&plan.onset, rectified, tests, &mut self.output.onsets)
             }
             OnsetChain::ZeroPhase(pass) => {
                 let windows = self.test_windows.each_ref().map(Vec::as_slice);
-                pass.push_tests(rectified, tests, windows);
+                pass.push_rectified(rectified, windows);
             }
         }
     }

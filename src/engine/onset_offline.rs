@@ -66,9 +66,10 @@ impl OnsetOffline {
     }
 
     /// Keeps the next samples `x` of the test signal of `method`, in pieces of any size
-    /// ([`OnsetOffline::push_tests`] keeps those it is given too); moves windows complete
-    /// in every signal to the window trace. The windows' sums may come before or after
-    /// their samples: the window trace takes the same rows in the same order either way.
+    /// (Hodges–Bui's and TKEO's come this way, a group's lanes handed out a tile at a time;
+    /// Bonato's through [`OnsetOffline::push_rectified`]); moves windows complete in every
+    /// signal to the window trace. The windows' sums may come before or after their
+    /// samples: the window trace takes the same rows in the same order either way.
     pub fn keep(&mut self, method: OnsetMethod, x: &[f64]) {
         let k = method.index();
         self.seen[k] += x.len();
@@ -86,25 +87,18 @@ impl OnsetOffline {
         }
     }
 
-    /// Feeds the next samples of all three signals: |y| (`rectified`, Bonato's) and the
-    /// 25 ms means of the low-passed |y| and |ψ| (`tests`: Hodges–Bui's and TKEO's), each
-    /// from sample 0, in any step with one another. Their baseline windows' sums are taken
-    /// where the signals are made, side by side with other channels'
-    /// ([`LaneWindowedSums`](crate::features::onset_baseline::LaneWindowedSums), after the
-    /// plan's `skip`): `windows` holds those of the windows these samples complete, in
+    /// Feeds the next samples of |y| (`rectified`, Bonato's signal) and the baseline
+    /// windows' sums of all three signals, the other two (the 25 ms means of the low-passed
+    /// |y| and |ψ|) kept by [`OnsetOffline::keep`]; each signal from sample 0, in any step
+    /// with one another. The sums are taken where the signals are made, side by side with
+    /// other channels' ([`LaneWindowedSums`](crate::features::onset_baseline::LaneWindowedSums),
+    /// after the plan's `skip`): `windows` holds those of the windows complete so far, in
     /// [`OnsetMethod::ALL`] order.
-    pub fn push_tests(
-        &mut self,
-        rectified: &[f64],
-        tests: [&[f64]; 2],
-        windows: [&[WindowSums]; 3],
-    ) {
-        let [hb, tkeo] = tests;
-        for (method, x) in OnsetMethod::ALL.into_iter().zip([hb, tkeo, rectified]) {
-            let k = method.index();
-            self.sums[k].extend_from_slice(windows[k]);
-            self.keep(method, x);
+    pub fn push_rectified(&mut self, rectified: &[f64], windows: [&[WindowSums]; 3]) {
+        for (sums, done) in self.sums.iter_mut().zip(windows) {
+            sums.extend_from_slice(done);
         }
+        self.keep(OnsetMethod::Bonato, rectified);
     }
 
     /// Moves the first `n` windows (complete in every signal) to the window trace.
@@ -246,7 +240,9 @@ mod tests {
                 sums[k].push(chunk, &mut done);
                 done
             });
-            pass.push_tests(chunk, [chunk, chunk], windows.each_ref().map(Vec::as_slice));
+            pass.keep(OnsetMethod::HodgesBui, chunk);
+            pass.keep(OnsetMethod::Tkeo, chunk);
+            pass.push_rectified(chunk, windows.each_ref().map(Vec::as_slice));
         }
     }
 
