@@ -96,16 +96,8 @@ fn report(problems: &Problems, message: String) {
 
 /// One channel's trace in an unnamed file.
 pub struct DiskTrace {
-    /// The file, made when the first block is written: on the thread that writes it,
-    /// after the run has started, not one after another while the engine is set up.
-    /// `None` before; for good when no file could be made, the code then staying in
-    /// `pending`.
-    file: Option<File>,
-    /// Where the file is made.
-    dir: PathBuf,
-    /// No file could be made in `dir` (said once in `problems`): the trace is kept in
-    /// memory, its code in `pending`.
-    in_memory: bool,
+    /// Where the code goes past `pending`.
+    backing: Backing,
     kept: Kept,
     /// How the samples are coded in the file; the encoder's state, for the smooth code.
     coding: Coding,
@@ -116,6 +108,18 @@ pub struct DiskTrace {
     channel: String,
     problems: Problems,
     failed: bool,
+}
+
+/// Where a trace's code goes once a block of it is pending.
+enum Backing {
+    /// A file to be made in this directory with the first block: on the thread that
+    /// writes it, after the run has started, not one after another while the engine is
+    /// set up.
+    Later(PathBuf),
+    /// The file, made.
+    File(File),
+    /// No file could be made (said once in `problems`): the code stays in `pending`.
+    Memory,
 }
 
 /// How a trace codes its samples: as they are kept (f64 or f32), or, for the smooth
@@ -233,9 +237,7 @@ impl DiskTrace {
         // A block, and what the samples coded at once can add to it (8 bytes each at most).
         let room = coding.block_bytes() + ENCODED_AT_ONCE * 8;
         DiskTrace {
-            file: None,
-            dir: dir.to_path_buf(),
-            in_memory: false,
+            backing: Backing::Later(dir.to_path_buf()),
             kept,
             coding,
             written: 0,
@@ -249,13 +251,9 @@ impl DiskTrace {
     /// Writes the pending code to the file (made now if it is the first block); in
     /// memory, keeps it where it is.
     fn write_pending(&mut self) -> io::Result<()> {
-        if self.in_memory {
-            return Ok(());
-        }
-        let file = match &mut self.file {
-            Some(file) => file,
-            None => match unnamed_file(&self.dir) {
-                Ok(file) => self.file.insert(file),
+        if let Backing::Later(dir) = &self.backing {
+            self.backing = match unnamed_file(dir) {
+                Ok(file) => Backing::File(file),
                 Err(e) => {
                     report(
                         &self.problems,
@@ -263,13 +261,15 @@ impl DiskTrace {
                             "no file for the {} of {} in {} ({e}): it is kept in memory",
                             self.kept.what(),
                             self.channel,
-                            self.dir.display()
+                            dir.display()
                         ),
                     );
-                    self.in_memory = true;
-                    return Ok(());
+                    Backing::Memory
                 }
-            },
+            };
+        }
+        let Backing::File(file) = &mut self.backing else {
+            return Ok(());
         };
         file.write_all(&self.pending)?;
         self.written += self.pending.len() as u64;
@@ -321,19 +321,18 @@ impl ForceTrace for DiskTrace {
         let mut cut = 0;
         let mut values = Vec::with_capacity(block / 2);
         let mut done = 0u64;
-        // Bytes were written only to a file made for them.
-        let written = self.file.as_ref().map_or(0, |_| self.written);
-        while done < written {
-            let n = (written - done).min(block as u64) as usize;
-            if let Some(file) = &self.file {
+        // Bytes are written only once a file is made for them.
+        if let Backing::File(file) = &self.backing {
+            while done < self.written {
+                let n = (self.written - done).min(block as u64) as usize;
                 file.read_exact_at(&mut bytes[cut..cut + n], done)?;
+                done += n as u64;
+                values.clear();
+                let used = decoding.decode(&bytes[..cut + n], &mut values)?;
+                bytes.copy_within(used..cut + n, 0);
+                cut = cut + n - used;
+                each(&values);
             }
-            done += n as u64;
-            values.clear();
-            let used = decoding.decode(&bytes[..cut + n], &mut values)?;
-            bytes.copy_within(used..cut + n, 0);
-            cut = cut + n - used;
-            each(&values);
         }
         // The file ends after a whole sample or frame; the pending code follows it.
         if cut != 0 {
@@ -458,7 +457,7 @@ mod tests {
             problems.clone(),
         );
         // Nothing is made before the first block is written.
-        assert!(trace.file.is_none() && problems.lock().unwrap().is_empty());
+        assert!(matches!(trace.backing, Backing::Later(_)) && problems.lock().unwrap().is_empty());
         let x: Vec<f64> = (0..3 * BLOCK_SAMPLES + 7)
             .map(|i| i as f64 * 0.25)
             .collect();
