@@ -227,10 +227,13 @@ fn slide_lanes<const L: usize>(
     drops: &[f64],
     out: &mut Vec<f64>,
 ) {
-    assert_eq!(adds.len(), drops.len(), "as many frames dropped as added");
+    assert!(
+        adds.len() == drops.len() && adds.len() % L == 0,
+        "whole frames, as many dropped as added"
+    );
     let count = w as f64;
     let mut s: [f64; L] = std::array::from_fn(|l| sums[l]);
-    let len = adds.len() / L * L;
+    let len = adds.len();
     out.reserve(len);
     // The means go straight into the room after `out`'s values: a buffer cleared between
     // pushes is not zeroed again first.
@@ -242,8 +245,8 @@ fn slide_lanes<const L: usize>(
             o[l].write(s[l] / count);
         }
     }
-    // SAFETY: the loop wrote all `len` values of the room (`len / L` frames of `L`, as
-    // many as `adds` and `drops` hold), and the room was reserved above.
+    // SAFETY: the loop wrote all `len` values of the room (`len / L` whole frames of `L`,
+    // as many as `adds` and `drops` hold, asserted above), and the room was reserved.
     unsafe { out.set_len(out.len() + len) };
     sums.copy_from_slice(&s);
 }
