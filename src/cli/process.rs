@@ -515,22 +515,30 @@ fn process_blocks(
                 .join()
                 .unwrap_or_else(|_| (Err(panicked(input, "samples", "reading them")), Vec::new()));
             let (mut told, mut block) = (0, Vec::new());
+            // The feature rows the block before completed, written while the engine takes
+            // the next one.
+            let mut completed = Vec::new();
             // The block in hand holds rows `start..end`.
             let (mut start, mut end) = (0, first_rows);
             while start < rows {
                 std::mem::swap(&mut block, &mut next);
                 let read = next_read?;
                 let after = end.saturating_add(step);
-                // The next block is read as a task of the pool the engine runs on, so its
-                // decoding fills the moments a core would wait for the engine's other tasks
-                // (past the end, `read_into` reads nothing).
-                next_read = rayon::join(
+                // The next block is read, and the rows before written, as a task of the pool
+                // the engine runs on, so that decoding and writing fill the moments a core
+                // would wait for the engine's other tasks, instead of both cores waiting for
+                // them between blocks (past the end, `read_into` reads nothing).
+                let written;
+                (next_read, written) = rayon::join(
                     || engine.push(&block),
-                    || samples.read_into(end, after, &mut next),
+                    || {
+                        let read = samples.read_into(end, after, &mut next);
+                        (read, file.append(&completed, &total(at_end)))
+                    },
                 )
                 .1;
-                file.append(&engine.new_rows(), &total(at_end))
-                    .with_context(cannot_write)?;
+                written.with_context(cannot_write)?;
+                completed = engine.new_rows();
                 let tenths = (start + read) * 10 / rows.max(1);
                 if tenths > told && tenths < 10 && rows as f64 > LONG_S * fs {
                     told = tenths;
@@ -544,7 +552,8 @@ fn process_blocks(
                 }
                 (start, end) = (end, after);
             }
-            Ok(())
+            file.append(&completed, &total(at_end))
+                .with_context(cannot_write)
         };
         // The raw samples are copied on a thread of their own while the analysis runs.
         let (recording, options) = (&recording, &options);
