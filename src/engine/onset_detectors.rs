@@ -109,11 +109,15 @@ impl MethodDetector {
         let Some(test) = &mut self.bonato else {
             return;
         };
-        let mut tested = std::mem::take(&mut self.scratch);
-        tested.resize(2 * powers.len(), 0.0);
-        test.process_powers(powers, &mut tested);
-        self.detect(&tested, out);
-        self.scratch = tested;
+        let (detector, index, skip) = (&mut self.detector, &mut self.index, self.skip);
+        // The test's runs, a sample at a time would be two values a pair to write and
+        // scan; runs are counted as the pairs come.
+        test.runs(powers, detector.threshold(), &mut |n, above| {
+            // Samples before `skip` are never tested.
+            let untested = skip.saturating_sub(*index).min(n);
+            *index += n;
+            detector.push_run(n - untested, above, out);
+        });
     }
 
     /// Feeds Bonato's test the last sample of a channel with an odd number of samples.

@@ -170,6 +170,36 @@ impl BonatoTest {
         }
     }
 
+    /// The test signal of the samples whose pairs have the powers in `powers` (as
+    /// [`BonatoTest::process_powers`]) compared with `threshold`, handed to `run` a run of
+    /// samples on one side at a time: `run(samples, at_or_above)`. A sample's test is the
+    /// count before or after its pair's: the first sample of a pair repeats the second of
+    /// the pair before, so the runs follow the counts after each pair, one sample late.
+    pub fn runs(&mut self, powers: &[f64], threshold: f64, run: &mut impl FnMut(usize, bool)) {
+        // A count, a whole number, reaches `threshold` where it reaches its ceiling.
+        let need = threshold.ceil().clamp(0.0, 65.0) as u32;
+        let (level, mask, oldest) = (self.level, self.mask, self.mask.count_ones() - 1);
+        // The count is kept as pairs come and go rather than counted again for each.
+        let mut history = self.history;
+        let mut count = history.count_ones();
+        let (mut state, mut n) = (count >= need, 0);
+        for &power in powers {
+            let leaving = ((history >> oldest) & 1) as u32;
+            let entering = u64::from(power > level);
+            history = ((history << 1) | entering) & mask;
+            count = count + entering as u32 - leaving;
+            let now = count >= need;
+            if now == state {
+                n += 2;
+            } else {
+                run(n + 1, state);
+                (state, n) = (now, 1);
+            }
+        }
+        self.history = history;
+        run(n, state);
+    }
+
     /// The test signal of a last sample without the second of its pair.
     pub fn unpaired(&self) -> f64 {
         self.count()
@@ -254,6 +284,52 @@ mod tests {
             // 41 samples: the last has no pair.
             got.push(test.unpaired());
             assert_eq!(got, want, "block {block}");
+        }
+    }
+
+    #[test]
+    fn runs_give_the_per_sample_test_compared_with_the_threshold() {
+        // Powers around the level, so that counts rise and fall often.
+        let mut state = 7u64;
+        let powers: Vec<f64> = (0..3000)
+            .map(|i| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+                if (1000..1400).contains(&i) {
+                    30.0 * u
+                } else {
+                    12.0 * u
+                }
+            })
+            .collect();
+        for (m, r0) in [(1, 1), (5, 1), (5, 3), (8, 8), (64, 20)] {
+            let s = BonatoSettings {
+                false_alarm: 0.05,
+                m,
+                r0,
+            };
+            // Whole counts, and thresholds between them, below and above every count.
+            for threshold in [r0 as f64, r0 as f64 - 0.5, 0.0, -1.0, 65.0] {
+                let mut counts = vec![0.0; 2 * powers.len()];
+                BonatoTest::new(&s, 1.0).process_powers(&powers, &mut counts);
+                let want: Vec<bool> = counts.iter().map(|c| *c >= threshold).collect();
+                for block in [1, 7, 64, 3000] {
+                    let mut test = BonatoTest::new(&s, 1.0);
+                    let mut got = Vec::new();
+                    for part in powers.chunks(block) {
+                        test.runs(part, threshold, &mut |n, above| {
+                            got.extend(std::iter::repeat_n(above, n));
+                        });
+                    }
+                    assert_eq!(
+                        got, want,
+                        "m {m}, r0 {r0}, threshold {threshold}, block {block}"
+                    );
+                    assert_eq!(test.unpaired(), *counts.last().unwrap());
+                }
+            }
         }
     }
 }

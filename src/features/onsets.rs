@@ -114,29 +114,43 @@ impl OnsetDetector {
         let threshold = self.rule.threshold;
         let mut j = 0;
         while j < x.len() {
-            let i = self.index + j;
             let above = x[j] >= threshold;
-            let end = j + leading(&x[j..], |v| (v >= threshold) == above);
-            let last = self.index + end - 1;
-            if above {
-                let start = *self.candidate.get_or_insert(i);
-                // The stretch spans `min_on` samples by the end of this run.
-                if !self.active && start + self.rule.min_on - 1 <= last {
-                    self.active = true;
-                    out.push(Transition::Onset(start));
-                }
-                self.last_above = last;
-            } else if self.candidate.is_some() && self.last_above + self.rule.min_off <= last {
-                // The pause reaches `min_off` samples inside this run.
-                self.candidate = None;
-                if self.active {
-                    self.active = false;
-                    out.push(Transition::Offset(self.last_above + 1));
-                }
-            }
-            j = end;
+            let run = leading(&x[j..], |v| (v >= threshold) == above);
+            self.push_run(run, above, out);
+            j += run;
         }
-        self.index += x.len();
+    }
+
+    /// Feeds the next `n` samples, all at or above the threshold (`above`) or all below:
+    /// the same as [`OnsetDetector::push`] of each. For a test signal that is known a run
+    /// at a time rather than sample by sample (Bonato's).
+    pub fn push_run(&mut self, n: usize, above: bool, out: &mut Vec<Transition>) {
+        if n == 0 {
+            return;
+        }
+        let (first, last) = (self.index, self.index + n - 1);
+        self.index += n;
+        if above {
+            let start = *self.candidate.get_or_insert(first);
+            // The stretch spans `min_on` samples by the end of this run.
+            if !self.active && start + self.rule.min_on - 1 <= last {
+                self.active = true;
+                out.push(Transition::Onset(start));
+            }
+            self.last_above = last;
+        } else if self.candidate.is_some() && self.last_above + self.rule.min_off <= last {
+            // The pause reaches `min_off` samples inside this run.
+            self.candidate = None;
+            if self.active {
+                self.active = false;
+                out.push(Transition::Offset(self.last_above + 1));
+            }
+        }
+    }
+
+    /// The level a sample must reach to count as above.
+    pub fn threshold(&self) -> f64 {
+        self.rule.threshold
     }
 
     /// Whether the muscle is currently judged active.
