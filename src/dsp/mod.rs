@@ -12,7 +12,7 @@ pub mod fft_plan;
 pub mod filtfilt;
 pub mod filtfilt_stream;
 pub mod held;
-mod isa;
+pub(crate) mod isa;
 mod lanes;
 pub mod notch;
 pub mod real_fft;

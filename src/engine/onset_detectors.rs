@@ -106,18 +106,31 @@ impl MethodDetector {
     /// from sample 0 of the channel), two samples each; [`MethodDetector::push_unpaired`]
     /// adds a last sample left without a pair. The other methods take no powers.
     pub fn push_powers(&mut self, powers: &[f64], out: &mut Vec<Transition>) {
-        let Some(test) = &mut self.bonato else {
+        // Taken out while it hands its runs to the detector beside it.
+        let Some(mut test) = self.bonato.take() else {
             return;
         };
-        let (detector, index, skip) = (&mut self.detector, &mut self.index, self.skip);
+        let threshold = self.detector.threshold();
         // The test's runs, a sample at a time would be two values a pair to write and
         // scan; runs are counted as the pairs come.
-        test.runs(powers, detector.threshold(), &mut |n, above| {
-            // Samples before `skip` are never tested.
-            let untested = skip.saturating_sub(*index).min(n);
-            *index += n;
-            detector.push_run(n - untested, above, out);
+        test.runs(powers, threshold, &mut |n, above| {
+            self.push_run(n, above, out)
         });
+        self.bonato = Some(test);
+    }
+
+    /// Feeds the next `n` samples of the method's signal, known only to be all at or
+    /// above its threshold (`above`) or all below.
+    pub fn push_run(&mut self, n: usize, above: bool, out: &mut Vec<Transition>) {
+        // Samples before `skip` are never tested.
+        let untested = self.skip.saturating_sub(self.index).min(n);
+        self.index += n;
+        self.detector.push_run(n - untested, above, out);
+    }
+
+    /// The level the method's signal is compared with.
+    pub fn threshold(&self) -> f64 {
+        self.detector.threshold()
     }
 
     /// Feeds Bonato's test the last sample of a channel with an odd number of samples.

@@ -7,6 +7,7 @@
 //! however long the recording.
 
 use std::io;
+use std::ops::Range;
 
 /// Samples appended one block after another, replayed in order at the end.
 pub trait ForceTrace: Send + Sync {
@@ -16,6 +17,13 @@ pub trait ForceTrace: Send + Sync {
     /// Hands every sample appended so far to `each`, in order, in blocks of any size;
     /// an error when an append failed, so the trace is incomplete.
     fn replay(&self, each: &mut dyn FnMut(&[f64])) -> io::Result<()>;
+
+    /// Appends samples `range` to `out`, as [`ForceTrace::replay`] gives them; `None`
+    /// where the trace is read only from its start (a coded one), or the range is not
+    /// all appended.
+    fn read_range(&self, _range: Range<usize>, _out: &mut Vec<f64>) -> Option<io::Result<()>> {
+        None
+    }
 }
 
 impl ForceTrace for Vec<f64> {
@@ -27,6 +35,11 @@ impl ForceTrace for Vec<f64> {
     fn replay(&self, each: &mut dyn FnMut(&[f64])) -> io::Result<()> {
         each(self);
         Ok(())
+    }
+
+    fn read_range(&self, range: Range<usize>, out: &mut Vec<f64>) -> Option<io::Result<()>> {
+        out.extend_from_slice(self.get(range)?);
+        Some(Ok(()))
     }
 }
 
@@ -45,6 +58,11 @@ impl ForceTrace for Vec<f32> {
             each(&block);
         }
         Ok(())
+    }
+
+    fn read_range(&self, range: Range<usize>, out: &mut Vec<f64>) -> Option<io::Result<()>> {
+        out.extend(self.get(range)?.iter().map(|v| f64::from(*v)));
+        Some(Ok(()))
     }
 }
 

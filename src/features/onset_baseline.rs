@@ -44,6 +44,8 @@
 //! assert!((b.mean - 1.0).abs() < 1e-12);
 //! ```
 
+use crate::dsp::isa::Isa;
+
 /// Length of a baseline window, seconds.
 pub const REST_WINDOW_S: f64 = 0.25;
 /// Share of the windows, quietest first, taken as rest…
@@ -52,11 +54,70 @@ pub const REST_FRACTION: f64 = 0.25;
 pub const REST_SPREAD: f64 = 2.0;
 
 /// Sum and sum of squares of the samples of one window (its count is the window length,
-/// so a day-long recording keeps 16 bytes per window, detector and channel).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// so a day-long recording keeps 32 bytes per window, detector and channel), and their
+/// range: a detector that knows its threshold only at the end of a recording tells from
+/// the range alone whether every sample of the window is on one side of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WindowSums {
     pub sum: f64,
     pub sum_sq: f64,
+    /// The smallest and largest sample (NaN samples aside: a window holding one has a
+    /// NaN sum).
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl Default for WindowSums {
+    /// The sums of no samples.
+    fn default() -> WindowSums {
+        WindowSums {
+            sum: 0.0,
+            sum_sq: 0.0,
+            lo: f64::INFINITY,
+            hi: f64::NEG_INFINITY,
+        }
+    }
+}
+
+impl WindowSums {
+    /// Whether every sample of the window is below `level` (`Some(false)`) or at or
+    /// above it (`Some(true)`), judged from its range; `None` when it has samples on
+    /// both sides, or a sample that is not a number. `round` maps a sample to the value
+    /// it is compared as (it must keep order, as rounding to a narrower float does).
+    pub fn side(&self, level: f64, round: impl Fn(f64) -> f64) -> Option<bool> {
+        if !self.sum.is_finite() {
+            return None;
+        }
+        if round(self.hi) < level {
+            Some(false)
+        } else if round(self.lo) >= level {
+            Some(true)
+        } else {
+            None
+        }
+    }
+}
+
+/// The smaller of a range's bound `lo` and a sample `v` (a NaN sample leaves it as it
+/// is). Written as a comparison, which compiles to one vector instruction, where
+/// `f64::min` also orders NaN and does not.
+#[inline(always)]
+fn lower(lo: f64, v: f64) -> f64 {
+    if v < lo {
+        v
+    } else {
+        lo
+    }
+}
+
+/// The larger of a range's bound `hi` and a sample `v`, as [`lower`].
+#[inline(always)]
+fn higher(hi: f64, v: f64) -> f64 {
+    if v > hi {
+        v
+    } else {
+        hi
+    }
 }
 
 /// Adds `x` to `sums`, sample by sample.
@@ -64,6 +125,7 @@ fn add(sums: &mut WindowSums, x: &[f64]) {
     for &v in x {
         sums.sum += v;
         sums.sum_sq += v * v;
+        (sums.lo, sums.hi) = (lower(sums.lo, v), higher(sums.hi, v));
     }
 }
 
@@ -74,16 +136,20 @@ fn sums_of_four(x: &[f64], w: usize) -> [WindowSums; 4] {
     let (b, rest) = rest.split_at(w);
     let (c, d) = rest.split_at(w);
     let (mut s, mut q) = ([0.0f64; 4], [0.0f64; 4]);
+    let (mut lo, mut hi) = ([f64::INFINITY; 4], [f64::NEG_INFINITY; 4]);
     for i in 0..w {
         let v = [a[i], b[i], c[i], d[i]];
         for k in 0..4 {
             s[k] += v[k];
             q[k] += v[k] * v[k];
+            (lo[k], hi[k]) = (lower(lo[k], v[k]), higher(hi[k], v[k]));
         }
     }
     std::array::from_fn(|k| WindowSums {
         sum: s[k],
         sum_sq: q[k],
+        lo: lo[k],
+        hi: hi[k],
     })
 }
 
@@ -178,8 +244,8 @@ pub struct LaneWindowedSums {
     skip: usize,
     /// Frames in the current window.
     filled: usize,
-    sums: Vec<f64>,
-    squares: Vec<f64>,
+    /// Each lane's sums so far in the current window.
+    sums: Vec<WindowSums>,
 }
 
 impl LaneWindowedSums {
@@ -192,8 +258,7 @@ impl LaneWindowedSums {
             lanes,
             skip,
             filled: 0,
-            sums: vec![0.0; lanes],
-            squares: vec![0.0; lanes],
+            sums: vec![WindowSums::default(); lanes],
         }
     }
 
@@ -208,36 +273,98 @@ impl LaneWindowedSums {
         while rest.len() >= lanes {
             let take = (self.window - self.filled).min(rest.len() / lanes);
             let (part, after) = rest.split_at(take * lanes);
-            add_lanes(&mut self.sums, &mut self.squares, part);
+            add_lanes(&mut self.sums, part);
             self.filled += take;
             rest = after;
             if self.filled == self.window {
-                let sums = self.sums.iter().zip(&self.squares);
-                done.extend(sums.map(|(&sum, &sum_sq)| WindowSums { sum, sum_sq }));
-                self.sums.fill(0.0);
-                self.squares.fill(0.0);
+                done.extend_from_slice(&self.sums);
+                self.sums.fill(WindowSums::default());
                 self.filled = 0;
             }
         }
     }
 }
 
-/// Adds interleaved frames to each lane's running sum and sum of squares.
-fn add_lanes(sums: &mut [f64], squares: &mut [f64], frames: &[f64]) {
+/// Adds interleaved frames to each lane's running sums. With AVX2, four or eight lanes
+/// (a group's width) go four at a time through vector registers, the four running values
+/// of eight lanes in eight of its sixteen: the compiler's own vectors of the loop below
+/// spill them. The same operations in the same order either way (a separate multiply and
+/// add, no fused one), so the sums are the same to the bit.
+fn add_lanes(sums: &mut [WindowSums], frames: &[f64]) {
+    match (Isa::detect(), sums.len()) {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: an `Isa::Avx2` or `Isa::Avx512` exists only where AVX2 was detected
+        // (see `Isa`).
+        (Isa::Avx2 | Isa::Avx512, 4) => unsafe { add_lanes_avx2::<1>(sums, frames) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as above.
+        (Isa::Avx2 | Isa::Avx512, 8) => unsafe { add_lanes_avx2::<2>(sums, frames) },
+        _ => add_lanes_any(sums, frames),
+    }
+}
+
+/// [`add_lanes`] for `4 Q` lanes, `Q` vectors of four lanes.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn add_lanes_avx2<const Q: usize>(sums: &mut [WindowSums], frames: &[f64]) {
+    use std::arch::x86_64::{
+        __m256d, _mm256_add_pd, _mm256_loadu_pd, _mm256_max_pd, _mm256_min_pd, _mm256_mul_pd,
+        _mm256_storeu_pd,
+    };
+    let lanes = 4 * Q;
+    assert_eq!(sums.len(), lanes);
+    // Four lanes' values of one kind as a vector, and back.
+    let load = |f: fn(&WindowSums) -> f64, q: usize| -> __m256d {
+        let v: [f64; 4] = std::array::from_fn(|i| f(&sums[4 * q + i]));
+        // SAFETY: `v` holds four values.
+        unsafe { _mm256_loadu_pd(v.as_ptr()) }
+    };
+    let mut s: [__m256d; Q] = std::array::from_fn(|q| load(|w| w.sum, q));
+    let mut sq: [__m256d; Q] = std::array::from_fn(|q| load(|w| w.sum_sq, q));
+    let mut lo: [__m256d; Q] = std::array::from_fn(|q| load(|w| w.lo, q));
+    let mut hi: [__m256d; Q] = std::array::from_fn(|q| load(|w| w.hi, q));
+    for frame in frames.chunks_exact(lanes) {
+        for q in 0..Q {
+            // SAFETY: the frame holds `4 Q` values, so four from `4 q` on.
+            let v = _mm256_loadu_pd(frame[4 * q..4 * q + 4].as_ptr());
+            s[q] = _mm256_add_pd(s[q], v);
+            sq[q] = _mm256_add_pd(sq[q], _mm256_mul_pd(v, v));
+            // `min(v, lo)` is `v < lo ? v : lo`: `lower(lo, v)`, a NaN sample ignored.
+            lo[q] = _mm256_min_pd(v, lo[q]);
+            hi[q] = _mm256_max_pd(v, hi[q]);
+        }
+    }
+    let mut out = [[0.0f64; 4]; 4];
+    for q in 0..Q {
+        for (o, v) in out.iter_mut().zip([s[q], sq[q], lo[q], hi[q]]) {
+            // SAFETY: `o` holds four values.
+            _mm256_storeu_pd(o.as_mut_ptr(), v);
+        }
+        for (i, w) in sums[4 * q..4 * q + 4].iter_mut().enumerate() {
+            *w = WindowSums {
+                sum: out[0][i],
+                sum_sq: out[1][i],
+                lo: out[2][i],
+                hi: out[3][i],
+            };
+        }
+    }
+}
+
+fn add_lanes_any(sums: &mut [WindowSums], frames: &[f64]) {
     match sums.len() {
-        1 => add_lanes_of::<1>(sums, squares, frames),
-        2 => add_lanes_of::<2>(sums, squares, frames),
-        3 => add_lanes_of::<3>(sums, squares, frames),
-        4 => add_lanes_of::<4>(sums, squares, frames),
-        5 => add_lanes_of::<5>(sums, squares, frames),
-        6 => add_lanes_of::<6>(sums, squares, frames),
-        7 => add_lanes_of::<7>(sums, squares, frames),
-        8 => add_lanes_of::<8>(sums, squares, frames),
+        1 => add_lanes_of::<1>(sums, frames),
+        2 => add_lanes_of::<2>(sums, frames),
+        3 => add_lanes_of::<3>(sums, frames),
+        4 => add_lanes_of::<4>(sums, frames),
+        5 => add_lanes_of::<5>(sums, frames),
+        6 => add_lanes_of::<6>(sums, frames),
+        7 => add_lanes_of::<7>(sums, frames),
+        8 => add_lanes_of::<8>(sums, frames),
         lanes => {
             for frame in frames.chunks_exact(lanes) {
-                for ((s, q), &v) in sums.iter_mut().zip(squares.iter_mut()).zip(frame) {
-                    *s += v;
-                    *q += v * v;
+                for (s, &v) in sums.iter_mut().zip(frame) {
+                    add(s, &[v]);
                 }
             }
         }
@@ -245,17 +372,26 @@ fn add_lanes(sums: &mut [f64], squares: &mut [f64], frames: &[f64]) {
 }
 
 /// [`add_lanes`] for `L` lanes, the sums held in registers.
-fn add_lanes_of<const L: usize>(sums: &mut [f64], squares: &mut [f64], frames: &[f64]) {
-    let mut s: [f64; L] = std::array::from_fn(|l| sums[l]);
-    let mut q: [f64; L] = std::array::from_fn(|l| squares[l]);
+fn add_lanes_of<const L: usize>(sums: &mut [WindowSums], frames: &[f64]) {
+    let mut s: [f64; L] = std::array::from_fn(|l| sums[l].sum);
+    let mut q: [f64; L] = std::array::from_fn(|l| sums[l].sum_sq);
+    let mut lo: [f64; L] = std::array::from_fn(|l| sums[l].lo);
+    let mut hi: [f64; L] = std::array::from_fn(|l| sums[l].hi);
     for frame in frames.chunks_exact(L) {
         for l in 0..L {
             s[l] += frame[l];
             q[l] += frame[l] * frame[l];
+            (lo[l], hi[l]) = (lower(lo[l], frame[l]), higher(hi[l], frame[l]));
         }
     }
-    sums.copy_from_slice(&s);
-    squares.copy_from_slice(&q);
+    for (l, w) in sums.iter_mut().enumerate() {
+        *w = WindowSums {
+            sum: s[l],
+            sum_sq: q[l],
+            lo: lo[l],
+            hi: hi[l],
+        };
+    }
 }
 
 /// Indices of the rest windows of `sums`: the quietest [`REST_FRACTION`] by mean, at least
@@ -367,6 +503,10 @@ mod tests {
                         s.sum += v;
                         s.sum_sq += v * v;
                     }
+                    // The range of the samples that are numbers.
+                    let numbers = || win.iter().copied().filter(|v| !v.is_nan());
+                    s.lo = numbers().fold(f64::INFINITY, f64::min);
+                    s.hi = numbers().fold(f64::NEG_INFINITY, f64::max);
                     s
                 })
                 .collect()
@@ -400,6 +540,7 @@ mod tests {
                     // Bit for bit, NaN included.
                     assert_eq!(g.sum.to_bits(), r.sum.to_bits(), "w {w} seed {seed}");
                     assert_eq!(g.sum_sq.to_bits(), r.sum_sq.to_bits(), "w {w} seed {seed}");
+                    assert_eq!((g.lo, g.hi), (r.lo, r.hi), "w {w} seed {seed}");
                 }
             }
         }
@@ -435,8 +576,8 @@ mod tests {
                         assert_eq!(got.len(), alone.windows().len());
                         for (g, a) in got.iter().zip(alone.windows()) {
                             assert_eq!(
-                                (g.sum.to_bits(), g.sum_sq.to_bits()),
-                                (a.sum.to_bits(), a.sum_sq.to_bits()),
+                                (g.sum.to_bits(), g.sum_sq.to_bits(), g.lo, g.hi),
+                                (a.sum.to_bits(), a.sum_sq.to_bits(), a.lo, a.hi),
                                 "lanes {lanes}, window {window}, skip {skip}, block {block}"
                             );
                         }
@@ -444,6 +585,42 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_window_is_on_one_side_only_when_its_whole_range_is() {
+        let mut w = WindowedSums::new(3);
+        w.push(&[
+            1.0,
+            2.0,
+            3.0,
+            5.0,
+            6.0,
+            7.0,
+            1.0,
+            9.0,
+            4.0,
+            8.0,
+            f64::NAN,
+            9.0,
+        ]);
+        let sides: Vec<Option<bool>> = w.windows().iter().map(|s| s.side(4.0, |v| v)).collect();
+        // Below, at or above, both sides, and a window with a sample that is not a number.
+        assert_eq!(sides, [Some(false), Some(true), None, None]);
+        // The threshold itself counts as above; a sample just under it, once rounded to
+        // f32, may reach it.
+        let mut at = WindowedSums::new(1);
+        at.push(&[4.0, 4.0 - 1e-12]);
+        let kept = |v: f64| f64::from(v as f32);
+        let judged: Vec<_> = at
+            .windows()
+            .iter()
+            .map(|s| (s.side(4.0, |v| v), s.side(4.0, kept)))
+            .collect();
+        assert_eq!(
+            judged,
+            [(Some(true), Some(true)), (Some(false), Some(true))]
+        );
     }
 
     #[test]

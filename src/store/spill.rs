@@ -15,6 +15,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
+use std::ops::Range;
 use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -156,6 +157,16 @@ impl Coding {
             Coding::Double => put(bytes, x, f64::to_ne_bytes),
             Coding::Single => put(bytes, x, |v| (v as f32).to_ne_bytes()),
             Coding::Smooth(encoder) => encoder.encode(x, bytes),
+        }
+    }
+
+    /// Bytes a sample, where every sample takes the same (the code can then be read from
+    /// any sample on).
+    fn width(&self) -> Option<usize> {
+        match self {
+            Coding::Double => Some(8),
+            Coding::Single => Some(4),
+            Coding::Smooth(_) => None,
         }
     }
 
@@ -310,6 +321,38 @@ impl ForceTrace for DiskTrace {
         Ok(())
     }
 
+    fn read_range(&self, range: Range<usize>, out: &mut Vec<f64>) -> Option<io::Result<()>> {
+        let width = self.coding.width()?;
+        if self.failed {
+            return Some(Err(io::Error::other(
+                "a write failed: the trace is incomplete",
+            )));
+        }
+        let (from, to) = (
+            range.start.checked_mul(width)?,
+            range.end.checked_mul(width)?,
+        );
+        let written = usize::try_from(self.written).ok()?;
+        if from > to || to > written + self.pending.len() {
+            return None;
+        }
+        // The samples' code: what of it is in the file, then what is still pending.
+        let mut bytes = vec![0u8; to - from];
+        let on_disk = to.min(written).saturating_sub(from);
+        if on_disk > 0 {
+            let Backing::File(file) = &self.backing else {
+                return None;
+            };
+            if let Err(e) = file.read_exact_at(&mut bytes[..on_disk], from as u64) {
+                return Some(Err(e));
+            }
+        }
+        let pending_from = from.max(written) - written;
+        let rest = bytes.len() - on_disk;
+        bytes[on_disk..].copy_from_slice(&self.pending[pending_from..pending_from + rest]);
+        Some(self.coding.decoder().decode(&bytes, out).map(|_| ()))
+    }
+
     fn replay(&self, each: &mut dyn FnMut(&[f64])) -> io::Result<()> {
         if self.failed {
             return Err(io::Error::other("a write failed: the trace is incomplete"));
@@ -443,6 +486,26 @@ mod tests {
             assert_eq!(replayed(t), want);
         }
         assert!(problems.lock().unwrap().is_empty());
+        // Any stretch of a plain trace reads as replayed: in the file, pending, or across
+        // the two; the smooth code is read from its start only.
+        let n = x.len();
+        assert!(single.written > 0 && !single.pending.is_empty());
+        for range in [
+            0..0,
+            0..10,
+            100..BLOCK_SAMPLES + 7,
+            2 * BLOCK_SAMPLES..n,
+            n - 3..n,
+            n..n,
+        ] {
+            for (t, whole) in [(&double, &x), (&single, &want)] {
+                let mut got = vec![-1.0];
+                t.read_range(range.clone(), &mut got).unwrap().unwrap();
+                assert_eq!(got[1..], whole[range.clone()], "{range:?}");
+            }
+        }
+        assert!(single.read_range(n - 1..n + 1, &mut Vec::new()).is_none());
+        assert!(coded.read_range(0..10, &mut Vec::new()).is_none());
     }
 
     #[test]
