@@ -397,13 +397,9 @@ mod tests {
         // Rest noise that crosses the threshold now and then (blips, and windows with
         // samples on both sides), bursts, a sample that is not a number, and a tail after
         // the last whole window.
-        let mut state = 11u64;
         let mut x: Vec<f64> = (0..4037)
             .map(|i| {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+                let u = crate::sim::noise::uniform(11 + i as u64);
                 let burst = (900..1400).contains(&i) || (2600..2700).contains(&i);
                 if burst {
                     8.0 + u

@@ -290,13 +290,9 @@ mod tests {
     #[test]
     fn runs_give_the_per_sample_test_compared_with_the_threshold() {
         // Powers around the level, so that counts rise and fall often.
-        let mut state = 7u64;
         let powers: Vec<f64> = (0..3000)
             .map(|i| {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+                let u = crate::sim::noise::uniform(7 + i as u64);
                 if (1000..1400).contains(&i) {
                     30.0 * u
                 } else {

@@ -99,8 +99,8 @@ impl WindowSums {
 }
 
 /// The smaller of a range's bound `lo` and a sample `v` (a NaN sample leaves it as it
-/// is). Written as a comparison, which compiles to one vector instruction, where
-/// `f64::min` also orders NaN and does not.
+/// is): the comparison `_mm256_min_pd(v, lo)` makes, so that the lanes' AVX2 sums below
+/// and these agree bit for bit.
 #[inline(always)]
 fn lower(lo: f64, v: f64) -> f64 {
     if v < lo {
