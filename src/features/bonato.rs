@@ -155,24 +155,10 @@ impl BonatoTest {
         }
     }
 
-    /// Writes the test signal of the samples whose pairs have the powers `y₁² + y₂²` in
-    /// `powers` (pairs from the first sample; [`PairPowers`]) into `out`, two samples a
-    /// pair: as [`BonatoTest::process`] of the samples.
-    ///
-    /// # Panics
-    /// If `out` is not twice as long as `powers`.
-    pub fn process_powers(&mut self, powers: &[f64], out: &mut [f64]) {
-        assert_eq!(2 * powers.len(), out.len(), "two outputs a pair");
-        for (power, o) in powers.iter().zip(out.chunks_exact_mut(2)) {
-            o[0] = self.count();
-            self.add(*power);
-            o[1] = self.count();
-        }
-    }
-
-    /// The test signal of the samples whose pairs have the powers in `powers` (as
-    /// [`BonatoTest::process_powers`]) compared with `threshold`, handed to `run` a run of
-    /// samples on one side at a time: `run(samples, at_or_above)`. A sample's test is the
+    /// The test signal of the samples whose pairs have the powers `y₁² + y₂²` in `powers`
+    /// (pairs from the first sample; [`PairPowers`]), as [`BonatoTest::process`] gives it
+    /// for the samples, compared with `threshold`, handed to `run` a run of samples on one
+    /// side at a time: `run(samples, at_or_above)`. A sample's test is the
     /// count before or after its pair's: the first sample of a pair repeats the second of
     /// the pair before, so the runs follow the counts after each pair, one sample late.
     pub fn runs(&mut self, powers: &[f64], threshold: f64, run: &mut impl FnMut(usize, bool)) {
@@ -278,38 +264,56 @@ mod tests {
                 pairs.push(part, &mut powers);
             }
             assert_eq!(powers.len(), y.len() / 2);
-            let mut test = BonatoTest::new(&s, 1.0);
-            let mut got = vec![0.0; 2 * powers.len()];
-            test.process_powers(&powers, &mut got);
             // 41 samples: the last has no pair.
-            got.push(test.unpaired());
+            let got = counts_from_runs(&s, &powers);
             assert_eq!(got, want, "block {block}");
         }
     }
 
+    /// The test signal of each sample of the pairs `powers` and of one unpaired sample
+    /// after them, told from [`BonatoTest::runs`] alone: a sample's count is how many of
+    /// the whole thresholds 1..=m it reaches.
+    fn counts_from_runs(s: &BonatoSettings, powers: &[f64]) -> Vec<f64> {
+        let mut counts = vec![0.0; 2 * powers.len() + 1];
+        for threshold in (1..=s.m).map(|t| t as f64) {
+            let mut test = BonatoTest::new(s, 1.0);
+            let mut at = 0;
+            test.runs(powers, threshold, &mut |n, above| {
+                if above {
+                    counts[at..at + n].iter_mut().for_each(|c| *c += 1.0);
+                }
+                at += n;
+            });
+            if test.unpaired() >= threshold {
+                counts[at] += 1.0;
+            }
+        }
+        counts
+    }
+
     #[test]
     fn runs_give_the_per_sample_test_compared_with_the_threshold() {
-        // Powers around the level, so that counts rise and fall often.
-        let powers: Vec<f64> = (0..3000)
+        // Samples whose pair powers lie around the level, so that counts rise and fall
+        // often; an odd number, the last without a pair.
+        let y: Vec<f64> = (0..6001)
             .map(|i| {
                 let u = crate::sim::noise::uniform(7 + i as u64);
-                if (1000..1400).contains(&i) {
-                    30.0 * u
-                } else {
-                    12.0 * u
-                }
+                let scale = if (2000..2800).contains(&i) { 15.0 } else { 6.0 };
+                (scale * u).sqrt()
             })
             .collect();
+        let (mut pairs, mut powers) = (PairPowers::default(), Vec::new());
+        pairs.push(&y, &mut powers);
         for (m, r0) in [(1, 1), (5, 1), (5, 3), (8, 8), (64, 20)] {
             let s = BonatoSettings {
                 false_alarm: 0.05,
                 m,
                 r0,
             };
+            let mut counts = vec![0.0; y.len()];
+            BonatoTest::new(&s, 1.0).process(&y, &mut counts);
             // Whole counts, and thresholds between them, below and above every count.
             for threshold in [r0 as f64, r0 as f64 - 0.5, 0.0, -1.0, 65.0] {
-                let mut counts = vec![0.0; 2 * powers.len()];
-                BonatoTest::new(&s, 1.0).process_powers(&powers, &mut counts);
                 let want: Vec<bool> = counts.iter().map(|c| *c >= threshold).collect();
                 for block in [1, 7, 64, 3000] {
                     let mut test = BonatoTest::new(&s, 1.0);
@@ -319,6 +323,7 @@ mod tests {
                             got.extend(std::iter::repeat_n(above, n));
                         });
                     }
+                    got.push(test.unpaired() >= threshold);
                     assert_eq!(
                         got, want,
                         "m {m}, r0 {r0}, threshold {threshold}, block {block}"
