@@ -122,10 +122,16 @@ impl MethodDetector {
     /// Feeds the next `n` samples of the method's signal, known only to be all at or
     /// above its threshold (`above`) or all below.
     pub fn push_run(&mut self, n: usize, above: bool, out: &mut Vec<Transition>) {
-        // Samples before `skip` are never tested.
+        let untested = self.advance(n);
+        self.detector.push_run(n - untested, above, out);
+    }
+
+    /// Counts `n` more samples fed; gives how many of them come before `skip`, which are
+    /// never tested.
+    fn advance(&mut self, n: usize) -> usize {
         let untested = self.skip.saturating_sub(self.index).min(n);
         self.index += n;
-        self.detector.push_run(n - untested, above, out);
+        untested
     }
 
     /// The level the method's signal is compared with.
@@ -142,8 +148,7 @@ impl MethodDetector {
 
     /// Feeds the detector the test signal of the next samples.
     fn detect(&mut self, tested: &[f64], out: &mut Vec<Transition>) {
-        let from = self.skip.saturating_sub(self.index).min(tested.len());
-        self.index += tested.len();
+        let from = self.advance(tested.len());
         self.detector.push_block(&tested[from..], out);
     }
 }

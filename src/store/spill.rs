@@ -324,9 +324,7 @@ impl ForceTrace for DiskTrace {
     fn read_range(&self, range: Range<usize>, out: &mut Vec<f64>) -> Option<io::Result<()>> {
         let width = self.coding.width()?;
         if self.failed {
-            return Some(Err(io::Error::other(
-                "a write failed: the trace is incomplete",
-            )));
+            return Some(Err(incomplete()));
         }
         let (from, to) = (
             range.start.checked_mul(width)?,
@@ -355,7 +353,7 @@ impl ForceTrace for DiskTrace {
 
     fn replay(&self, each: &mut dyn FnMut(&[f64])) -> io::Result<()> {
         if self.failed {
-            return Err(io::Error::other("a write failed: the trace is incomplete"));
+            return Err(incomplete());
         }
         let block = self.coding.block_bytes();
         let mut decoding = self.coding.decoder();
@@ -386,6 +384,11 @@ impl ForceTrace for DiskTrace {
         each(&values);
         Ok(())
     }
+}
+
+/// What reading a trace whose writes failed gives.
+fn incomplete() -> io::Error {
+    io::Error::other("a write failed: the trace is incomplete")
 }
 
 /// A trace maker for [`StreamEngine::with_traces`](crate::engine::StreamEngine::with_traces):
