@@ -235,6 +235,8 @@ mod tests {
     use crate::features::bonato::BonatoSettings;
     use crate::features::onset_baseline::LaneWindowedSums;
     use crate::features::onsets::Transition;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
 
     fn plan() -> OnsetPlan {
         OnsetPlan {
@@ -391,6 +393,25 @@ mod tests {
         }
     }
 
+    /// A trace in memory that counts the samples read out of it.
+    struct Counted(Vec<f32>, Arc<AtomicUsize>);
+
+    impl ForceTrace for Counted {
+        fn append(&mut self, x: &[f64]) -> std::io::Result<()> {
+            ForceTrace::append(&mut self.0, x)
+        }
+
+        fn replay(&self, each: &mut dyn FnMut(&[f64])) -> std::io::Result<()> {
+            self.1.fetch_add(self.0.len(), Ordering::Relaxed);
+            self.0.replay(each)
+        }
+
+        fn read_range(&self, range: Range<usize>, out: &mut Vec<f64>) -> Option<io::Result<()>> {
+            self.1.fetch_add(range.len(), Ordering::Relaxed);
+            self.0.read_range(range, out)
+        }
+    }
+
     #[test]
     fn windows_on_one_side_of_the_threshold_go_unread_and_change_nothing() {
         let p = plan();
@@ -414,12 +435,19 @@ mod tests {
             feed(&mut pass, &p, &x, 333);
             pass.finish(&p)
         };
-        let by_windows = found(&mut |kept| in_memory(0, kept));
+        let read = Arc::new(AtomicUsize::new(0));
+        let by_windows = found(&mut |kept| match kept {
+            Kept::OnsetTests => Box::new(Counted(Vec::new(), Arc::clone(&read))),
+            _ => in_memory(0, kept),
+        });
         let read_whole = found(&mut |kept| match kept {
             Kept::OnsetTests => Box::new(FromTheStart(Vec::new())),
             _ => in_memory(0, kept),
         });
         assert_eq!(by_windows, read_whole);
+        // Of the two test signals' samples, only some were read.
+        let read = read.load(Ordering::Relaxed);
+        assert!(read > 0 && read < x.len(), "{read} of {} read", x.len());
         let onsets = by_windows.of(OnsetMethod::HodgesBui);
         assert!(onsets.contains(&Transition::Onset(900)), "{onsets:?}");
         // The windows are judged against a threshold some rest samples pass: part of the
