@@ -71,7 +71,7 @@ impl BonatoSettings {
 }
 
 /// The powers `y₁² + y₂²` of the pairs of samples of a signal fed in blocks of any size,
-/// pairs from the first sample: what [`BonatoTest::process_powers`] tests, at half the
+/// pairs from the first sample: what [`BonatoTest::runs`] tests, at half the
 /// samples of the signal.
 #[derive(Debug, Clone, Default)]
 pub struct PairPowers {
